@@ -1,0 +1,278 @@
+"""A real Synapse homeserver in a subprocess, for tests, the demo and benchmarks.
+
+    with SynapseServer(tmp_path) as server:
+        mxid = server.register_user("alice", "secret")
+        token = server.login("alice", "secret")
+
+The server runs on 127.0.0.1 with SQLite, federation unused, registration closed and every rate
+limit raised so high that tests and benchmarks never hit one. Users are created through the
+shared-secret admin API. Only the standard library is used for HTTP (no nio here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from homeoffice_bot.devserver.config import homeserver_config, log_config
+
+__all__ = ["HomeserverError", "SynapseServer", "UserFactory"]
+
+_LOG_FILE = "homeserver.log"
+_CONFIG_FILE = "homeserver.yaml"
+_LOG_CONFIG_FILE = "log.config.yaml"
+
+
+class HomeserverError(RuntimeError):
+    """The homeserver could not be started, or answered a request with an error."""
+
+    def __init__(self, message: str, *, status: int | None = None, errcode: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.errcode = errcode
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class SynapseServer:
+    """One Synapse process with its config, database and log in `workdir`.
+
+    start() may be called again after stop(): the same port, database and signing key are used,
+    so a test can take the homeserver away and bring it back.
+    """
+
+    def __init__(self, workdir: Path, server_name: str = "localhost", port: int | None = None):
+        self._workdir = Path(workdir).resolve()
+        self._server_name = server_name
+        self._port = port
+        self._shared_secret = secrets.token_hex(24)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise HomeserverError("the homeserver has not been started yet")
+        return self._port
+
+    @property
+    def server_name(self) -> str:
+        return self._server_name
+
+    @property
+    def shared_secret(self) -> str:
+        return self._shared_secret
+
+    @property
+    def workdir(self) -> Path:
+        return self._workdir
+
+    @property
+    def log_path(self) -> Path:
+        return self._workdir / _LOG_FILE
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def config(self) -> dict[str, Any]:
+        """The homeserver.yaml content for this server."""
+        return homeserver_config(
+            self._workdir,
+            server_name=self._server_name,
+            port=self.port,
+            shared_secret=self._shared_secret,
+            log_config_path=self._workdir / _LOG_CONFIG_FILE,
+        )
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Write the config, start Synapse and wait until /health answers OK."""
+        if self.running:
+            return
+        self._workdir.mkdir(parents=True, exist_ok=True)
+        if self._port is None:
+            self._port = free_port()
+        (self._workdir / _CONFIG_FILE).write_text(json.dumps(self.config(), indent=2))
+        (self._workdir / _LOG_CONFIG_FILE).write_text(json.dumps(log_config(), indent=2))
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "synapse.app.homeserver", "-c", _CONFIG_FILE],
+                cwd=self._workdir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+        self._wait_until_healthy(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL if Synapse has not exited after `timeout` seconds."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    async def start_async(self) -> None:
+        await asyncio.to_thread(self.start)
+
+    async def stop_async(self) -> None:
+        await asyncio.to_thread(self.stop)
+
+    def __enter__(self) -> SynapseServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return "(no log written)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            process = self._process
+            if process is None or process.poll() is not None:
+                code = None if process is None else process.returncode
+                self._process = None
+                raise HomeserverError(f"Synapse exited with code {code}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
+                    if response.status == 200 and response.read().strip() == b"OK":
+                        return
+            except urllib.error.HTTPError as error:
+                error.close()
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise HomeserverError(
+                    f"Synapse not healthy after {timeout:.0f}s:\n{self.log_tail()}"
+                )
+            time.sleep(0.05)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        timeout: float = 30.0,
+    ) -> dict[str, Any]:
+        """One JSON request against the homeserver; error answers raise HomeserverError."""
+        headers = {"Content-Type": "application/json"}
+        if access_token is not None:
+            headers["Authorization"] = f"Bearer {access_token}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data, headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                answer: dict[str, Any] = json.loads(response.read() or b"{}")
+                return answer
+        except urllib.error.HTTPError as error:
+            with error:
+                raw = error.read()
+            try:
+                details = json.loads(raw)
+            except ValueError:
+                details = {"error": raw.decode(errors="replace")}
+            raise HomeserverError(
+                f"{method} {path} -> {error.code}: {details.get('error', details)}",
+                status=error.code,
+                errcode=details.get("errcode"),
+            ) from None
+
+    def register_user(
+        self,
+        localpart: str,
+        password: str,
+        *,
+        admin: bool = False,
+        displayname: str | None = None,
+    ) -> str:
+        """Create a user through the shared-secret admin API and return the MXID."""
+        path = "/_synapse/admin/v1/register"
+        nonce = str(self.request("GET", path)["nonce"])
+        role = b"admin" if admin else b"notadmin"
+        message = b"\x00".join([nonce.encode(), localpart.encode(), password.encode(), role])
+        mac = hmac.new(self._shared_secret.encode(), message, hashlib.sha1).hexdigest()
+        body: dict[str, Any] = {
+            "nonce": nonce,
+            "username": localpart,
+            "password": password,
+            "admin": admin,
+            "mac": mac,
+        }
+        if displayname is not None:
+            body["displayname"] = displayname
+        return str(self.request("POST", path, body)["user_id"])
+
+    def login(self, user: str, password: str, *, device_id: str | None = None) -> str:
+        """Password login (localpart or MXID); returns the access token."""
+        body: dict[str, Any] = {
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": user},
+            "password": password,
+        }
+        if device_id is not None:
+            body["device_id"] = device_id
+        return str(self.request("POST", "/_matrix/client/v3/login", body)["access_token"])
+
+
+class UserFactory:
+    """Registers fresh users: `make("alice") -> ("@alice3-1f2e3d4c:localhost", password)`.
+
+    The localpart is the prefix plus a counter and a random suffix, so callers never share
+    accounts, not even across two factories on the same homeserver.
+    """
+
+    def __init__(self, server: SynapseServer):
+        self._server = server
+        self._numbers = itertools.count(1)
+
+    def __call__(
+        self, prefix: str = "user", *, admin: bool = False, displayname: str | None = None
+    ) -> tuple[str, str]:
+        localpart = f"{prefix}{next(self._numbers)}-{secrets.token_hex(4)}"
+        password = secrets.token_urlsafe(12)
+        mxid = self._server.register_user(localpart, password, admin=admin, displayname=displayname)
+        return mxid, password
