@@ -1,0 +1,112 @@
+"""Bootstrap for developers: needs nothing but Python 3.11+.
+
+    python3 dev.py demo [args...]    the bot against a local homeserver
+    python3 dev.py test [pytest...]  ruff check, ruff format --check, mypy, pytest
+    python3 dev.py lint              ruff check, ruff format --check, mypy
+    python3 dev.py fix               ruff check --fix, ruff format
+
+The first run creates .venv next to this file and installs the project with its dev tools;
+later runs reinstall only when pyproject.toml has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+MINIMUM = (3, 11)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / "homeoffice-bot-install.sha256"
+USAGE = __doc__.split("\n\n")[1] if __doc__ else ""
+
+
+def ensure_python() -> None:
+    """Re-run under a newer python3.1x from PATH if this interpreter is too old."""
+    if sys.version_info >= MINIMUM:
+        return
+    if not os.environ.get("HOMEOFFICE_DEV_REEXEC"):
+        for minor in range(20, MINIMUM[1] - 1, -1):
+            candidate = shutil.which(f"python3.{minor}")
+            if candidate:
+                os.environ["HOMEOFFICE_DEV_REEXEC"] = "1"
+                os.execv(candidate, [candidate, __file__, *sys.argv[1:]])
+    found = ".".join(map(str, sys.version_info[:3]))
+    sys.exit(f"error: homeoffice-bot needs Python 3.11 or newer, this is Python {found}.")
+
+
+def header(text: str) -> None:
+    print(f"\n==> {text}", flush=True)
+
+
+def run(*command: str | Path) -> int:
+    return subprocess.call([str(part) for part in command], cwd=ROOT)
+
+
+def ensure_venv() -> None:
+    """Create .venv if needed and (re)install the project when pyproject.toml changed."""
+    python = BIN / "python"
+    if not python.exists():
+        header(f"Creating virtual environment in {VENV}")
+        code = run(sys.executable, "-m", "venv", "--clear", VENV)
+        code = code or run(python, "-m", "pip", "install", "-q", "--upgrade", "pip")
+        if code:
+            sys.exit(code)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    header("Installing homeoffice-bot with its dev tools into .venv (takes a while once)")
+    started = time.monotonic()
+    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+    code = run(*pip, "-e", ".[dev]")
+    if code:
+        sys.exit(code)
+    STAMP.write_text(wanted + "\n")
+    print(f"    installed in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def run_steps(steps: list[tuple[str, ...]]) -> int:
+    """Run each step in order; stop at the first one that fails and return its exit code."""
+    for step in steps:
+        header(" ".join(step))
+        code = run(BIN / step[0], *step[1:])
+        if code:
+            print(f"\n{step[0]} failed with exit code {code}", file=sys.stderr)
+            return code
+    return 0
+
+
+LINT_STEPS: list[tuple[str, ...]] = [
+    ("ruff", "check", "."),
+    ("ruff", "format", "--check", "."),
+    ("mypy",),
+]
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test", "lint", "fix"}:
+        print(USAGE, file=sys.stderr)
+        return 2
+    command, args = argv[0], argv[1:]
+    ensure_venv()
+    if command == "demo":
+        program = str(BIN / "homeoffice-bot")
+        os.execv(program, [program, "demo", *args])
+    if command == "fix":
+        fixed = run(BIN / "ruff", "check", "--fix", ".")
+        return run(BIN / "ruff", "format", ".") or fixed
+    if command == "lint":
+        return run_steps(LINT_STEPS)
+    # pytest's exit code 5 (no tests collected) is non-zero and so counts as a failure.
+    return run_steps([*LINT_STEPS, ("pytest", *args)])
+
+
+if __name__ == "__main__":
+    ensure_python()
+    sys.exit(main(sys.argv[1:]))
