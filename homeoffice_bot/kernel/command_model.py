@@ -29,7 +29,11 @@ class ArgType(Protocol[T_co]):
     ``parse`` raises ``homeoffice_bot.kernel.errors.ParseError`` and nothing else.
     """
 
-    greedy: bool
+    @property
+    def greedy(self) -> bool:
+        """Takes the rest of the line instead of one token (a read-only property, so that
+        frozen dataclasses and plain class attributes both satisfy the protocol)."""
+        ...
 
     def parse(self, token: str) -> T_co: ...
 
