@@ -1,0 +1,107 @@
+"""Live stand-ups (the call): speaking order, time-box notices, agenda, call link."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+from urllib.parse import quote, urlsplit
+
+from homeoffice_bot.standup.errors import StandupSettingError
+from homeoffice_bot.standup.text import Translate, escape_user_text, format_names, format_time
+
+T = TypeVar("T")
+
+MAX_CALL_LINK = 500
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+"""Characters kept as typed in a call link; everything else (spaces, parentheses, quotes,
+angle brackets) is percent-encoded so the link cannot break out of Markdown link syntax."""
+
+
+def speaking_order(people: Sequence[T], rng: random.Random) -> list[T]:
+    """The people in a shuffled order (deterministic for a seeded ``rng``)."""
+    order = list(people)
+    rng.shuffle(order)
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class TimeboxNotice:
+    at: datetime
+    minutes_left: int
+    """Minutes left in the window; 0 is the closing notice."""
+
+
+def timebox_notices(
+    kickoff: datetime, window_minutes: int, warn_minutes: Sequence[int] = (2,)
+) -> tuple[TimeboxNotice, ...]:
+    """When to post "noch 2 Minuten" and the closing notice, in time order.
+
+    A warning is only given when it falls strictly inside the window.
+    """
+    closes = kickoff + timedelta(minutes=window_minutes)
+    notices = [
+        TimeboxNotice(closes - timedelta(minutes=minutes), minutes)
+        for minutes in sorted(set(warn_minutes), reverse=True)
+        if 0 < minutes < window_minutes
+    ]
+    notices.append(TimeboxNotice(closes, 0))
+    return tuple(notices)
+
+
+def validate_call_link(url: str) -> str:
+    """An http(s) link to the call (Jitsi, BigBlueButton, …), safe to put into a Markdown
+    link; raise ``StandupSettingError`` (a ``ValueError``) for anything else."""
+    candidate = url.strip().strip("<>")
+    parts = urlsplit(candidate) if len(candidate) <= MAX_CALL_LINK else None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or re.search(r"[\s\x00-\x1f\x7f]", candidate)
+    ):
+        raise StandupSettingError(
+            "standup.error.call_link",
+            f"not an http(s) link: {url[:80]!r}",
+            value=url[:80],
+        )
+    return quote(candidate, safe=_URL_SAFE)
+
+
+def render_agenda(
+    name: str,
+    questions: Sequence[str],
+    order: Sequence[str],
+    call_link: str | None,
+    closes_at: datetime,
+    tz: str,
+    tr: Translate,
+) -> str:
+    """The live kickoff: call link, agenda (the questions), speaking order (display names,
+    not pinged) and when the time box ends. ``call_link`` must come from
+    ``validate_call_link``."""
+    lines = [tr("standup.live.title", name=escape_user_text(name))]
+    if call_link is not None:
+        lines.append(tr("standup.live.call_link", url=call_link))
+    lines.append("")
+    lines.append(tr("standup.live.agenda"))
+    lines.extend(
+        f"{number}\\. {escape_user_text(question)}" for number, question in enumerate(questions, 1)
+    )
+    lines.append("")
+    if order:
+        lines.append(tr("standup.live.order", names=format_names(order)))
+    lines.append(tr("standup.live.until", time=format_time(closes_at, tz)))
+    lines.append(tr("standup.live.notes_hint"))
+    return "\n".join(lines)
+
+
+def render_timebox_notice(notice: TimeboxNotice, tr: Translate) -> str:
+    """ "⏳ Noch 2 Minuten." or the closing notice."""
+    if notice.minutes_left == 0:
+        return tr("standup.live.closed")
+    plural = "one" if notice.minutes_left == 1 else "other"
+    return tr(f"standup.live.remaining.{plural}", minutes=notice.minutes_left)

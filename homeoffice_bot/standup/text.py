@@ -1,0 +1,103 @@
+"""Small text helpers of the stand-up: escaping user text, dates, weekdays, name lists.
+
+Everything a person typed (answers, display names, custom questions, the stand-up's name)
+goes through ``escape_user_text`` before it is put into a Markdown source; the kernel's
+``render`` then shows raw HTML as text and sanitises the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from homeoffice_bot.kernel.formatting import escape_markdown
+
+Translate = Callable[..., str]
+"""``tr(key, **params) -> str``: the formatted message in the room's language."""
+
+WORD_JOINER = "\u2060"
+_MENTION_START = re.compile(r"\{(?=@)")
+_SETEXT_UNDERLINE = re.compile(r"^([ \t]*=+[ \t]*)$", re.M)
+
+
+def escape_user_text(text: str) -> str:
+    """Make user-written text inert in a Markdown source: it shows as typed.
+
+    On top of the kernel's ``escape_markdown`` this breaks mention tokens (``{@user:hs}``,
+    which the kernel's ``render`` would turn into pills — a ping — even when escaped) and
+    lines of ``=`` that would turn the line above into a heading.
+    """
+    text = _MENTION_START.sub("{" + WORD_JOINER, text)
+    text = _SETEXT_UNDERLINE.sub(WORD_JOINER + r"\1", text)
+    return escape_markdown(text)
+
+
+def escape_for_file(text: str) -> str:
+    """Like ``escape_user_text`` for a Markdown file that no kernel ``render`` will see:
+    HTML special characters become entities as well."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape_user_text(text)
+
+
+def weekday_name(iso_weekday: int, tr: Translate) -> str:
+    """ "Montag" / "Monday"."""
+    return tr(f"standup.weekday.{iso_weekday}")
+
+
+def weekday_short(iso_weekday: int, tr: Translate) -> str:
+    """ "Mo" / "Mon"."""
+    return tr(f"standup.weekday_short.{iso_weekday}")
+
+
+def format_date(day: date, tr: Translate) -> str:
+    """ "Mo, 23.11.2026" / "Mon, 2026-11-23"."""
+    return tr(
+        "standup.format.date",
+        weekday=weekday_short(day.isoweekday(), tr),
+        dd=f"{day.day:02d}",
+        mm=f"{day.month:02d}",
+        yyyy=f"{day.year:04d}",
+    )
+
+
+def format_short_date(day: date, tr: Translate) -> str:
+    """ "23.11." / "23/11"."""
+    return tr("standup.format.short_date", dd=f"{day.day:02d}", mm=f"{day.month:02d}")
+
+
+def format_time(instant: datetime, tz: str) -> str:
+    """ "09:00": the local wall-clock time of ``instant`` in ``tz``."""
+    return instant.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+
+
+def format_datetime(instant: datetime, tz: str, tr: Translate) -> str:
+    """ "Mo, 23.11.2026, 09:00": the local date and time of ``instant`` in ``tz``."""
+    local = instant.astimezone(ZoneInfo(tz))
+    return tr(
+        "standup.format.datetime", date=format_date(local.date(), tr), time=format_time(local, tz)
+    )
+
+
+def format_weekdays(weekdays: Iterable[int], tr: Translate) -> str:
+    """ISO weekdays as short names with ranges: "Mo–Fr", "Mo, Mi, Fr", "Mo–Mi, Fr"."""
+    days = sorted(set(weekdays))
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{weekday_short(run[0], tr)}–{weekday_short(run[-1], tr)}")
+        else:
+            parts.extend(weekday_short(day, tr) for day in run)
+    return ", ".join(parts)
+
+
+def format_names(names: Iterable[str]) -> str:
+    """Display names, escaped, comma-separated: named, never pinged."""
+    return ", ".join(escape_user_text(name) for name in names)
