@@ -30,9 +30,15 @@ for free text and notes. Times are ISO 8601 in UTC."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (prefix with ')."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+_USER_ID_COLUMN = CSV_COLUMNS.index("user_id")
+
+
+def _cell(column: int, value: str) -> str:
+    """Keep spreadsheet programs from running typed text as a formula (prefix with ').
+    Matrix user ids start with "@" but cannot hold a formula; they stay as they are."""
+    if column != _USER_ID_COLUMN and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _iso(instant: datetime) -> str:
@@ -83,7 +89,7 @@ def export_csv(reports: Sequence[ReportData]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for report in sorted(reports, key=lambda r: (r.day, r.name)):
-        writer.writerows([_cell(value) for value in row] for row in _rows(report))
+        writer.writerows([_cell(i, value) for i, value in enumerate(row)] for row in _rows(report))
     return buffer.getvalue()
 
 

@@ -185,7 +185,7 @@ def _by_question(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
         is_blocker_question = index == data.blocker_index
         any_blocker = is_blocker_question and any(data.is_blocker(a) for a in given)
         heading = f"**{index + 1}\\. {escape(question)}**"
-        out.append(f"{WARNING} {heading}" if any_blocker else heading)
+        out.extend([f"{WARNING} {heading}" if any_blocker else heading, ""])
         for answer in given:
             lines = _user_lines(answer.answer.part(index) or "", escape)
             name = _name_with_marker(answer, tr, escape)
@@ -196,7 +196,7 @@ def _by_question(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
         out.append("")
     free = [a for a in answers if a.answer.free_text is not None]
     if free:
-        out.append(tr("standup.report.free_text"))
+        out.extend([tr("standup.report.free_text"), ""])
         for answer in free:
             lines = _user_lines(answer.answer.free_text or "", escape)
             out.extend(_list_item(f"- {_name_with_marker(answer, tr, escape)}: ", lines))
@@ -212,7 +212,7 @@ def _name_with_marker(answer: PersonAnswer, tr: Translate, escape: Escape) -> st
 def _minutes(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
     if not data.notes:
         return []
-    out = [tr("standup.report.minutes")]
+    out = [tr("standup.report.minutes"), ""]
     for note in sorted(data.notes, key=lambda n: n.posted_at):
         name = escape(note.person.display_name)
         prefix = f"- {format_time(note.posted_at, data.tz)} **{name}**: "

@@ -24,8 +24,8 @@ BERLIN = "Europe/Berlin"
 CORPUS_CHRISTI_2026 = date(2026, 6, 4)  # Thursday, Fronleichnam
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_corpus_christi_is_a_holiday_in_nrw_but_not_in_berlin() -> None:

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from standup_helpers import tr_de, tr_en
+
+from homeoffice_bot.kernel.formatting import render
+from homeoffice_bot.standup.errors import StandupSettingError
+from homeoffice_bot.standup.live import (
+    TimeboxNotice,
+    render_agenda,
+    render_timebox_notice,
+    speaking_order,
+    timebox_notices,
+    validate_call_link,
+)
+
+KICKOFF = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+PEOPLE = ["Anna", "Bob", "Carl", "Dora", "Eve", "Fritz"]
+
+
+def test_speaking_order_is_a_shuffle_deterministic_per_seed() -> None:
+    first = speaking_order(PEOPLE, random.Random(7))
+    assert first == speaking_order(PEOPLE, random.Random(7))
+    assert sorted(first) == sorted(PEOPLE)
+    orders = {tuple(speaking_order(PEOPLE, random.Random(seed))) for seed in range(20)}
+    assert len(orders) > 1
+    assert PEOPLE == ["Anna", "Bob", "Carl", "Dora", "Eve", "Fritz"]  # input untouched
+
+
+def test_timebox_notices() -> None:
+    assert timebox_notices(KICKOFF, 10) == (
+        TimeboxNotice(KICKOFF + timedelta(minutes=8), 2),
+        TimeboxNotice(KICKOFF + timedelta(minutes=10), 0),
+    )
+    assert timebox_notices(KICKOFF, 15, (5, 1)) == (
+        TimeboxNotice(KICKOFF + timedelta(minutes=10), 5),
+        TimeboxNotice(KICKOFF + timedelta(minutes=14), 1),
+        TimeboxNotice(KICKOFF + timedelta(minutes=15), 0),
+    )
+    assert timebox_notices(KICKOFF, 2) == (TimeboxNotice(KICKOFF + timedelta(minutes=2), 0),)
+
+
+def test_timebox_notice_texts() -> None:
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 2), tr_de) == "⏳ Noch 2 Minuten."
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 1), tr_de) == "⏳ Noch 1 Minute."
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 2), tr_en) == "⏳ 2 minutes left."
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 0), tr_de) == (
+        "🔔 Die Zeit ist um – danke! Das Protokoll folgt."
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://meet.jit.si/Team-A", "https://meet.jit.si/Team-A"),
+        ("  <https://bbb.example.org/b/abc-123?x=1&y=2>  ", "https://bbb.example.org/b/abc-123?x=1&y=2"),
+        ("HTTP://example.org/raum(1)", "HTTP://example.org/raum%281%29"),
+        ("https://example.org/ä", "https://example.org/%C3%A4"),
+    ],
+)  # fmt: skip
+def test_call_links_are_normalised(url: str, expected: str) -> None:
+    assert validate_call_link(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "ftp://example.org", "https://", "meet.jit.si/team", "https://a b.org",
+     "https://x.org/\nline", "data:text/html,<b>x</b>", "https://x.org/" + "a" * 600],
+)  # fmt: skip
+def test_other_call_links_are_refused(url: str) -> None:
+    with pytest.raises(StandupSettingError, match="not an http"):
+        validate_call_link(url)
+
+
+def test_agenda() -> None:
+    link = validate_call_link("https://meet.jit.si/team?a=1&b=2")
+    agenda = render_agenda(
+        "team",
+        ["Was hast du erledigt?", "Was steht an?"],
+        ["Anna", "<b>Bob</b>", "Carl_Maier"],
+        link,
+        KICKOFF + timedelta(minutes=10),
+        "Europe/Berlin",
+        tr_de,
+    )
+    assert agenda == (
+        "🎥 **Stand-up „team“ – live**\n"
+        "Zum Call: [Link öffnen](https://meet.jit.si/team?a=1&b=2)\n"
+        "\n"
+        "**Ablauf:**\n"
+        "1\\. Was hast du erledigt?\n"
+        "2\\. Was steht an?\n"
+        "\n"
+        "**Reihenfolge:** Anna, <b>Bob</b>, Carl\\_Maier\n"
+        "Ende um 09:10 Uhr.\n"
+        "Notizen hier im Thread werden zum Protokoll."
+    )
+    html = render(agenda).formatted_body
+    assert '<a href="https://meet.jit.si/team?a=1&amp;b=2">Link öffnen</a>' in html
+    assert "&lt;b&gt;Bob&lt;/b&gt;, Carl_Maier" in html
+    assert render(agenda).mentions == ()
+
+
+def test_agenda_without_link_and_order() -> None:
+    agenda = render_agenda("team", ["Q?"], [], None, KICKOFF, "Europe/Berlin", tr_en)
+    assert agenda == (
+        "🎥 **Stand-up “team” – live**\n"
+        "\n"
+        "**Agenda:**\n"
+        "1\\. Q?\n"
+        "\n"
+        "Ends at 09:00.\n"
+        "Notes posted in this thread become the minutes."
+    )
