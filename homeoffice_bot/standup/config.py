@@ -218,7 +218,7 @@ class StandupConfig:
             tr(
                 "standup.status.schedule",
                 time=self.at.strftime("%H:%M"),
-                tz=self.tz,
+                tz=escape_user_text(self.tz),
                 weekdays=format_weekdays(self.weekdays, tr),
             )
         )
@@ -256,7 +256,7 @@ class StandupConfig:
         if self.mass_mention:
             lines.append(tr("standup.status.mass_mention"))
         lines.append(
-            tr("standup.status.region", region=self.region)
+            tr("standup.status.region", region=escape_user_text(self.region))
             if self.region
             else tr("standup.status.region_none")
         )

@@ -158,7 +158,7 @@ def test_describe_everything_set() -> None:
         "2\\. \\*\\*Blocker?\\*\\*\n"
         "Antworten per Direktnachricht · Bericht nach Frage, im Thread\n"
         "Erinnerung: aus\n"
-        "Feiertage: DE-NW\n"
+        "Feiertage: DE\\-NW\n"
         "Schließtage: Do, 24.12.2026\n"
         "Ausgesetzt am: Mo, 23.11.2026\n"
         "Teilnehmende: alle Raummitglieder außer Bots\n"
