@@ -1,0 +1,158 @@
+"""The team board (one message per room, kept current) and the next-morning digest.
+
+Both return Markdown for the kernel's renderer; all user text is escaped. Private
+away notes never reach the board: ``board_entry`` only takes a note the person shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import quote
+
+from homeoffice_bot.kernel.ids import EventID, RoomID
+from homeoffice_bot.workday.localtime import as_utc, local_date
+from homeoffice_bot.workday.states import Presence, PresenceState
+from homeoffice_bot.workday.texts import (
+    Translate,
+    escape_markdown,
+    excerpt,
+    format_date,
+    format_time,
+    format_until,
+    format_when,
+)
+
+SECTION_ORDER: tuple[PresenceState, ...] = (
+    PresenceState.WORKING,
+    PresenceState.BREAK,
+    PresenceState.AWAY,
+    PresenceState.OFF,
+    PresenceState.LEAVE,
+    PresenceState.ABSENT,
+)
+PRESENCE_HINTS = frozenset({"online", "unavailable", "offline"})
+"""Matrix presence values shown as a hint; anything else is ignored."""
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    name: str
+    """Display name (escaped when rendered)."""
+    state: PresenceState
+    until: datetime | None = None
+    stand_in: str | None = None
+    """The stand-in's display name (leave only)."""
+    hint: str | None = None
+    """Matrix presence (``online``/``unavailable``/``offline``) where the server has it."""
+    note: str | None = None
+    """A note the person chose to share; never a private one."""
+    leave_to: date | None = None
+
+
+def board_entry(
+    name: str, presence: Presence, stand_in_name: str | None = None, hint: str | None = None
+) -> BoardEntry:
+    """A board line from a resolved presence; only a shared note is carried over."""
+    return BoardEntry(
+        name=name,
+        state=presence.state,
+        until=presence.until,
+        stand_in=stand_in_name if presence.state is PresenceState.LEAVE else None,
+        hint=hint,
+        note=presence.shared_note,
+        leave_to=presence.leave_to,
+    )
+
+
+def _status_text(entry: BoardEntry, now: datetime, tz: str, tr: Translate) -> str:
+    state = entry.state
+    if state in (PresenceState.BREAK, PresenceState.AWAY):
+        if entry.until is None:
+            return tr(f"board.{state.value}")
+        return tr(f"board.{state.value}_until", until=format_until(entry.until, now, tz, tr))
+    if state is PresenceState.LEAVE:
+        last = entry.leave_to
+        if last is None and entry.until is not None:
+            last = local_date(entry.until - timedelta(microseconds=1), tz)
+        text = (
+            tr("board.leave")
+            if last is None
+            else tr("board.leave_until", date=format_date(last, tr))
+        )
+        if entry.stand_in:
+            text += tr("board.stand_in", name=escape_markdown(entry.stand_in))
+        return text
+    return tr(f"board.{state.value}")
+
+
+def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Translate) -> str:
+    """The board as Markdown: one line per person, grouped working → absent, by name."""
+    order = {state: index for index, state in enumerate(SECTION_ORDER)}
+    ordered = sorted(entries, key=lambda e: (order[e.state], e.name.casefold(), e.name))
+    lines = [tr("board.title", time=format_time(now, tz)), ""]
+    if not ordered:
+        lines.append(tr("board.empty"))
+    for entry in ordered:
+        line = tr(
+            "board.line",
+            name=escape_markdown(entry.name),
+            status=_status_text(entry, now, tz, tr),
+        )
+        if entry.note:
+            line += tr("board.note", note=escape_markdown(entry.note))
+        if entry.hint in PRESENCE_HINTS:
+            line += tr("board.hint", hint=tr(f"board.hint_{entry.hint}"))
+        lines.append(line)
+    lines += ["", tr("board.footer")]
+    return "\n".join(lines)
+
+
+# --- digest ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentionItem:
+    """A message that mentioned the person while they were not at work."""
+
+    sender_name: str
+    room_name: str
+    room_id: RoomID
+    event_id: EventID
+    text: str
+    at: datetime
+
+
+def matrix_to_link(room_id: str, event_id: str) -> str:
+    """``https://matrix.to/#/<room>/<event>`` with both ids percent-encoded."""
+    return f"https://matrix.to/#/{quote(room_id, safe='')}/{quote(event_id, safe='')}"
+
+
+def digest_markdown(
+    items: Sequence[MentionItem], now: datetime, tz: str, tr: Translate
+) -> str | None:
+    """The DM for the next start: who wrote where, an excerpt and a link, oldest first.
+
+    ``None`` when there is nothing to hand over.
+    """
+    if not items:
+        return None
+    lines = [tr("digest.title", count=len(items)), ""]
+    for item in sorted(items, key=lambda i: as_utc(i.at)):
+        lines.append(
+            tr(
+                "digest.line",
+                when=format_when(item.at, now, tz, tr),
+                sender=escape_markdown(item.sender_name),
+                room=escape_markdown(item.room_name),
+                excerpt=escape_markdown(excerpt(item.text)),
+                link=matrix_to_link(item.room_id, item.event_id),
+            )
+        )
+    return "\n".join(lines)
+
+
+def render_wrapup_handback(answer: str, tr: Translate) -> str:
+    """At the next start: the answer to "Was nimmst du mit in morgen?", handed back."""
+    return tr("wrapup.handback", answer=escape_markdown(excerpt(answer, 1000)))

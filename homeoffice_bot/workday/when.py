@@ -1,0 +1,169 @@
+"""Reading times and dates out of commands: ``15m``, ``bis 12:30``, ``12.08.–23.08.``.
+
+All functions are pure: they take the event's instant (``now``) and the person's time
+zone and raise ``ParseError`` with a ``workday.error.*`` key when the text does not fit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.workday.dayspec import parse_time
+from homeoffice_bot.workday.localtime import as_utc, local_date, local_instant
+
+MAX_SPAN = timedelta(hours=16)
+MAX_LEAVE_DAYS = 366
+
+_DURATION_PART = re.compile(
+    r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>stunden|stunde|std|hours|hour|hrs|hr|h"
+    r"|minuten|minute|mins|min|m)?(?![a-zäöü])"
+)
+_UNTIL_WORDS = re.compile(r"^(?:bis|until|till|to|um|at)\s+", re.IGNORECASE)
+_CLOCK = re.compile(r"^(?P<t>\d{1,2}(?:[:.]\d{2})?)\s*(?P<uhr>uhr)?$", re.IGNORECASE)
+_STAND_IN = re.compile(
+    r"\b(?:vertretung|vertreten\s+durch|stand-?in|covered\s+by|cover)\b\s*:?\s*(?P<who>\S+)?",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<d>\d{1,2})\.(?P<m>\d{1,2})(?:\.(?P<y>\d{4}|\d{2})?)?"
+    r"|(?P<word>heute|today|morgen|tomorrow)"
+)
+_DATE_FILLER = re.compile(
+    r"^(?:\s|[-\u2010-\u2015\u2212,]|ab|vom|von|from|bis|to|until|till)*$", re.IGNORECASE
+)
+
+
+def _fail(key: str, text: str, **params: object) -> ParseError:
+    return ParseError(f"workday.error.{key}", text=text, **params)
+
+
+def parse_duration(text: str) -> timedelta:
+    """``15m``, ``15 min``, ``1h``, ``1h30``, ``1,5 Std``, ``90`` (minutes)."""
+    folded = text.strip().casefold()
+    pos, total = 0, timedelta()
+    previous_unit: str | None = None
+    while pos < len(folded):
+        match = _DURATION_PART.match(folded, pos)
+        if match is None:
+            if folded[pos].isspace():
+                pos += 1
+                continue
+            raise _fail("duration", text)
+        number = float(match["n"].replace(",", "."))
+        unit = match["unit"] or ("m" if previous_unit and previous_unit[0] in "hs" else None)
+        if unit is None:
+            unit = "m"
+        total += timedelta(hours=number) if unit[0] in "hs" else timedelta(minutes=number)
+        previous_unit = unit
+        pos = match.end()
+    if not folded or total <= timedelta() or total > MAX_SPAN:
+        raise _fail("duration", text)
+    return timedelta(minutes=round(total.total_seconds() / 60))
+
+
+def parse_until(text: str, now: datetime, tz: str) -> datetime:
+    """An end instant (UTC) from ``15m`` / ``1h30`` or ``bis 12:30`` / ``12:30`` / ``14 Uhr``.
+
+    A wall-clock time means today in ``tz``; one that has already passed is an error
+    (``workday.error.until_past``). The span must be positive and at most 16 hours.
+    """
+    now = as_utc(now)
+    stripped = text.strip()
+    without_word = _UNTIL_WORDS.sub("", stripped)
+    clock = _CLOCK.match(without_word)
+    if clock and (without_word != stripped or clock["uhr"] or not clock["t"].isdigit()):
+        at = parse_time(clock["t"])
+        until = local_instant(local_date(now, tz), at, tz)
+        if until <= now:
+            raise _fail("until_past", text, time=f"{at:%H:%M}")
+        return until
+    if without_word != stripped:
+        raise _fail("until", text)
+    return now + parse_duration(stripped)
+
+
+@dataclass(frozen=True)
+class LeaveRequest:
+    first_day: date
+    last_day: date
+    stand_in: str | None
+    """The stand-in as typed (an MXID such as ``@x:example.org`` or ``@x``); ``None``."""
+
+
+def _dates_in(text: str, today: date) -> list[tuple[date | None, int, int, int | None]]:
+    """(resolved date or None, day, month, year or None) for every date in ``text``."""
+    found: list[tuple[date | None, int, int, int | None]] = []
+    pos = 0
+    for match in _DATE.finditer(text):
+        if not _DATE_FILLER.match(text[pos : match.start()]):
+            raise _fail("dates", text)
+        pos = match.end()
+        if match["word"]:
+            word = match["word"].casefold()
+            resolved = today + timedelta(days=1 if word in ("morgen", "tomorrow") else 0)
+            found.append((resolved, resolved.day, resolved.month, resolved.year))
+        elif match["iy"]:
+            found.append((None, int(match["id"]), int(match["im"]), int(match["iy"])))
+        else:
+            year = match["y"]
+            full = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+            found.append((None, int(match["d"]), int(match["m"]), full))
+    if not _DATE_FILLER.match(text[pos:]):
+        raise _fail("dates", text)
+    return found
+
+
+def _make(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise _fail("dates", text) from exc
+
+
+def parse_date_range(text: str, today: date) -> tuple[date, date]:
+    """``12.08.–23.08.``, ``12.8.-23.8.2025``, ``2025-08-12 bis 2025-08-23``, ``23.08.``,
+    ``bis 23.08.`` (from today), ``morgen``.
+
+    Without a year the end date is the next such date from ``today`` on (this year or
+    next), and the start lies in the same year or the one before (``28.12.–03.01.``).
+    """
+    found = _dates_in(text, today)
+    if not found or len(found) > 2:
+        raise _fail("dates", text)
+    if len(found) == 1 and re.match(r"^\s*(?:bis|to|until|till)\b", text, re.IGNORECASE):
+        found.insert(0, (today, today.day, today.month, today.year))
+    _, end_d, end_m, end_y = found[-1]
+    if end_y is None:
+        last = _make(text, today.year, end_m, end_d)
+        if last < today:
+            last = _make(text, today.year + 1, end_m, end_d)
+    else:
+        last = _make(text, end_y, end_m, end_d)
+    _, start_d, start_m, start_y = found[0]
+    if start_y is None:
+        first = _make(text, last.year, start_m, start_d)
+        if first > last:
+            first = _make(text, last.year - 1, start_m, start_d)
+    else:
+        first = _make(text, start_y, start_m, start_d)
+    if last < first or (last - first).days >= MAX_LEAVE_DAYS:
+        raise _fail("date_order", text)
+    return first, last
+
+
+def parse_leave(text: str, today: date) -> LeaveRequest:
+    """``12.08.–23.08. vertretung @x`` (also ``stand-in @x``) → dates and stand-in."""
+    stand_in: str | None = None
+    dates_text = text
+    match = _STAND_IN.search(text)
+    if match:
+        if not match["who"]:
+            raise _fail("stand_in_missing", text)
+        stand_in = match["who"]
+        dates_text = text[: match.start()] + text[match.end() :]
+    first, last = parse_date_range(dates_text, today)
+    return LeaveRequest(first, last, stand_in)
