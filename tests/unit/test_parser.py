@@ -430,6 +430,8 @@ def test_very_long_input() -> None:
 def test_tokenize_drops_nothing_but_whitespace_and_quotes(text: str) -> None:
     tokens = tokenize(text)
     kept = "".join(c for c in text if not c.isspace() and c not in '"„“”')
-    assert "".join(c for token in tokens for c in token if not c.isspace()) == kept
+    # A quote mark inside a quotation of another kind is content, so compare without them.
+    got = "".join(c for token in tokens for c in token if not c.isspace() and c not in '"„“”')
+    assert got == kept
     if not any(c in '"„“”' for c in text):
         assert tokens == text.split()

@@ -1,0 +1,339 @@
+"""Composition root: builds, starts and stops everything in order."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import os
+import secrets
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from homeoffice_bot.kernel.clock import Clock, SystemClock
+from homeoffice_bot.kernel.commands import CommandDispatcher, CommandRegistry
+from homeoffice_bot.kernel.errors import ConfigError, MatrixError
+from homeoffice_bot.kernel.events import (
+    Edit,
+    Invite,
+    Membership,
+    Message,
+    Presence,
+    Reaction,
+    Redaction,
+)
+from homeoffice_bot.kernel.i18n import Catalogue
+from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
+from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch
+from homeoffice_bot.kernel.plugins import Plugin, PluginContext, Services, Subscriptions, discover
+from homeoffice_bot.kernel.rooms import RoomSettings
+from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.storage import Database
+from homeoffice_bot.kernel.tasks import TaskTracker
+from homeoffice_bot.kernel.web import WebServer
+from homeoffice_bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BUILTIN_PLUGINS: tuple[str, ...] = ("homeoffice_bot.kernel.core_plugin:CorePlugin",)
+"""Features that are always on, in start order."""
+
+BATCH_TIMEOUT_SECONDS = 60.0
+
+
+def load_builtin(path: str) -> type[Plugin]:
+    module_name, _, attr = path.partition(":")
+    loaded = getattr(importlib.import_module(module_name), attr)
+    if not (isinstance(loaded, type) and issubclass(loaded, Plugin)):
+        raise TypeError(f"{path} is not a Plugin class")
+    return loaded
+
+
+def _pickle_key(settings: Settings) -> str:
+    if settings.matrix.pickle_key is not None:
+        return settings.matrix.pickle_key.get_secret_value()
+    path = settings.data_dir / "pickle_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+class App:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        builtins: Sequence[str] = BUILTIN_PLUGINS,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.started_at = datetime.now(UTC)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(settings.data_dir / "homeoffice.sqlite3")
+        self.tasks = TaskTracker()
+        self.scheduler = Scheduler(self.db, self.clock, self.tasks)
+        self.rooms = RoomSettings(
+            self.db, settings.bot.default_language, settings.bot.default_timezone
+        )
+        self.kernel_catalogue = Catalogue.from_folder(Path(__file__).parent / "kernel" / "locales")
+        self.registry = CommandRegistry(self.kernel_catalogue)
+        self.services = Services()
+        self.services.provide(CommandRegistry, self.registry)
+        self.subscriptions = Subscriptions()
+        m = settings.matrix
+        self.matrix = MatrixClient(
+            homeserver=m.homeserver,
+            user_id=m.user_id,
+            data_dir=settings.data_dir,
+            store_dir=settings.store_dir,
+            device_name=m.device_name,
+            password=m.password.get_secret_value() if m.password else None,
+            access_token=m.access_token.get_secret_value() if m.access_token else None,
+            pickle_key=_pickle_key(settings),
+            encryption=m.encryption,
+            trust_unverified_devices=m.unverified_devices == "allow",
+            sync_timeout_ms=m.sync_timeout_ms,
+        )
+        self.dispatcher = CommandDispatcher(
+            self.registry,
+            self.matrix,
+            self.rooms,
+            prefix=settings.bot.command_prefix,
+            admins=settings.bot.admins,
+            moderator_level=settings.bot.moderator_power_level,
+        )
+        self.web = WebServer(settings.web.bind, settings.web.port, self.health)
+        self.plugins: dict[str, Plugin] = {}
+        self._builtins = builtins
+        self._sync_task: asyncio.Task[None] | None = None
+        self._stopped = asyncio.Event()
+        self.on_event: Callable[[Event], Awaitable[None]] | None = None
+        """A hook for tests and the demo: sees every event the bot processes."""
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        await self.db.open()
+        await self.db.migrate("kernel", KERNEL_MIGRATIONS)
+        await self.matrix.login()
+        await self._load_plugins()
+        self.scheduler.start()
+        if self.settings.web.enabled:
+            await self.web.start()
+        self._sync_task = asyncio.create_task(self._sync(), name="sync")
+
+    async def _sync(self) -> None:
+        try:
+            await self.matrix.sync_forever(self._handle_batch, self._load_token, self._save_token)
+        except MatrixError:
+            log.exception("the sync loop stopped")
+            self._stopped.set()
+            raise
+
+    async def wait_synced(self, timeout: float = 30) -> None:
+        await asyncio.wait_for(self.matrix.synced.wait(), timeout)
+
+    async def run_until_stopped(self) -> None:
+        await self._stopped.wait()
+
+    def request_stop(self) -> None:
+        self._stopped.set()
+
+    async def stop(self) -> None:
+        """Stop syncing, let in-flight work finish, then close everything."""
+        self.matrix.stop()
+        if self._sync_task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._sync_task), timeout=10)
+            except (TimeoutError, MatrixError):
+                self._sync_task.cancel()
+            except asyncio.CancelledError:
+                pass
+        self.scheduler.stop()
+        for name, plugin in reversed(self.plugins.items()):
+            try:
+                await plugin.stop()
+            except Exception:
+                log.exception("plugin %s failed to stop", name)
+        await self.tasks.drain(timeout=5)
+        await self.web.stop()
+        await self.matrix.close()
+        await self.db.close()
+        self._stopped.set()
+
+    async def health(self) -> tuple[bool, dict[str, object]]:
+        synced = self.matrix.synced.is_set()
+        last = self.matrix.last_sync
+        return self.matrix.logged_in and synced, {
+            "logged_in": self.matrix.logged_in,
+            "synced": synced,
+            "last_sync": last.isoformat() if last else None,
+            "user_id": self.settings.matrix.user_id,
+            "device_id": self.matrix.device_id,
+            "rooms": len(self.matrix.joined_rooms()),
+            "backoff_seconds": self.matrix.backoff_seconds,
+            "plugins": sorted(self.plugins),
+        }
+
+    # ------------------------------------------------------------ plugins
+
+    async def _load_plugins(self) -> None:
+        classes: list[type[Plugin]] = []
+        for path in self._builtins:
+            classes.append(load_builtin(path))
+        enabled = self.settings.plugins.enabled
+        found = discover(enabled, self.settings.plugins.dirs)
+        classes += [found[name] for name in enabled if name in found]
+        for cls in classes:
+            try:
+                plugin_settings = cls.settings_model.model_validate(
+                    dict(self.settings.plugins.section(cls.name))
+                )
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                key = ".".join(["plugins", cls.name, *map(str, first["loc"])])
+                raise ConfigError(key, first["msg"]) from None
+            try:
+                await self.db.migrate(cls.name, cls.migrations)
+                ctx = self._context(cls, plugin_settings)
+                plugin = cls(ctx)
+                await plugin.start()
+            except ConfigError:
+                raise
+            except Exception:
+                log.exception("plugin %s failed to start; it stays off", cls.name)
+                continue
+            self.plugins[cls.name] = plugin
+            for command, catalogue in ctx.commands:
+                self.registry.add(command, catalogue)
+            for kind in vars(self.subscriptions):
+                getattr(self.subscriptions, kind).extend(getattr(ctx.subscriptions, kind))
+            self.web.add_routes(ctx.routes)
+
+    def _context(self, cls: type[Plugin], plugin_settings: Any) -> PluginContext:
+        catalogue = (
+            Catalogue.from_folder(cls.locales, fallback=self.kernel_catalogue)
+            if cls.locales
+            else self.kernel_catalogue
+        )
+        data_dir = self.settings.data_dir / "plugins" / cls.name
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return PluginContext(
+            name=cls.name,
+            settings=plugin_settings,
+            bot=self.settings.bot,
+            db=self.db,
+            scheduler=self.scheduler,
+            matrix=self.matrix,
+            clock=self.clock,
+            tasks=self.tasks,
+            rooms=self.rooms,
+            catalogue=catalogue,
+            services=self.services,
+            data_dir=data_dir,
+            logger=logging.getLogger(f"homeoffice_bot.plugins.{cls.name}"),
+            public_url=self.settings.web.public_url,
+        )
+
+    # ------------------------------------------------------------ events
+
+    async def _load_token(self) -> str | None:
+        value = await self.db.fetchval("SELECT next_batch FROM sync_state WHERE id = 1")
+        return str(value) if value else None
+
+    async def _save_token(self, token: str) -> None:
+        await self.db.execute(
+            "INSERT INTO sync_state(id, next_batch) VALUES (1, ?)"
+            " ON CONFLICT(id) DO UPDATE SET next_batch = excluded.next_batch",
+            (token,),
+        )
+
+    async def _handle_batch(self, batch: SyncBatch) -> None:
+        """Process one sync batch: rooms in parallel, each room's events in order."""
+        per_room: dict[str, list[Event]] = defaultdict(list)
+        for event in batch.events:
+            if isinstance(event, Invite):
+                per_room["invites"].append(event)
+            elif not batch.initial:
+                key = event.user_id if isinstance(event, Presence) else event.room_id
+                per_room[key].append(event)
+        work = [self.tasks.spawn(self._room_events(evts), f"events {key}")
+                for key, evts in per_room.items()]  # fmt: skip
+        if not batch.initial:
+            for room_id, event_id, sender, session in batch.undecryptable:
+                work.append(self.tasks.spawn(
+                    self._undecryptable(room_id, event_id, sender, session), "undecryptable"
+                ))  # fmt: skip
+        await self.tasks.wait(work, timeout=BATCH_TIMEOUT_SECONDS)
+
+    async def _room_events(self, events: list[Event]) -> None:
+        for event in events:
+            handlers = self._handlers_for(event)
+            running = [self.tasks.spawn(h, f"{type(event).__name__} handler") for h in handlers]
+            await self.tasks.wait(running, timeout=BATCH_TIMEOUT_SECONDS)
+            if self.on_event is not None:
+                await self.on_event(event)
+
+    def _handlers_for(self, event: Event) -> list[Any]:
+        subs = self.subscriptions
+        if isinstance(event, Invite):
+            return [self._invite(event)]
+        if isinstance(event, Message):
+            if self.dispatcher.is_command(event):
+                return [self.dispatcher.dispatch(event)]
+            return [h(event) for h in subs.message]
+        if isinstance(event, Edit):
+            return [h(event) for h in subs.edit]
+        if isinstance(event, Reaction):
+            return [h(event) for h in subs.reaction]
+        if isinstance(event, Redaction):
+            return [h(event) for h in subs.redaction]
+        if isinstance(event, Membership):
+            return [h(event) for h in subs.membership]
+        return [h(event) for h in subs.presence]
+
+    def invite_allowed(self, inviter: UserID) -> bool:
+        bot = self.settings.bot
+        server = inviter.split(":", 1)[-1]
+        if inviter in bot.admins or inviter in bot.allowed_inviters:
+            return True
+        if server in bot.allowed_servers:
+            return True
+        if not bot.allowed_inviters and not bot.allowed_servers:
+            return server == self.settings.matrix.user_id.split(":", 1)[-1]
+        return False
+
+    async def _invite(self, invite: Invite) -> None:
+        if self.invite_allowed(invite.inviter):
+            log.info("joining %s on invitation by %s", invite.room_id, invite.inviter)
+            await self.matrix.join(invite.room_id)
+        else:
+            log.info("declining invitation to %s by %s", invite.room_id, invite.inviter)
+            await self.matrix.leave(invite.room_id)
+
+    async def _undecryptable(
+        self, room_id: RoomID, event_id: str, sender: UserID, session_id: str
+    ) -> None:
+        from homeoffice_bot.kernel.ids import EventID
+
+        await self.matrix.request_keys(room_id, EventID(event_id))
+        first = await self.db.fetchval(
+            "INSERT INTO decryption_notes(session_id, room_id, noted_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(session_id) DO NOTHING RETURNING session_id",
+            (session_id, room_id, self.clock.now().isoformat()),
+        )
+        if first is not None:
+            tr = self.kernel_catalogue.translator(await self.rooms.language(room_id))
+            names = self.matrix.names_for(room_id, [sender])
+            await self.matrix.send(room_id, tr("decrypt.note", sender=names[sender]))

@@ -1,0 +1,126 @@
+"""Command line: ``homeoffice-bot run | check-config | version | demo``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from homeoffice_bot import __version__
+from homeoffice_bot.kernel.errors import BotError, ConfigError
+from homeoffice_bot.settings import Settings, load_settings
+
+log = logging.getLogger("homeoffice_bot")
+
+
+def _configure_logging(settings: Settings | None) -> None:
+    from homeoffice_bot.logging_setup import configure_logging
+
+    if settings is None:
+        configure_logging("INFO", "plain")
+    else:
+        configure_logging(settings.logging.level, settings.logging.format)
+
+
+async def _run(settings: Settings) -> int:
+    from homeoffice_bot.app import App
+
+    app = App(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, app.request_stop)
+    try:
+        await app.start()
+        log.info("homeoffice-bot %s running as %s", __version__, settings.matrix.user_id)
+        await app.run_until_stopped()
+    finally:
+        log.info("stopping")
+        await app.stop()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    _configure_logging(settings)
+    return asyncio.run(_run(settings))
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    from homeoffice_bot.kernel.plugins import discover
+
+    found = discover(settings.plugins.enabled, settings.plugins.dirs)
+    for name in settings.plugins.enabled:
+        if name not in found:
+            raise ConfigError("plugins.enabled", f"plugin {name!r} is not installed")
+        model = found[name].settings_model
+        from pydantic import ValidationError
+
+        try:
+            model.model_validate(dict(settings.plugins.section(name)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(["plugins", name, *map(str, first["loc"])])
+            raise ConfigError(key, first["msg"]) from None
+    print(f"configuration is valid: bot {settings.matrix.user_id} on {settings.matrix.homeserver}")
+    return 0
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    print(f"homeoffice-bot {__version__}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from homeoffice_bot.demo.runner import run_demo
+
+    logging.basicConfig(level=logging.WARNING if not args.verbose else logging.INFO)
+    if not args.verbose:  # key-sharing chatter is normal in a fresh encrypted room
+        logging.getLogger("nio").setLevel(logging.ERROR)
+    return asyncio.run(run_demo(keep=args.keep, workdir=args.workdir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="homeoffice-bot",
+        description="A Matrix bot for remote teams: stand-ups, presence, breaks, boundaries.",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="TOML settings file (or HOMEOFFICE_CONFIG)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot").set_defaults(func=cmd_run)
+    sub.add_parser("check-config", help="validate the settings and exit").set_defaults(
+        func=cmd_check_config
+    )
+    sub.add_parser("version", help="print the version").set_defaults(func=cmd_version)
+    demo = sub.add_parser("demo", help="play a team conversation on a local homeserver")
+    demo.add_argument("--keep", action="store_true", help="keep everything running afterwards")
+    demo.add_argument("--workdir", type=Path, default=None, help="folder for the demo's data")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's log")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"configuration error: {exc.key}: {exc.message}", file=sys.stderr)
+        return 2
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())

@@ -1,0 +1,1 @@
+"""``homeoffice-bot demo``: a scripted team conversation on an embedded local homeserver."""

@@ -1,0 +1,12 @@
+"""Demo scenes, one module per feature, played in the order of ``SCENES``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from homeoffice_bot.demo.scenes import basics
+from homeoffice_bot.demo.stage import Stage
+
+Scene = Callable[[Stage], Awaitable[None]]
+
+SCENES: list[Scene] = [basics.play]

@@ -1,0 +1,106 @@
+"""The kernel's own commands: help (generated from the declarations) and room language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from homeoffice_bot.kernel.argtypes import Choice, RestText
+from homeoffice_bot.kernel.command_model import Arg, Command, Permission
+from homeoffice_bot.kernel.commands import (
+    CommandContext,
+    CommandRegistry,
+    render_help_detail,
+    render_help_overview,
+)
+from homeoffice_bot.kernel.errors import UnknownCommandError
+from homeoffice_bot.kernel.parser import resolve
+from homeoffice_bot.kernel.plugins import Plugin
+
+LOCALES = Path(__file__).parent / "locales"
+
+
+class CorePlugin(Plugin):
+    name = "core"
+    locales = LOCALES
+
+    async def start(self) -> None:
+        self.ctx.add_command(
+            Command(
+                names={"de": ("hilfe",), "en": ("help",)},
+                help={
+                    "de": "Zeigt die Befehle oder Hilfe zu einem Befehl.",
+                    "en": "Lists the commands or explains one.",
+                },
+                handler=self.help,
+                args=(
+                    Arg(
+                        "topic", RestText(), optional=True, label={"de": "Befehl", "en": "command"}
+                    ),
+                ),
+                examples=("hilfe standup",),
+            )
+        )
+        self.ctx.add_command(
+            Command(
+                names={"de": ("sprache",), "en": ("language",)},
+                help={
+                    "de": "Stellt die Sprache des Bots in diesem Raum ein (de oder en).",
+                    "en": "Sets the bot's language in this room (de or en).",
+                },
+                handler=self.language,
+                args=(
+                    Arg(
+                        "lang",
+                        Choice(
+                            {"de": ("de", "deutsch", "german"), "en": ("en", "englisch", "english")}
+                        ),
+                        label={"de": "Sprache", "en": "language"},
+                    ),
+                ),
+                permission=Permission.MODERATOR,
+                examples=("sprache en",),
+            )
+        )
+
+    def _registry(self) -> CommandRegistry:
+        registry = self.ctx.services.get(CommandRegistry)
+        assert registry is not None, "the host provides the command registry"
+        return registry
+
+    async def help(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        registry = self._registry()
+        topic = args.get("topic")
+        if not topic:
+            await ctx.reply(render_help_overview(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
+            return
+        words = str(topic).removeprefix(ctx.prefix).split()
+        try:
+            resolved = resolve(registry.commands, words[0].lower(), " ".join(words[1:]))
+            path = list(resolved.path)
+        except UnknownCommandError:
+            raise
+        except Exception:
+            # Arguments of the topic do not matter for help: find the deepest known command.
+            path = _deepest(registry.commands, words)
+            if not path:
+                raise
+        await ctx.reply(render_help_detail(path, ctx.lang, ctx.prefix, ctx.tr))
+
+    async def language(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        lang = str(args["lang"])
+        await self.ctx.rooms.set_language(ctx.room_id, lang)
+        await ctx.reply(self.ctx.catalogue.translator(lang)("language.set"))
+
+
+def _deepest(commands: Any, words: list[str]) -> list[Command]:
+    path: list[Command] = []
+    options = list(commands)
+    for word in words:
+        match = next((c for c in options if word.lower() in c.all_names()), None)
+        if match is None:
+            break
+        path.append(match)
+        options = list(match.subcommands)
+    return path

@@ -1,0 +1,131 @@
+"""Message formatting: Markdown source to a safe HTML body plus a plain-text body.
+
+Raw HTML in the source is shown as text, never interpreted, and the rendered HTML is
+sanitised (allowed tags and URL schemes only), so nothing a person typed can inject
+markup into a message the bot sends. Mentions are written as ``{@user:server}`` in the
+source — ``mention(user_id)`` makes that token — and become pills in HTML and display
+names in the plain body.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import markdown as md_lib
+import nh3
+
+from homeoffice_bot.kernel.ids import UserID
+
+ALLOWED_TAGS = {
+    "a", "b", "strong", "i", "em", "u", "del", "s", "code", "pre", "p", "br", "ul", "ol",
+    "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody",
+    "tr", "th", "td", "details", "summary", "sup", "sub", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-mx-color"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto", "matrix"}
+
+_MENTION_TOKEN = re.compile(r"\{(@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::\d{1,5})?)\}")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def mention(user_id: str) -> str:
+    """A mention token for Markdown sources handed to ``render``."""
+    return "{" + user_id + "}"
+
+
+def mention_ids(source: str) -> list[UserID]:
+    """The user ids of the mention tokens in a Markdown source."""
+    return list(dict.fromkeys(UserID(m.group(1)) for m in _MENTION_TOKEN.finditer(source)))
+
+
+def escape_markdown(text: str) -> str:
+    """Make user-written text inert in a Markdown source (it shows as typed)."""
+    text = text.replace("\r", "")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    body: str
+    formatted_body: str
+    mentions: tuple[UserID, ...]
+
+
+def _plain(source: str, names: Mapping[str, str]) -> str:
+    text = _MENTION_TOKEN.sub(lambda m: names.get(m.group(1), m.group(1)), source)
+    text = text.replace("\\{", "{").replace("\\}", "}")
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<!\\)`([^`]*)`", r"\1", text)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~])", r"\1", text)
+
+
+def render(source: str, names: Mapping[str, str] | None = None) -> Rendered:
+    """Render a Markdown source; ``names`` maps user ids in mention tokens to display names."""
+    names = names or {}
+    mentioned: list[UserID] = []
+
+    def pill(match: re.Match[str]) -> str:
+        user_id = match.group(1)
+        if user_id not in mentioned:
+            mentioned.append(UserID(user_id))
+        label = html.escape(names.get(user_id, user_id))
+        return f'<a href="https://matrix.to/#/{html.escape(user_id)}">{label}</a>'
+
+    # Mention tokens become random placeholders before Markdown runs, so an escaped
+    # ``\{@user\}`` in user text stays text. Raw HTML is neutralised, then Markdown
+    # renders, then the placeholders become pills.
+    nonce = secrets.token_hex(6)
+    tokens: list[re.Match[str]] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        tokens.append(match)
+        return f"mx{nonce}n{len(tokens) - 1}x"
+
+    escaped = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _MENTION_TOKEN.sub(placeholder, escaped)
+    rendered = md_lib.markdown(escaped, extensions=["sane_lists", "nl2br"], output_format="html")
+    rendered = re.sub(rf"mx{nonce}n(\d+)x", lambda m: pill(tokens[int(m.group(1))]), rendered)
+    clean = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+    if clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:
+        clean = clean[3:-4]
+    return Rendered(_plain(source, names), clean, tuple(mentioned))
+
+
+_PILL = re.compile(r'<a\s+href="https://matrix\.to/#/(@[^"?]+)[^"]*"\s*>.*?</a>', re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def command_text(body: str, formatted_body: str | None) -> str:
+    """The text a command parser sees: mention pills replaced by MXIDs."""
+    if not formatted_body or "matrix.to/#/@" not in formatted_body:
+        return body
+    text = re.sub(r"<mx-reply>.*?</mx-reply>", "", formatted_body, flags=re.S | re.I)
+    text = _PILL.sub(lambda m: html.unescape(m.group(1)), text)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"</p>\s*<p>", "\n\n", text, flags=re.I)
+    return html.unescape(_TAG.sub("", text))
+
+
+def mentioned_user_ids(content: Mapping[str, object]) -> tuple[UserID, ...]:
+    """User ids mentioned by an event: ``m.mentions`` plus pills in the formatted body."""
+    found: list[UserID] = []
+    mentions = content.get("m.mentions")
+    if isinstance(mentions, Mapping):
+        ids = mentions.get("user_ids")
+        if isinstance(ids, list):
+            found.extend(UserID(u) for u in ids if isinstance(u, str))
+    formatted = content.get("formatted_body")
+    if isinstance(formatted, str):
+        for match in _PILL.finditer(formatted):
+            found.append(UserID(html.unescape(match.group(1))))
+    return tuple(dict.fromkeys(found))

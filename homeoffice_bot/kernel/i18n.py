@@ -1,0 +1,97 @@
+"""Message catalogues: German by default, English second.
+
+Each component keeps its catalogues in a ``locales`` folder: ``de.toml`` and ``en.toml``,
+optionally split into ``<part>.de.toml`` / ``<part>.en.toml``. Nested tables are flattened
+to dotted keys. Placeholders use ``str.format`` syntax: ``"Hallo {name}"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+LANGUAGES: tuple[str, ...] = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+
+class Translator(Protocol):
+    lang: str
+
+    def __call__(self, key: str, /, **params: Any) -> str: ...
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{full}."))
+        else:
+            out[full] = str(value)
+    return out
+
+
+def load_catalogues(folder: Path) -> dict[str, dict[str, str]]:
+    """Read every ``*.toml`` catalogue in ``folder``; return {language: {key: text}}."""
+    result: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    for path in sorted(folder.glob("*.toml")):
+        lang = path.stem.rsplit(".", 1)[-1]
+        if lang not in result:
+            log.warning("ignoring catalogue %s: unknown language %r", path, lang)
+            continue
+        with path.open("rb") as fh:
+            result[lang].update(_flatten(tomllib.load(fh)))
+    return result
+
+
+def placeholders(text: str) -> frozenset[str]:
+    return frozenset(
+        field.split(".")[0].split("[")[0]
+        for _, field, _, _ in string.Formatter().parse(text)
+        if field
+    )
+
+
+class Catalogue:
+    """All messages of one component, in every language."""
+
+    def __init__(self, messages: dict[str, dict[str, str]], fallback: Catalogue | None = None):
+        self.messages = messages
+        self.fallback = fallback
+
+    @classmethod
+    def from_folder(cls, folder: Path, fallback: Catalogue | None = None) -> Catalogue:
+        return cls(load_catalogues(folder), fallback)
+
+    def lookup(self, lang: str, key: str) -> str | None:
+        for language in (lang, DEFAULT_LANGUAGE):
+            text = self.messages.get(language, {}).get(key)
+            if text is not None:
+                return text
+        return self.fallback.lookup(lang, key) if self.fallback else None
+
+    def translator(self, lang: str) -> Translator:
+        return _BoundTranslator(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+class _BoundTranslator:
+    def __init__(self, catalogue: Catalogue, lang: str) -> None:
+        self.catalogue = catalogue
+        self.lang = lang
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        text = self.catalogue.lookup(self.lang, key)
+        if text is None:
+            log.error("missing message %r (%s)", key, self.lang)
+            return key
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            log.exception("message %r (%s) does not fit its parameters", key, self.lang)
+            return text

@@ -1,0 +1,11 @@
+"""The Matrix layer: the only package that imports matrix-nio.
+
+``client`` holds the account (login/restore, sync loop, sending, room state);
+``convert`` turns nio's events into our own dataclasses from kernel/events.py.
+"""
+
+from __future__ import annotations
+
+from homeoffice_bot.kernel.matrix.client import Credentials, Event, MatrixClient, SyncBatch
+
+__all__ = ["Credentials", "Event", "MatrixClient", "SyncBatch"]

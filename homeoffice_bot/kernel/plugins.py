@@ -1,0 +1,213 @@
+"""The plugin API. Built-in features (workday, standup) use it just as optional plugins do.
+
+A plugin is a subclass of ``Plugin`` that declares its name, settings model, migrations
+and catalogue folder. The host builds one ``PluginContext`` per plugin and injects what
+the plugin may use: command registration, event subscriptions, the scheduler, the
+database, the Matrix account, languages, a clock, web routes, shared services, a logger.
+
+Optional plugins are found through the entry point group ``homeoffice_bot.plugins`` and
+in configured plugin folders (``*.py`` files or packages defining Plugin subclasses).
+A plugin that fails to load, start or stop is logged and left out; it never stops the bot.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict
+
+from homeoffice_bot.kernel.clock import Clock
+from homeoffice_bot.kernel.command_model import Command
+from homeoffice_bot.kernel.events import Edit, Membership, Message, Presence, Reaction, Redaction
+from homeoffice_bot.kernel.i18n import Catalogue, Translator
+from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.kernel.matrix import MatrixClient
+from homeoffice_bot.kernel.rooms import RoomSettings
+from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.storage import Database, MigrationStep
+from homeoffice_bot.kernel.tasks import TaskTracker
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "homeoffice_bot.plugins"
+E = TypeVar("E")
+S = TypeVar("S")
+EventHandler = Callable[[E], Awaitable[None]]
+
+
+class NoSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class Subscriptions:
+    """Event handlers by kind; each runs as its own task for every event."""
+
+    message: list[EventHandler[Message]] = field(default_factory=list)
+    edit: list[EventHandler[Edit]] = field(default_factory=list)
+    reaction: list[EventHandler[Reaction]] = field(default_factory=list)
+    redaction: list[EventHandler[Redaction]] = field(default_factory=list)
+    membership: list[EventHandler[Membership]] = field(default_factory=list)
+    presence: list[EventHandler[Presence]] = field(default_factory=list)
+
+
+class Services:
+    """Typed services that components offer each other, e.g. workday's availability."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[Any], Any] = {}
+
+    def provide(self, kind: type[S], implementation: S) -> None:
+        self._by_type[kind] = implementation
+
+    def get(self, kind: type[S]) -> S | None:
+        found = self._by_type.get(kind)
+        return found if found is not None else None
+
+
+@dataclass
+class Route:
+    method: str
+    path: str
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class PluginContext:
+    """Everything a plugin may use. Built by the host; one per plugin."""
+
+    name: str
+    settings: Any
+    """The plugin's own settings, an instance of its ``settings_model``."""
+    bot: Any
+    """The bot-wide settings (homeoffice_bot.settings.BotSettings)."""
+    db: Database
+    scheduler: Scheduler
+    matrix: MatrixClient
+    clock: Clock
+    tasks: TaskTracker
+    rooms: RoomSettings
+    catalogue: Catalogue
+    services: Services
+    data_dir: Path
+    logger: logging.Logger
+    commands: list[tuple[Command, Catalogue]] = field(default_factory=list)
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
+    routes: list[Route] = field(default_factory=list)
+    public_url: str | None = None
+
+    # -- registration
+    def add_command(self, command: Command) -> None:
+        self.commands.append((command, self.catalogue))
+
+    def on_message(self, handler: EventHandler[Message]) -> None:
+        self.subscriptions.message.append(handler)
+
+    def on_edit(self, handler: EventHandler[Edit]) -> None:
+        self.subscriptions.edit.append(handler)
+
+    def on_reaction(self, handler: EventHandler[Reaction]) -> None:
+        self.subscriptions.reaction.append(handler)
+
+    def on_redaction(self, handler: EventHandler[Redaction]) -> None:
+        self.subscriptions.redaction.append(handler)
+
+    def on_membership(self, handler: EventHandler[Membership]) -> None:
+        self.subscriptions.membership.append(handler)
+
+    def on_presence(self, handler: EventHandler[Presence]) -> None:
+        self.subscriptions.presence.append(handler)
+
+    def add_route(
+        self,
+        method: str,
+        path: str,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> None:
+        self.routes.append(Route(method, path, handler))
+
+    # -- languages
+    def translator(self, lang: str) -> Translator:
+        return self.catalogue.translator(lang)
+
+    async def tr_for(self, room_id: RoomID) -> Translator:
+        """The translator for a room's language."""
+        return self.catalogue.translator(await self.rooms.language(room_id))
+
+
+class Plugin:
+    """Base class of every feature. Override the class attributes and ``start``/``stop``."""
+
+    name: ClassVar[str]
+    settings_model: ClassVar[type[BaseModel]] = NoSettings
+    migrations: ClassVar[Sequence[MigrationStep]] = ()
+    locales: ClassVar[Path | None] = None
+    """Folder with de.toml/en.toml; messages fall back to the kernel's catalogue."""
+
+    def __init__(self, ctx: PluginContext) -> None:
+        self.ctx = ctx
+
+    async def start(self) -> None:
+        """Register commands and handlers, and schedule jobs from the database."""
+
+    async def stop(self) -> None:
+        """Release what ``start`` acquired."""
+
+
+def discover(enabled: Sequence[str], dirs: Sequence[Path]) -> dict[str, type[Plugin]]:
+    """Find the enabled optional plugins; log and skip those that fail to import."""
+    found: dict[str, type[Plugin]] = {}
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name not in enabled:
+            continue
+        try:
+            loaded = entry.load()
+        except Exception:
+            log.exception("plugin %s failed to load", entry.name)
+            continue
+        if isinstance(loaded, type) and issubclass(loaded, Plugin):
+            found[entry.name] = loaded
+    for folder in dirs:
+        for path in sorted(folder.glob("*")):
+            if path.name.startswith(("_", ".")):
+                continue
+            for cls in _plugins_in(path):
+                if cls.name in enabled and cls.name not in found:
+                    found[cls.name] = cls
+    for name in enabled:
+        if name not in found:
+            log.error("plugin %s is enabled but was not found", name)
+    return found
+
+
+def _plugins_in(path: Path) -> list[type[Plugin]]:
+    init = path / "__init__.py" if path.is_dir() else path
+    if not init.is_file() or init.suffix != ".py":
+        return []
+    module_name = f"homeoffice_bot_plugin_{path.stem}"
+    try:
+        spec = importlib.util.spec_from_file_location(
+            module_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None
+        )
+        if spec is None or spec.loader is None:
+            return []
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    except Exception:
+        log.exception("plugin file %s failed to load", path)
+        return []
+    return [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Plugin) and obj is not Plugin
+        and getattr(obj, "name", None)
+    ]  # fmt: skip

@@ -1,0 +1,49 @@
+"""The bot's small web server: health, and routes that plugins add."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiohttp import web
+
+from homeoffice_bot.kernel.plugins import Route
+
+log = logging.getLogger(__name__)
+
+HealthProbe = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
+
+
+class WebServer:
+    def __init__(self, bind: str, port: int, health: HealthProbe) -> None:
+        self.bind = bind
+        self.port = port
+        self._health = health
+        self._app = web.Application()
+        self._app.router.add_get("/healthz", self._healthz)
+        self._runner: web.AppRunner | None = None
+
+    def add_routes(self, routes: Sequence[Route]) -> None:
+        for route in routes:
+            self._app.router.add_route(route.method, route.path, route.handler)
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self._app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.bind, self.port)
+        await site.start()
+        addresses = self._runner.addresses
+        if addresses:
+            self.port = int(addresses[0][1])
+        log.info("web server listening on http://%s:%d", self.bind, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        healthy, details = await self._health()
+        return web.json_response(
+            {"status": "ok" if healthy else "starting", **details}, status=200 if healthy else 503
+        )

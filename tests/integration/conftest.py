@@ -1,0 +1,104 @@
+"""Fixtures for integration tests: a bot running in-process and people at Matrix clients."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from homeoffice_bot.app import BUILTIN_PLUGINS, App
+from homeoffice_bot.devserver import SynapseServer, UserFactory
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.settings import (
+    BotSettings,
+    MatrixSettings,
+    PluginsSettings,
+    Settings,
+    StorageSettings,
+    WebSettings,
+)
+
+pytestmark = pytest.mark.integration
+
+_counter = itertools.count()
+BotFactory = Callable[..., Awaitable[App]]
+PersonFactory = Callable[..., Awaitable[Person]]
+
+
+def bot_settings(
+    synapse: SynapseServer,
+    mxid: str,
+    password: str,
+    data_dir: Path,
+    *,
+    bot: dict[str, Any] | None = None,
+    plugins: dict[str, Any] | None = None,
+) -> Settings:
+    return Settings(
+        matrix=MatrixSettings(
+            homeserver=synapse.url,
+            user_id=mxid,
+            password=SecretStr(password),
+            sync_timeout_ms=2_000,
+        ),
+        bot=BotSettings(**(bot or {})),
+        storage=StorageSettings(data_dir=data_dir),
+        web=WebSettings(port=0),
+        plugins=PluginsSettings(**(plugins or {})),
+    )
+
+
+@pytest.fixture
+def bot_account(make_user: UserFactory) -> tuple[str, str]:
+    return make_user("bot", displayname="Homeoffice-Bot")
+
+
+@pytest.fixture
+async def start_bot(
+    synapse: SynapseServer, bot_account: tuple[str, str], tmp_path: Path
+) -> AsyncIterator[BotFactory]:
+    """``await start_bot(**settings)`` starts the bot (again, after ``app.stop()``) on the
+    same account and data dir; everything still running is stopped at the end."""
+    running: list[App] = []
+
+    async def start(
+        bot: dict[str, Any] | None = None,
+        plugins: dict[str, Any] | None = None,
+        builtins: tuple[str, ...] = BUILTIN_PLUGINS,
+        **app_kwargs: Any,
+    ) -> App:
+        mxid, password = bot_account
+        settings = bot_settings(synapse, mxid, password, tmp_path / "bot", bot=bot, plugins=plugins)
+        app = App(settings, builtins=builtins, **app_kwargs)
+        await app.start()
+        await app.wait_synced()
+        running.append(app)
+        return app
+
+    yield start
+    for app in running:
+        if not app._stopped.is_set():
+            await app.stop()
+
+
+@pytest.fixture
+async def people(
+    synapse: SynapseServer, make_user: UserFactory, tmp_path: Path
+) -> AsyncIterator[PersonFactory]:
+    """``await people("anna")`` registers and starts a person at a client."""
+    started: list[Person] = []
+
+    async def make(name: str = "person", displayname: str | None = None) -> Person:
+        mxid, password = make_user(name, displayname=displayname or name.capitalize())
+        person = Person(synapse.url, mxid, password, tmp_path / f"{name}-{next(_counter)}")
+        await person.start()
+        started.append(person)
+        return person
+
+    yield make
+    for person in started:
+        await person.stop()

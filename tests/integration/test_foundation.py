@@ -1,0 +1,132 @@
+"""The foundation end to end against a real Synapse: help, language, permissions,
+invites, restarts, encrypted rooms, health."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+import pytest
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.events import Membership
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])
+async def test_help_in_german_then_english(
+    start_bot: Callable[..., Awaitable[App]],
+    people: Callable[..., Awaitable[Person]],
+    encrypted: bool,
+) -> None:
+    bot = await start_bot()
+    anna = await people("anna")
+    room = await team_room(anna, bot, [], encrypted=encrypted)
+
+    reply = await anna.ask(room, "!hilfe", bot.matrix.user_id)
+    assert "Das kann ich für euch tun" in reply.body
+    assert "!sprache" in reply.body
+    assert reply.encrypted is encrypted
+
+    reply = await anna.ask(room, "!sprache en", bot.matrix.user_id)
+    assert "English" in reply.body
+    reply = await anna.ask(room, "!help", bot.matrix.user_id)
+    assert "Here is what I can do for you" in reply.body
+    assert "!language" in reply.body
+
+
+async def test_help_for_one_command_and_unknown_command(
+    start_bot: Callable[..., Awaitable[App]], people: Callable[..., Awaitable[Person]]
+) -> None:
+    bot = await start_bot()
+    anna = await people("anna")
+    room = await team_room(anna, bot, [], encrypted=False)
+
+    reply = await anna.ask(room, "!hilfe sprache", bot.matrix.user_id)
+    assert "Verwendung: !sprache <Sprache>" in reply.body
+    assert "Moderator" in reply.body
+
+    reply = await anna.ask(room, "!hilfr", bot.matrix.user_id)
+    assert "kenne ich nicht" in reply.body
+    assert "!hilfe" in reply.body
+
+    reply = await anna.ask(room, "!sprache klingonisch", bot.matrix.user_id)
+    assert "Verwendung: !sprache <Sprache>" in reply.body
+
+
+async def test_member_is_refused_a_moderator_command(
+    start_bot: Callable[..., Awaitable[App]], people: Callable[..., Awaitable[Person]]
+) -> None:
+    bot = await start_bot()
+    lead = await people("lead")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=True)
+
+    reply = await ben.ask(room, "!sprache en", bot.matrix.user_id)
+    assert "nur Moderator*innen" in reply.body
+    assert await bot.rooms.language(room) == "de"
+
+
+async def test_invite_from_a_not_allowed_user_is_declined(
+    start_bot: Callable[..., Awaitable[App]], people: Callable[..., Awaitable[Person]]
+) -> None:
+    lead = await people("lead")
+    bot = await start_bot(bot={"allowed_inviters": [lead.user_id]})
+    stranger = await people("stranger")
+
+    mark = stranger.mark()
+    room = await stranger.client.create_room(name="Fremd", invite=[bot.matrix.user_id])
+    left = await stranger.wait_for(
+        Membership,
+        lambda m: m.room_id == room and m.user_id == bot.matrix.user_id and m.membership == "leave",
+        since=mark,
+    )
+    assert left.prev_membership == "invite"
+    assert room not in bot.matrix.joined_rooms()
+
+    allowed = await team_room(lead, bot, [], encrypted=False)
+    assert allowed in bot.matrix.joined_rooms()
+
+
+async def test_command_sent_while_bot_is_down_is_answered_once_on_the_same_device(
+    start_bot: Callable[..., Awaitable[App]], people: Callable[..., Awaitable[Person]]
+) -> None:
+    bot = await start_bot()
+    anna = await people("anna")
+    room = await team_room(anna, bot, [], encrypted=True)
+    device_before = bot.matrix.device_id
+    await anna.ask(room, "!hilfe", bot.matrix.user_id)
+    await bot.stop()
+
+    mark = anna.mark()
+    await anna.say(room, "!hilfe sprache")
+    bot = await start_bot()
+    assert bot.matrix.device_id == device_before
+
+    await anna.wait_message(room, "!sprache", sender=bot.matrix.user_id, since=mark)
+    await asyncio.sleep(3)  # a second answer would have arrived by now
+    answers = [
+        e
+        for e in anna.events[mark:]
+        if getattr(e, "sender", None) == bot.matrix.user_id and "Verwendung" in e.body
+    ]
+    assert len(answers) == 1
+
+
+async def test_healthz_reports_logged_in_and_synced(
+    start_bot: Callable[..., Awaitable[App]],
+) -> None:
+    bot = await start_bot()
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{bot.web.port}/healthz") as response,
+    ):
+        assert response.status == 200
+        body = await response.json()
+    assert body["status"] == "ok"
+    assert body["logged_in"] is True
+    assert body["device_id"] == bot.matrix.device_id
