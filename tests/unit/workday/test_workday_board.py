@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+import markdown
+from hypothesis import given
+from hypothesis import strategies as st
+from workday_testing import BERLIN, Tr, berlin
+
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.workday.board import (
+    BoardEntry,
+    MentionItem,
+    board_entry,
+    digest_markdown,
+    matrix_to_link,
+    render_board,
+    render_wrapup_handback,
+)
+from homeoffice_bot.workday.hours import WorkSchedule, parse_working_hours
+from homeoffice_bot.workday.states import PresenceState, resolve_presence, step_away
+from homeoffice_bot.workday.texts import escape_markdown, excerpt
+
+NOW = berlin(2024, 8, 14, 9, 41)
+S = PresenceState
+
+
+def test_board_in_german() -> None:
+    entries = [
+        BoardEntry("Fritz", S.LEAVE, berlin(2024, 8, 24), "Anna", leave_to=date(2024, 8, 23)),
+        BoardEntry("Emil", S.OFF),
+        BoardEntry("Dana", S.AWAY, berlin(2024, 8, 14, 14)),
+        BoardEntry("carla", S.BREAK, berlin(2024, 8, 14, 12, 30), hint="online"),
+        BoardEntry("Ben", S.WORKING),
+        BoardEntry("Anna", S.WORKING, hint="something-else"),
+        BoardEntry("Gerd", S.ABSENT),
+    ]
+    assert render_board(entries, NOW, BERLIN, Tr("de")).splitlines() == [
+        "**Wer ist da?** · Stand 09:41",
+        "",
+        "- Anna — 🟢 Im Dienst",
+        "- Ben — 🟢 Im Dienst",
+        "- carla — ☕ Pause bis 12:30 · _online_",
+        "- Dana — 🚶 Weg bis 14:00",
+        "- Emil — 🌙 Feierabend",
+        "- Fritz — 🏖️ Urlaub bis 23.08. — Vertretung: Anna",
+        "- Gerd — ⚪ Heute nicht da",
+        "",
+        Tr("de")("board.footer"),
+    ]
+
+
+def test_board_in_english_with_a_later_day_and_leave_end_from_until() -> None:
+    entries = [
+        BoardEntry("Dana", S.AWAY, berlin(2024, 8, 15, 9)),
+        BoardEntry("Fritz", S.LEAVE, berlin(2024, 8, 24)),
+        BoardEntry("Emil", S.BREAK),
+    ]
+    lines = render_board(entries, NOW, BERLIN, Tr("en")).splitlines()
+    assert lines[2:5] == [
+        "- Emil — ☕ On a break",
+        "- Dana — 🚶 Away until Thu 09:00",
+        "- Fritz — 🏖️ On leave until 23 Aug",
+    ]
+
+
+def test_empty_board() -> None:
+    assert "Noch niemand eingetragen" in render_board([], NOW, BERLIN, Tr("de"))
+
+
+def test_board_escapes_names_and_shows_only_shared_notes() -> None:
+    plan = WorkSchedule(parse_working_hours("mo-fr 8-17"), BERLIN)
+    private = step_away(UserID("@a:x"), NOW, berlin(2024, 8, 14, 11), "Arzttermin")
+    shared = step_away(UserID("@b:x"), NOW, berlin(2024, 8, 14, 11), "Kita", note_shared=True)
+    entries = [
+        board_entry("**Boss** [x](http://evil)", resolve_presence(private, NOW, plan)),
+        board_entry("Bea", resolve_presence(shared, NOW, plan)),
+    ]
+    text = render_board(entries, NOW, BERLIN, Tr("de"))
+    assert "Arzttermin" not in text
+    assert "- Bea — 🚶 Weg bis 11:00 (Kita)" in text
+    assert "\\*\\*Boss\\*\\* \\[x\\]\\(http://evil\\)" in text
+    rendered = markdown.markdown(text)
+    assert "<strong>Boss" not in rendered
+    assert "<a " not in rendered
+
+
+def test_board_entry_keeps_stand_in_for_leave_only() -> None:
+    plan = WorkSchedule(parse_working_hours("mo-fr 8-17"), BERLIN)
+    presence = resolve_presence(None, NOW, plan)
+    assert board_entry("Anna", presence, stand_in_name="Ben").stand_in is None
+
+
+def _visible(source: str) -> str:
+    """What a reader sees after the kernel-style pipeline: HTML neutralised, Markdown."""
+    neutral = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    rendered = markdown.markdown(neutral)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered))
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Z"))))
+def test_escaped_text_shows_as_typed(name: str) -> None:
+    shown = _visible(f"- {escape_markdown(name)}").strip()
+    assert shown == name.replace("{@", "{\u2060@").strip()
+
+
+def test_escape_folds_lines_and_defuses_mention_tokens() -> None:
+    assert escape_markdown("a\n- b\n# c") == "a \\- b \\# c"
+    assert "{@" not in escape_markdown("{@boss:example.org}")
+
+
+def test_matrix_to_link_encodes_ids() -> None:
+    assert (
+        matrix_to_link("!room:example.org", "$ev/ent+1")
+        == "https://matrix.to/#/%21room%3Aexample.org/%24ev%2Fent%2B1"
+    )
+
+
+def test_digest() -> None:
+    items = [
+        MentionItem(
+            "Ben",
+            "Team *Nord*",
+            RoomID("!r:example.org"),
+            EventID("$2"),
+            "Kannst du\nmorgen [das] prüfen?",
+            berlin(2024, 8, 13, 18, 5),
+        ),
+        MentionItem(
+            "Carla",
+            "Team",
+            RoomID("!r:example.org"),
+            EventID("$1"),
+            "x" * 200,
+            berlin(2024, 8, 13, 17),
+        ),
+    ]
+    text = digest_markdown(items, NOW, BERLIN, Tr("de"))
+    assert text is not None
+    lines = text.splitlines()
+    assert lines[0] == "📬 **Während du weg warst** – 2 Erwähnung(en):"
+    assert lines[2].startswith("- gestern, 17:00 · **Carla** in Team: „xxx")
+    assert "„" + "x" * 159 + "…“" in lines[2]  # excerpt cut to 160 characters
+    assert lines[3] == (
+        "- gestern, 18:05 · **Ben** in Team \\*Nord\\*: „Kannst du morgen \\[das\\] prüfen?“ "
+        "([zur Nachricht](https://matrix.to/#/%21r%3Aexample.org/%242))"
+    )
+    assert digest_markdown([], NOW, BERLIN, Tr("de")) is None
+
+
+def test_excerpt() -> None:
+    assert excerpt("short") == "short"
+    assert excerpt("a  b\n c") == "a b c"
+    assert excerpt("abcdef", 4) == "abc…"
+
+
+def test_wrapup_handback() -> None:
+    assert render_wrapup_handback("Bericht *fertig*", Tr("de")) == (
+        "📝 Gestern hast du dir mitgenommen: Bericht \\*fertig\\*"
+    )
