@@ -44,6 +44,12 @@ class MergeResult:
     def complete(self) -> bool:
         return not self.problems
 
+    def with_id(self, offering_id: int) -> MergeResult:
+        """The same result once storage has given a new draft its id."""
+        audit = self.audit and dataclasses.replace(self.audit, offering_id=offering_id)
+        offering = dataclasses.replace(self.offering, id=offering_id)
+        return dataclasses.replace(self, offering=offering, audit=audit)
+
     @property
     def missing(self) -> tuple[Field, ...]:
         return tuple(Field(p.field) for p in self.problems if p.key == "digitalnah.problem.missing")

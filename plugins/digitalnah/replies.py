@@ -301,7 +301,7 @@ def render_assistant_turn(
         if state.current_field is Field.CATEGORY:
             lines += [f"{n}\\. {escape_markdown(c)}  " for n, c in enumerate(categories, 1)]
     elif state.status is AssistantStatus.CONFIRMING:
-        lines.append(tr("digitalnah.assistant.confirm"))
+        lines.append(tr(turn.prompt.key))
         for which in FORM_ORDER:
             value = state.answer_for(which)
             if value:

@@ -141,17 +141,24 @@ def format_instant(instant: datetime, language: str, zone: str) -> str:
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]{}()])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+#]|\d+[.)])", re.MULTILINE)
+_MD_LINE_START = re.compile(r"^(\s*)(?:(#|[-+](?=\s|$|-))|(\d+)([.)])(?=\s|$))")
 
 
-def escape_markdown(text: str, *, inline: bool = True) -> str:
-    """User text that Markdown shows literally and that cannot become HTML: ``& < >`` as
-    entities, Markdown punctuation backslash-escaped, list/quote/heading markers at line
-    starts neutralised. ``inline`` also folds newlines into spaces."""
-    text = one_line(text) if inline else clean_text(text).strip()
+def escape_markdown(text: str) -> str:
+    """User text that Markdown shows literally, on one line, and that cannot become HTML:
+    ``& < >`` as entities, Markdown punctuation backslash-escaped, a list or heading
+    marker at the start neutralised, newlines folded into spaces."""
+    text = one_line(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker, number, dot = match.groups()
+    if marker:
+        return f"{indent}\\{marker}"
+    return f"{indent}{number}\\{dot}"
 
 
 def markdown_url(url: str) -> str:
