@@ -32,14 +32,9 @@ Trigger = Daily | Once | Every
 
 def local_instant(day: date, at: time, tz: str) -> datetime:
     """The UTC instant of local ``at`` on ``day``. A time inside a DST gap moves forward
-    by the gap (02:30 on the spring-forward day is 03:30 CEST)."""
-    zone = ZoneInfo(tz)
-    naive = datetime.combine(day, at)
-    local = naive.replace(tzinfo=zone)
-    roundtrip = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if roundtrip != naive:  # nonexistent local time: shift by the gap
-        local = (naive + (naive - roundtrip)).replace(tzinfo=zone)
-    return local.astimezone(UTC)
+    by the gap (02:30 on the spring-forward day is 03:30 CEST); a repeated autumn time is
+    taken at its first occurrence (fold=0 semantics of zoneinfo)."""
+    return datetime.combine(day, at).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def last_fire(trigger: Daily, now: datetime) -> datetime | None:

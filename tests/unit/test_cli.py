@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from homeoffice_bot import __version__
+from homeoffice_bot.cli import main
+
+VALID = """
+[matrix]
+homeserver = "https://matrix.example.org"
+user_id = "@homeoffice:example.org"
+password = "geheim"
+"""
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("HOMEOFFICE_"):
+            monkeypatch.delenv(key)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.strip() == f"homeoffice-bot {__version__}"
+
+
+def test_check_config_accepts_a_valid_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(VALID)
+    assert main(["--config", str(config), "check-config"]) == 0
+    assert "configuration is valid" in capsys.readouterr().out
+
+
+def test_check_config_names_the_wrong_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(VALID + '\n[bot]\nmoderator_power_level = "viel"\n')
+    assert main(["--config", str(config), "check-config"]) == 2
+    err = capsys.readouterr().err
+    assert "bot.moderator_power_level" in err
+
+
+def test_check_config_refuses_a_missing_plugin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(VALID + '\n[plugins]\nenabled = ["gibtsnicht"]\n')
+    assert main(["--config", str(config), "check-config"]) == 2
+    assert "plugins.enabled" in capsys.readouterr().err

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from homeoffice_bot.kernel.formatting import (
+    command_text,
+    escape_markdown,
+    mention,
+    mentioned_user_ids,
+    render,
+)
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "[klick](javascript:alert(1))",
+    "{@boss:example.org}",
+    "# Überschrift",
+    "**fett** _kursiv_ `code`",
+]
+
+
+def test_markdown_renders_with_a_plain_body() -> None:
+    rendered = render("**Hallo** Team\n\n- eins\n- zwei")
+    assert "<strong>Hallo</strong>" in rendered.formatted_body
+    assert "<li>eins</li>" in rendered.formatted_body
+    assert rendered.body == "Hallo Team\n\n- eins\n- zwei"
+
+
+def test_mentions_become_pills_and_m_mentions() -> None:
+    rendered = render(f"Hallo {mention('@anna:example.org')}!", {"@anna:example.org": "Anna"})
+    assert '<a href="https://matrix.to/#/@anna:example.org">Anna</a>' in rendered.formatted_body
+    assert rendered.mentions == ("@anna:example.org",)
+    assert rendered.body == "Hallo Anna!"
+
+
+def test_raw_html_and_script_links_never_survive() -> None:
+    rendered = render("<b>x</b> [a](javascript:alert(1)) <img src=x onerror=alert(1)>")
+    html = rendered.formatted_body
+    assert "<b>" not in html
+    assert "<img" not in html
+    assert "javascript:" not in html
+
+
+def test_escaped_user_text_shows_as_typed_and_pings_nobody() -> None:
+    for text in HOSTILE:
+        rendered = render("Antwort: " + escape_markdown(text))
+        assert rendered.mentions == ()
+        assert "<script" not in rendered.formatted_body
+        assert "<img" not in rendered.formatted_body
+        assert "<a " not in rendered.formatted_body
+        assert "<h1>" not in rendered.formatted_body
+        assert rendered.body == "Antwort: " + text
+
+
+@given(st.text(max_size=300))
+def test_any_escaped_text_is_inert(text: str) -> None:
+    rendered = render(escape_markdown(text))
+    assert rendered.mentions == ()
+    assert "<a " not in rendered.formatted_body
+    assert "<script" not in rendered.formatted_body.lower()
+
+
+def test_command_text_replaces_pills_by_user_ids() -> None:
+    formatted = (
+        '<mx-reply><blockquote>alt</blockquote></mx-reply>!status <a href="https://matrix.to/#/'
+        '@ben:example.org">Ben</a> &amp; mehr'
+    )
+    assert command_text("!status Ben & mehr", formatted) == "!status @ben:example.org & mehr"
+    assert command_text("!status @ben:example.org", None) == "!status @ben:example.org"
+
+
+def test_mentioned_user_ids_from_m_mentions_and_pills() -> None:
+    content = {
+        "body": "x",
+        "formatted_body": '<a href="https://matrix.to/#/@a:x.org">A</a>',
+        "m.mentions": {"user_ids": ["@b:x.org", "@a:x.org"]},
+    }
+    assert mentioned_user_ids(content) == ("@b:x.org", "@a:x.org")
