@@ -208,7 +208,8 @@ def assess(
     (until the person works past the planned end).
     """
     now = as_utc(now)
-    sent = {ReminderId(i) for i in already_sent if i in ReminderId.__members__.values()}
+    sent_ids = set(already_sent)
+    sent = {reminder for reminder in ReminderId if reminder.value in sent_ids}
     days = split_workdays((e for e in events if e.at <= now), tz)
     empty = Tally(timedelta(), timedelta(), None, None, working=False)
     if not days:

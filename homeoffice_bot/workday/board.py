@@ -66,7 +66,8 @@ def board_entry(
     )
 
 
-def _status_text(entry: BoardEntry, now: datetime, tz: str, tr: Translate) -> str:
+def status_text(entry: BoardEntry, now: datetime, tz: str, tr: Translate) -> str:
+    """``☕ Pause bis 12:30``, ``🏖️ Urlaub bis 23.08. — Vertretung: Anna`` …"""
     state = entry.state
     if state in (PresenceState.BREAK, PresenceState.AWAY):
         if entry.until is None:
@@ -98,7 +99,7 @@ def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Tran
         line = tr(
             "board.line",
             name=escape_markdown(entry.name),
-            status=_status_text(entry, now, tz, tr),
+            status=status_text(entry, now, tz, tr),
         )
         if entry.note:
             line += tr("board.note", note=escape_markdown(entry.note))
@@ -107,6 +108,26 @@ def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Tran
         lines.append(line)
     lines += ["", tr("board.footer")]
     return "\n".join(lines)
+
+
+def render_status(
+    name: str,
+    presence: Presence,
+    now: datetime,
+    tz: str,
+    tr: Translate,
+    stand_in_name: str | None = None,
+    own: bool = False,
+) -> str:
+    """``!status @x`` (only the current state, never history or hours) or ``!status`` for
+    oneself with ``own=True``."""
+    entry = board_entry(name, presence, stand_in_name)
+    text = status_text(entry, now, tz, tr)
+    if entry.note:
+        text += tr("board.note", note=escape_markdown(entry.note))
+    if own:
+        return tr("status.own", status=text)
+    return tr("status.other", name=escape_markdown(name), status=text)
 
 
 # --- digest ---------------------------------------------------------------------------

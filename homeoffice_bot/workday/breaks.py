@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from homeoffice_bot.workday.dayspec import (
     ALL_DAYS,
     TimeWindow,
-    Translate,
     format_day_windows,
     parse_day_groups,
 )
 from homeoffice_bot.workday.hours import WorkSchedule, is_working_time
 from homeoffice_bot.workday.localtime import as_utc, local_date, local_instant
+from homeoffice_bot.workday.texts import Translate
 
 Occurrence = tuple[datetime, datetime]
 """A concrete break as UTC instants (start, end)."""

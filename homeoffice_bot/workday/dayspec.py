@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 
 from homeoffice_bot.kernel.errors import ParseError
-
-Translate = Callable[..., str]
+from homeoffice_bot.workday.texts import Translate
 
 ALL_DAYS: frozenset[int] = frozenset(range(1, 8))
 WORKDAYS: frozenset[int] = frozenset(range(1, 6))

@@ -8,6 +8,7 @@ instant. Windows are computed per local date, so 08:00 stays 08:00 across DST.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,11 +22,11 @@ from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.dayspec import (
     WORKDAYS,
     TimeWindow,
-    Translate,
     format_day_windows,
     parse_day_groups,
 )
 from homeoffice_bot.workday.localtime import as_utc, local_date, local_instant
+from homeoffice_bot.workday.texts import Translate
 
 DEFAULT_HOURS_SPEC = "mo-fr 08:00-16:30"
 SEARCH_HORIZON_DAYS = 400
@@ -150,6 +151,23 @@ def validate_region(text: str) -> str:
     except (NotImplementedError, KeyError, ValueError) as exc:
         raise ParseError("workday.error.region", text=text) from exc
     return region
+
+
+def validate_timezone(text: str) -> str:
+    """An IANA zone name as the system spells it (``europe/berlin`` → ``Europe/Berlin``)."""
+    wanted = text.strip()
+    if "/" in wanted or wanted.upper() == "UTC":
+        if wanted in _zone_names():
+            return wanted
+        folded = {name.casefold(): name for name in _zone_names()}
+        if wanted.casefold() in folded:
+            return folded[wanted.casefold()]
+    raise ParseError("workday.error.timezone", text=text)
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def is_holiday(region: str | None, day: date) -> bool:

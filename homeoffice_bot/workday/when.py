@@ -54,6 +54,8 @@ def parse_duration(text: str) -> timedelta:
                 continue
             raise _fail("duration", text)
         number = float(match["n"].replace(",", "."))
+        if number > MAX_SPAN.total_seconds() / 60:
+            raise _fail("duration", text)
         unit = match["unit"] or ("m" if previous_unit and previous_unit[0] in "hs" else None)
         if unit is None:
             unit = "m"
@@ -84,6 +86,53 @@ def parse_until(text: str, now: datetime, tz: str) -> datetime:
     if without_word != stripped:
         raise _fail("until", text)
     return now + parse_duration(stripped)
+
+
+_SHARE_WORDS = re.compile(r"^(?:öffentlich|sichtbar|teilen|public|visible|share)\s*:?\s*", re.I)
+
+
+@dataclass(frozen=True)
+class AwayRequest:
+    until: datetime | None
+    note: str | None
+    note_shared: bool
+
+
+def parse_away(text: str, now: datetime, tz: str) -> AwayRequest:
+    """``bis 14:00 Arzttermin``, ``1h Kita``, ``Termin``, ``bis 14:00 sichtbar: Kita``.
+
+    An optional end (``bis``/``until`` + time, which must then be valid, or a leading
+    duration with a unit such as ``1h``), then an optional note. The note is private
+    unless it starts with ``sichtbar:``/``öffentlich:``/``teilen:``
+    (``visible:``/``public:``/``share:``).
+    """
+    words = text.split()
+    until: datetime | None = None
+    used = 0
+    if words and words[0].casefold() in ("bis", "until", "till"):
+        for count in (3, 2):
+            try:
+                until = parse_until(" ".join(words[:count]), now, tz)
+            except ParseError:
+                if count == 2:
+                    raise
+                continue
+            used = count
+            break
+    else:
+        for count in (2, 1):
+            candidate = " ".join(words[:count])
+            if len(words) >= count and not candidate.isdigit():
+                try:
+                    until = now + parse_duration(candidate)
+                except ParseError:
+                    continue
+                used = count
+                break
+    note = " ".join(words[used:]).strip()
+    shared = bool(_SHARE_WORDS.match(note))
+    note = _SHARE_WORDS.sub("", note, count=1).strip() if shared else note
+    return AwayRequest(as_utc(until) if until else None, note or None, shared and bool(note))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from homeoffice_bot.workday.board import (
     digest_markdown,
     matrix_to_link,
     render_board,
+    render_status,
     render_wrapup_handback,
 )
 from homeoffice_bot.workday.hours import WorkSchedule, parse_working_hours
@@ -159,4 +160,16 @@ def test_excerpt() -> None:
 def test_wrapup_handback() -> None:
     assert render_wrapup_handback("Bericht *fertig*", Tr("de")) == (
         "📝 Gestern hast du dir mitgenommen: Bericht \\*fertig\\*"
+    )
+
+
+def test_render_status_of_someone_else_and_oneself() -> None:
+    plan = WorkSchedule(parse_working_hours("mo-fr 8-17"), BERLIN)
+    away = step_away(UserID("@a:x"), NOW, berlin(2024, 8, 14, 11), "Zahnarzt")
+    presence = resolve_presence(away, NOW, plan)
+    assert render_status("Anna_B", presence, NOW, BERLIN, Tr("de")) == (
+        "Anna\\_B: 🚶 Weg bis 11:00"
+    )
+    assert render_status("Anna", presence, NOW, BERLIN, Tr("en"), own=True) == (
+        "Your status: 🚶 Away until 11:00"
     )

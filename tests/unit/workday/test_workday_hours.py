@@ -27,6 +27,7 @@ from homeoffice_bot.workday.hours import (
     next_working_start,
     parse_working_hours,
     validate_region,
+    validate_timezone,
 )
 
 STANDARD = parse_working_hours("mo-do 07:30-16:00, fr 07:30-13:00")
@@ -187,3 +188,13 @@ def test_validate_region() -> None:
 def test_leave_period_must_be_ordered() -> None:
     with pytest.raises(ValueError, match="end before"):
         LeavePeriod(date(2024, 8, 23), date(2024, 8, 12))
+
+
+def test_validate_timezone() -> None:
+    assert validate_timezone("Europe/Berlin") == "Europe/Berlin"
+    assert validate_timezone(" europe/berlin ") == "Europe/Berlin"
+    assert validate_timezone("UTC") == "UTC"
+    for wrong in ("Berlin", "Mars/Olympus", "../etc/passwd", ""):
+        with pytest.raises(ParseError) as info:
+            validate_timezone(wrong)
+        assert info.value.key == "workday.error.timezone"

@@ -9,7 +9,9 @@ from workday_testing import BERLIN, berlin
 
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.workday.when import (
+    AwayRequest,
     LeaveRequest,
+    parse_away,
     parse_date_range,
     parse_duration,
     parse_leave,
@@ -133,3 +135,29 @@ def test_parse_leave_needs_a_name_after_the_keyword() -> None:
     with pytest.raises(ParseError) as info:
         parse_leave("12.08.–23.08. vertretung", TODAY)
     assert info.value.key == "workday.error.stand_in_missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "until", "note", "shared"),
+    [
+        ("bis 14:00 Arzttermin", berlin(2024, 8, 9, 14), "Arzttermin", False),
+        ("bis 14 Uhr", berlin(2024, 8, 9, 14), None, False),
+        ("1h Kita", berlin(2024, 8, 9, 12), "Kita", False),
+        ("1 h", berlin(2024, 8, 9, 12), None, False),
+        ("Termin beim Amt", None, "Termin beim Amt", False),
+        ("2 Kinder abholen", None, "2 Kinder abholen", False),
+        ("at the dentist", None, "at the dentist", False),
+        ("bis 14:00 sichtbar: Kita-Abholung", berlin(2024, 8, 9, 14), "Kita-Abholung", True),
+        ("public: school run", None, "school run", True),
+        ("sichtbar:", None, None, False),
+        ("", None, None, False),
+    ],
+)
+def test_parse_away(text: str, until: object, note: str | None, shared: bool) -> None:
+    assert parse_away(text, NOW, BERLIN) == AwayRequest(until, note, shared)  # type: ignore[arg-type]
+
+
+def test_parse_away_with_a_past_time_is_an_error() -> None:
+    with pytest.raises(ParseError) as info:
+        parse_away("bis 09:00 Arzt", NOW, BERLIN)
+    assert info.value.key == "workday.error.until_past"
