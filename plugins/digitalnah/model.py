@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
@@ -142,7 +142,8 @@ class Source:
 
     room_id: RoomID | None = None
     event_id: EventID | None = None
-    image_mxc: str | None = field(default=None)
+    image_mxc: str | None = None
+    """mxc:// URL of an image sent with the message."""
 
 
 def new_draft(submitter: UserID, now: datetime, source: Source | None = None) -> Offering:

@@ -93,6 +93,8 @@ def render_draft_reply(
             lines.append(
                 tr("digitalnah.draft.category_hint", categories=_md(", ".join(categories)))
             )
+    if not offering.description:
+        lines += ["", tr("digitalnah.draft.description_hint")]
     others = [p for p in result.problems if p.key != "digitalnah.problem.missing"]
     if others:
         lines += ["", tr("digitalnah.draft.problems_heading")]

@@ -1,9 +1,13 @@
 """Checking offerings: turning typed text into field values, and what is missing or wrong.
 
-Required fields: title, description, link and category. Everything a page visitor needs
-to understand and find the service; provider, target group, availability date, contact
-and tags are optional. Problems are ``Problem(field, i18n key, params)``; the params never
-contain the ``field`` placeholder, the reply renderer adds it.
+Required fields: title, link and category — what a page visitor needs to find the service
+and what the one-line chat message ("Neu: Online-Terminbuchung fürs Bürgerbüro https://…
+#DigitalNah") plus a category gives. The description is optional but asked for (a
+hint in the draft reply, a step in the assistant); provider, target group, availability
+date, contact and tags are optional. Feeds fall back to the title where they need text.
+
+Problems are ``Problem(field, i18n key, params)``; the params never contain the ``field``
+placeholder, the reply renderer adds it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from urllib.parse import urlsplit
 from digitalnah.categories import resolve_category
 from digitalnah.model import DEFAULT_CATEGORY_ALIASES, Field, Offering, Problem
 
-REQUIRED_FIELDS: tuple[Field, ...] = (Field.TITLE, Field.DESCRIPTION, Field.LINK, Field.CATEGORY)
+REQUIRED_FIELDS: tuple[Field, ...] = (Field.TITLE, Field.LINK, Field.CATEGORY)
 
 MAX_LENGTHS: Mapping[Field, int] = {
     Field.TITLE: 120,

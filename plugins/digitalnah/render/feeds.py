@@ -82,7 +82,9 @@ def render_atom(
             type="text/html",
             href=site.page_url + "#" + offering_anchor(offering),
         )
-        _sub(entry, "summary", clean_text(offering.description).strip(), type="text")
+        summary = clean_text(offering.description).strip()
+        if summary:
+            _sub(entry, "summary", summary, type="text")
         entry_author = _sub(entry, "author")
         _sub(entry_author, "name", one_line(offering.provider) or one_line(site.author))
         if offering.category:
@@ -102,7 +104,7 @@ def json_feed_item(
         "id": offering_tag_uri(offering, site),
         "url": offering.link if safe_link(offering.link) else site.page_url,
         "title": one_line(offering.title),
-        "content_text": clean_text(offering.description).strip(),
+        "content_text": clean_text(offering.description).strip() or one_line(offering.title),
         "date_published": rfc3339(published_at(offering)),
         "date_modified": rfc3339(offering.updated_at),
         "tags": [one_line(t) for t in offering.tags if one_line(t)],

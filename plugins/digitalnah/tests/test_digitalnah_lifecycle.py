@@ -178,6 +178,20 @@ def test_draft_from_message_then_completed_by_reply() -> None:
     assert second.audit == AuditEntry(7, ANNA, "submit", S.DRAFT, S.PENDING, LATER, "")
 
 
+def test_issue_example_is_complete_after_the_category_reply() -> None:
+    body = "Neu: Online-Terminbuchung fürs Bürgerbüro https://termine.example.org #DigitalNah"
+    draft = new_draft(ANNA, NOW)
+    first = update_offering(
+        draft, extract_from_message(body, CATS), actor=ANNA, now=NOW, categories=CATS
+    )
+    assert first.missing == (Field.CATEGORY,)
+    reply = parse_completion("Kategorie: Bürgerservice", first.missing, CATS)
+    second = update_offering(first.offering, reply, actor=ANNA, now=LATER, categories=CATS)
+    assert second.complete
+    assert second.offering.state is S.PENDING
+    assert second.offering.description == ""
+
+
 def test_with_id_fills_the_audit_entry() -> None:
     result = update_offering(new_draft(ANNA, NOW), COMPLETE, actor=ANNA, now=NOW, categories=CATS)
     assert result.audit is not None
@@ -219,13 +233,13 @@ def test_edit_without_changes_keeps_approval() -> None:
 def test_incomplete_edit_of_pending_makes_a_draft() -> None:
     result = update_offering(
         stored(S.PENDING),
-        ExtractedFields({Field.DESCRIPTION: ""}),
+        ExtractedFields({Field.CATEGORY: ""}),
         actor=ANNA,
         now=LATER,
         categories=CATS,
     )
     assert result.offering.state is S.DRAFT
-    assert result.missing == (Field.DESCRIPTION,)
+    assert result.missing == (Field.CATEGORY,)
     assert result.audit is not None
     assert (result.audit.from_state, result.audit.to_state) == (S.PENDING, S.DRAFT)
 

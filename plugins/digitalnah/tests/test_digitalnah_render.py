@@ -261,6 +261,15 @@ def test_json_feed_escapes_hostile_text() -> None:
     assert item["url"] == "https://bot.example.org/digitalnah/"
 
 
+def test_feeds_without_description_fall_back_to_the_title() -> None:
+    bare = approved(10, description="")
+    item = json.loads(render_json_feed([bare], SITE, tr=TR))["items"][0]
+    assert item["content_text"] == "Angebot 10"
+    entry = feedparser.parse(render_atom([bare], SITE, tr=TR, generated_at=NOW)).entries[0]
+    assert entry.title == "Angebot 10"
+    assert "summary" not in entry
+
+
 def test_markdown_list() -> None:
     text = render_markdown(ALL, SITE, tr=TR, generated_at=NOW)
     assert text.startswith("# \\#DigitalNah\n")

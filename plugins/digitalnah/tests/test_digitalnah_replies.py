@@ -107,7 +107,8 @@ def test_reply_lists_problems_and_notes() -> None:
     assert "- „gestern“ ist kein Datum." in text
     assert "Hinweise:\n- Das Feld „Quatsch“ kenne ich nicht" in text
     assert "Diesen Teil deiner Antwort konnte ich keinem Feld zuordnen: „irgendwas“." in text
-    assert "Es fehlt noch:\n- Beschreibung\n- Kategorie\n" in text
+    assert "Es fehlt noch:\n- Kategorie\n" in text
+    assert "Tipp: Eine kurze Beschreibung hilft" in text
 
 
 def test_hostile_text_is_escaped_in_chat_replies() -> None:

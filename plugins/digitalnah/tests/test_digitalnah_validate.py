@@ -168,10 +168,9 @@ def test_complete_offering_has_no_problems() -> None:
 
 def test_required_fields() -> None:
     empty = offering(title="", description="", link="", category="")
-    assert missing_fields(empty) == (Field.TITLE, Field.DESCRIPTION, Field.LINK, Field.CATEGORY)
+    assert missing_fields(empty) == (Field.TITLE, Field.LINK, Field.CATEGORY)
     assert validate_offering(empty, CATS) == [
-        Problem(f, "digitalnah.problem.missing")
-        for f in (Field.TITLE, Field.DESCRIPTION, Field.LINK, Field.CATEGORY)
+        Problem(f, "digitalnah.problem.missing") for f in (Field.TITLE, Field.LINK, Field.CATEGORY)
     ]
 
 
