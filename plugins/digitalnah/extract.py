@@ -162,7 +162,8 @@ def field_for_key(key: str, *, fuzzy: bool = False) -> Field | None:
 def parse_field_lines(
     text: str, *, report_unknown: bool = True, fuzzy: bool = True
 ) -> ExtractedFields:
-    """Read ``Feld: Wert`` lines. Any line after a description line continues the
+    """Read ``Feld: Wert`` lines (a Link value is its first http(s) URL, if it has one).
+    Any line after a description line continues the
     description (so "Öffnungszeiten: Mo–Fr" inside it is text) until the next known key;
     other lines without a known key are free text. A ``Key:`` that names no field, outside
     a description, is reported in ``unknown_keys`` (and dropped) when ``report_unknown``,
@@ -196,6 +197,10 @@ def parse_field_lines(
         else ", ".join(p for p in parts if p).strip()
         for f, parts in values.items()
     }
+    if Field.LINK in joined:
+        urls = find_urls(joined[Field.LINK])
+        if urls:
+            joined[Field.LINK] = urls[0]
     return ExtractedFields(joined, tuple(unknown), "\n".join(free))
 
 
@@ -255,7 +260,7 @@ def extract_from_message(
     from the remaining text the first link, a category named by a hashtag ("#Mobilität"),
     the other hashtags as tags, the title and the description."""
     lines = parse_field_lines(body, report_unknown=False, fuzzy=False)
-    values = dict(lines.values)
+    values = {f: _OUR_TAG_RE.sub("", v).strip() for f, v in lines.values.items()}
     free = lines.free_text
     urls = find_urls(free)
     if urls and Field.LINK not in values:

@@ -77,6 +77,15 @@ def test_message_with_field_lines_and_dash_separated_description() -> None:
     assert values[Field.LINK] == "https://kita.example.org"
 
 
+def test_field_lines_in_a_message_lose_our_hashtag_and_link_extras() -> None:
+    body = "Titel: Online-Termine #DigitalNah\nLink: https://x.de/termine (neu)\nKategorie: Umwelt"
+    assert extract_from_message(body, CATS).values == {
+        Field.TITLE: "Online-Termine",
+        Field.LINK: "https://x.de/termine",
+        Field.CATEGORY: "Umwelt",
+    }
+
+
 def test_message_without_link_or_category_has_only_title() -> None:
     values = extract_from_message("#DigitalNah\nNeu: Parken per App", CATS).values
     assert values == {Field.TITLE: "Parken per App"}
@@ -149,7 +158,7 @@ def test_parse_field_lines_all_keys_german() -> None:
     assert result.values == {
         Field.TITLE: "Online-Terminbuchung",
         Field.DESCRIPTION: "Termine online buchen.\nOhne Wartezeit im Bürgerbüro.",
-        Field.LINK: "<https://termine.example.org>",
+        Field.LINK: "https://termine.example.org",
         Field.CATEGORY: "Bürgerservice",
         Field.PROVIDER: "Bürgeramt",
         Field.TARGET_GROUP: "alle",
