@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -253,7 +253,3 @@ def validate_offering(offering: Offering, categories: Sequence[str]) -> list[Pro
         problems.append(Problem(Field.CATEGORY, "digitalnah.problem.category_unknown", params))
     problems.extend(_tag_problems(offering.tags))
     return problems
-
-
-def problem_fields(problems: Iterable[Problem]) -> frozenset[str]:
-    return frozenset(p.field for p in problems)
