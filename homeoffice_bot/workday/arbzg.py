@@ -100,6 +100,9 @@ class Assessment:
     """Record these as sent: ``due`` plus lower limits that a later one made moot."""
     next_check: datetime | None
     """When a reminder may become due if nothing changes (``None``: on the next event)."""
+    day_key: str | None = None
+    """The current working day (local date of its first start, ISO): scope for
+    ``already_sent`` — record ``(person, day_key, reminder id)``."""
 
 
 def events_from_statuses(statuses: Iterable[PersonStatus], now: datetime) -> list[WorkEvent]:
@@ -242,7 +245,8 @@ def assess(
             reached = now + max(top.work - current.worked, timedelta())
             due.append(Reminder(top.id, reached, current.worked, current.counted_break))
             settled.update(limit.id for limit in due_limits)
-    return Assessment(current, tuple(due), frozenset(settled), min(checks, default=None))
+    day_key = local_date(days[-1][0].at, tz).isoformat()
+    return Assessment(current, tuple(due), frozenset(settled), min(checks, default=None), day_key)
 
 
 def render_reminder(reminder: Reminder, tz: str, tr: Translate, with_footer: bool = True) -> str:

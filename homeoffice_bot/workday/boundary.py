@@ -1,11 +1,11 @@
 """End-of-day boundaries: when the bot holds its messages and when it answers for someone.
 
-* The bot never sends its own pings or DMs to a person who is off, on leave, absent, or
-  outside working hours (weekend, public holiday): ``should_hold`` says so and
-  ``deliver_at`` says when to deliver instead. A person who says they are working
-  (``!moin`` after hours) is reachable.
-* When a colleague mentions someone who is not at work, the bot answers once per sender
-  and off-period (``off_note_needed`` with ``Availability.period_key``).
+* The bot sends its own pings and DMs only to a person who is working: not off, on
+  leave, absent, on a break or away, and not outside working hours (weekend, public
+  holiday). ``should_hold`` says so and ``deliver_at`` says when to deliver instead. A
+  person who says they are working (``!moin`` after hours) is reachable.
+* When a colleague mentions someone who is off, on leave or absent, the bot answers
+  once per sender and off-period (``off_note_needed`` with ``Reachability.period_key``).
 * A moderator-defined urgent keyword lets a mention through (``is_urgent``).
 """
 
@@ -21,7 +21,6 @@ from homeoffice_bot.workday.hours import (
     WorkSchedule,
     available_from,
     end_of_today,
-    is_working_time,
     next_workday_end,
     next_workday_start,
 )
@@ -30,42 +29,17 @@ from homeoffice_bot.workday.states import (
     DAY_BOUND,
     NOT_AT_WORK,
     PersonStatus,
-    Presence,
     PresenceState,
+    expires_at,
     resolve_presence,
 )
 from homeoffice_bot.workday.texts import Translate, escape_markdown, format_time, format_when
 
 
-def _holds(presence: Presence, schedule: WorkSchedule, now: datetime) -> bool:
-    if presence.explicit and presence.state is PresenceState.WORKING:
-        return False
-    if presence.state in NOT_AT_WORK:
-        return True
-    return not is_working_time(schedule, now)
-
-
 def should_hold(schedule: WorkSchedule, now: datetime, status: PersonStatus | None = None) -> bool:
-    """Hold the bot's own message for this person (off, leave, absent, after hours)?"""
-    return _holds(resolve_presence(status, now, schedule), schedule, now)
-
-
-def deliver_at(
-    schedule: WorkSchedule, now: datetime, status: PersonStatus | None = None
-) -> datetime | None:
-    """When a message for this person may go out: ``now`` if not held, else the start of
-    their next working time after their current status ends. ``None``: no working time
-    within the search horizon (no working hours at all)."""
-    now = as_utc(now)
-    presence = resolve_presence(status, now, schedule)
-    if not _holds(presence, schedule, now):
-        return now
-    if presence.explicit and presence.state is PresenceState.OFF and presence.until is None:
-        return next_workday_start(schedule, now)
-    after = max(now, presence.until) if presence.explicit and presence.until else now
-    if after > now and not _holds(resolve_presence(status, after, schedule), schedule, after):
-        return after
-    return available_from(schedule, after)
+    """Hold the bot's own message for this person? Yes unless they are working: their own
+    ``!moin`` (even after hours) or inside working hours without another status."""
+    return resolve_presence(status, now, schedule).state is not PresenceState.WORKING
 
 
 def is_available(schedule: WorkSchedule, at: datetime, status: PersonStatus | None) -> bool:
@@ -73,8 +47,35 @@ def is_available(schedule: WorkSchedule, at: datetime, status: PersonStatus | No
     return not should_hold(schedule, at, status)
 
 
+def deliver_at(
+    schedule: WorkSchedule, now: datetime, status: PersonStatus | None = None
+) -> datetime | None:
+    """When a message for this person may go out: ``now`` if they are working, else when
+    their current status ends and they are at work again (a break's end, or the start of
+    their next working time). ``None``: no working time ahead (no working hours at all).
+
+    A held message should also go out as soon as the person says they are working again.
+    """
+    at = as_utc(now)
+    for _ in range(6):
+        presence = resolve_presence(status, at, schedule)
+        if presence.state is PresenceState.WORKING:
+            return at
+        if presence.explicit and status is not None:
+            end = expires_at(status, schedule.tz)
+            later = next_workday_start(schedule, at) if end is None else max(at, end)
+        else:
+            later = available_from(schedule, at)
+        if later is None:
+            return None
+        at = later
+    return at
+
+
 @dataclass(frozen=True)
-class Availability:
+class Reachability:
+    """Whether a person is at work and, if not, when they are back and who stands in."""
+
     available: bool
     state: PresenceState
     back_at: datetime | None
@@ -83,34 +84,40 @@ class Availability:
     period_key: str
     """Identifies the off-period: the same until the person is back."""
 
+    @property
+    def off_duty(self) -> bool:
+        """Off, on leave or absent (not just on a break or briefly away)."""
+        return not self.available and self.state in NOT_AT_WORK
+
 
 def off_period_key(back_at: datetime | None) -> str:
     """An off-period is identified by when it ends."""
     return "back:never" if back_at is None else f"back:{as_utc(back_at):%Y-%m-%dT%H:%MZ}"
 
 
-def availability(
+def reachability(
     schedule: WorkSchedule, now: datetime, status: PersonStatus | None = None
-) -> Availability:
+) -> Reachability:
     presence = resolve_presence(status, now, schedule)
-    if not _holds(presence, schedule, now):
-        return Availability(True, presence.state, None, None, "available")
+    if presence.state is PresenceState.WORKING:
+        return Reachability(True, presence.state, None, None, "available")
     back_at = deliver_at(schedule, now, status)
-    return Availability(False, presence.state, back_at, presence.stand_in, off_period_key(back_at))
+    return Reachability(False, presence.state, back_at, presence.stand_in, off_period_key(back_at))
 
 
 def off_note_needed(
     already_noted: Set[tuple[UserID, str]],
     sender: UserID,
     recipient: UserID,
-    recipient_availability: Availability,
+    recipient_reachability: Reachability,
 ) -> bool:
-    """Answer a mention for a person who is not at work: once per sender and off-period,
-    never for someone mentioning themselves. Record ``(sender, period_key)`` after."""
+    """Answer a mention for a person who is off, on leave or absent (not on a break or
+    briefly away): once per sender and off-period, never for someone mentioning
+    themselves. Record ``(sender, period_key)`` after answering."""
     return (
-        not recipient_availability.available
+        recipient_reachability.off_duty
         and sender != recipient
-        and (sender, recipient_availability.period_key) not in already_noted
+        and (sender, recipient_reachability.period_key) not in already_noted
     )
 
 
@@ -124,7 +131,7 @@ def is_urgent(text: str, keyword: str | None) -> bool:
 
 def render_off_note(
     name: str,
-    info: Availability,
+    info: Reachability,
     now: datetime,
     tz: str,
     tr: Translate,

@@ -136,6 +136,7 @@ def test_eleven_hours_of_rest() -> None:
     assert reminder.id is ReminderId.REST11
     assert reminder.at == berlin(2024, 8, 13, 9, 0)
     assert result.tally.worked == timedelta()
+    assert result.day_key == "2024-08-13"
     # Once sent, not again; and not any more once the rest would be complete.
     assert assess(events, berlin(2024, 8, 13, 7, 5), BERLIN, already_sent=["rest11"]).due == ()
     assert assess(events, berlin(2024, 8, 13, 9, 0), BERLIN).due == ()
@@ -220,6 +221,7 @@ def test_planned_end_postpones_the_check() -> None:
 def test_no_events_no_assessment() -> None:
     result = assess([], berlin(2024, 8, 12, 9), BERLIN)
     assert result.due == ()
+    assert result.day_key is None
     assert result.next_check is None
     assert result.tally.worked == timedelta()
 

@@ -7,15 +7,15 @@ from workday_testing import BERLIN, Tr, berlin
 
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.boundary import (
-    Availability,
+    Reachability,
     auto_off_at,
-    availability,
     day_end_reminder_at,
     deliver_at,
     is_available,
     is_urgent,
     off_note_needed,
     off_period_key,
+    reachability,
     render_day_end_reminder,
     render_off_note,
     should_hold,
@@ -27,6 +27,7 @@ from homeoffice_bot.workday.states import (
     go_on_leave,
     mark_absent,
     start_work,
+    step_away,
     take_break,
 )
 
@@ -71,15 +72,33 @@ def test_a_break_after_hours_is_held_until_the_next_day() -> None:
     assert deliver_at(PLAN, berlin(2024, 8, 12, 16, 40), status) == berlin(2024, 8, 13, 8)
 
 
-def test_a_break_inside_working_hours_does_not_hold() -> None:
+def test_a_break_inside_working_hours_holds_until_its_end() -> None:
     status = take_break(ALICE, berlin(2024, 8, 12, 12), berlin(2024, 8, 12, 12, 30))
-    assert is_available(PLAN, berlin(2024, 8, 12, 12, 10), status)
+    assert not is_available(PLAN, berlin(2024, 8, 12, 12, 10), status)
+    assert deliver_at(PLAN, berlin(2024, 8, 12, 12, 10), status) == berlin(2024, 8, 12, 12, 30)
+    assert is_available(PLAN, berlin(2024, 8, 12, 12, 30), status)
+    info = reachability(PLAN, berlin(2024, 8, 12, 12, 10), status)
+    assert not info.off_duty  # no off-note for someone on a short break
+    assert not off_note_needed(set(), BEN, ALICE, info)
 
 
-def test_availability_and_period_key() -> None:
+def test_away_without_an_end_holds_until_the_next_working_day() -> None:
+    status = step_away(ALICE, berlin(2024, 8, 12, 10), None)
+    assert deliver_at(PLAN, berlin(2024, 8, 12, 11), status) == berlin(2024, 8, 13, 8)
+
+
+def test_a_planned_leave_status_is_respected_when_it_begins() -> None:
+    # Leave stored only as a status (not in the schedule): still nothing during it.
+    leave = go_on_leave(
+        ALICE, berlin(2024, 8, 9, 10), date(2024, 8, 12), date(2024, 8, 16), None, BERLIN
+    )
+    assert deliver_at(PLAN, berlin(2024, 8, 9, 17), leave) == berlin(2024, 8, 19, 8)
+
+
+def test_reachability_and_period_key() -> None:
     off = finish_day(ALICE, berlin(2024, 8, 16, 12, 30), PLAN)
-    info = availability(PLAN, berlin(2024, 8, 16, 14), off)
-    assert info == Availability(
+    info = reachability(PLAN, berlin(2024, 8, 16, 14), off)
+    assert info == Reachability(
         available=False,
         state=PresenceState.OFF,
         back_at=berlin(2024, 8, 19, 8),
@@ -87,22 +106,22 @@ def test_availability_and_period_key() -> None:
         period_key="back:2024-08-19T06:00Z",
     )
     # The derived evening off-period of the same weekend has the same key.
-    assert availability(PLAN, berlin(2024, 8, 17, 9)).period_key == info.period_key
-    assert availability(PLAN, berlin(2024, 8, 12, 10)).available
+    assert reachability(PLAN, berlin(2024, 8, 17, 9)).period_key == info.period_key
+    assert reachability(PLAN, berlin(2024, 8, 12, 10)).available
     assert off_period_key(None) == "back:never"
 
 
 def test_off_note_once_per_sender_and_period() -> None:
-    info = availability(PLAN, berlin(2024, 8, 16, 14))
+    info = reachability(PLAN, berlin(2024, 8, 16, 14))
     noted: set[tuple[UserID, str]] = set()
     assert off_note_needed(noted, BEN, ALICE, info)
     noted.add((BEN, info.period_key))
     assert not off_note_needed(noted, BEN, ALICE, info)
     assert off_note_needed(noted, CARLA, ALICE, info)
     assert not off_note_needed(noted, ALICE, ALICE, info)  # mentioning oneself
-    next_period = availability(PLAN, berlin(2024, 8, 19, 18))
+    next_period = reachability(PLAN, berlin(2024, 8, 19, 18))
     assert off_note_needed(noted, BEN, ALICE, next_period)
-    assert not off_note_needed(set(), BEN, ALICE, availability(PLAN, berlin(2024, 8, 12, 10)))
+    assert not off_note_needed(set(), BEN, ALICE, reachability(PLAN, berlin(2024, 8, 12, 10)))
 
 
 @pytest.mark.parametrize(
@@ -128,7 +147,7 @@ def test_off_note_text_german_with_stand_in() -> None:
         PLAN.hours, BERLIN, "DE-NW", leave=(LeavePeriod(date(2024, 8, 12), date(2024, 8, 23), BEN),)
     )
     now = berlin(2024, 8, 14, 10)
-    info = availability(leave_plan, now)
+    info = reachability(leave_plan, now)
     assert info.stand_in == BEN
     text = render_off_note("Alice *A*", info, now, BERLIN, Tr("de"), stand_in_name="Ben")
     assert text == (
@@ -139,11 +158,11 @@ def test_off_note_text_german_with_stand_in() -> None:
 
 def test_off_note_text_next_monday() -> None:
     now = berlin(2024, 8, 16, 14)  # Friday afternoon
-    text = render_off_note("Alice", availability(PLAN, now), now, BERLIN, Tr("de"), "Ben")
+    text = render_off_note("Alice", reachability(PLAN, now), now, BERLIN, Tr("de"), "Ben")
     assert text.startswith(
         "Alice ist gerade nicht im Dienst und ab Mo, 08:00 wieder da. Vertretung: Ben."
     )
-    en = render_off_note("Alice", availability(PLAN, now), now, BERLIN, Tr("en"))
+    en = render_off_note("Alice", reachability(PLAN, now), now, BERLIN, Tr("en"))
     assert en.startswith("Alice is off right now and back on Mon at 08:00.")
 
 
