@@ -29,7 +29,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-mx-color"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "matrix"}
 
 _MENTION_TOKEN = re.compile(r"\{(@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::\d{1,5})?)\}")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def mention(user_id: str) -> str:
@@ -60,7 +60,7 @@ def _plain(source: str, names: Mapping[str, str]) -> str:
     text = text.replace("\\{", "{").replace("\\}", "}")
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = re.sub(r"(?<!\\)`([^`]*)`", r"\1", text)
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~])", r"\1", text)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
 
 
 def render(source: str, names: Mapping[str, str] | None = None) -> Rendered:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import nio
 
 from homeoffice_bot.kernel.errors import LoginError, MatrixError, SendError
@@ -104,6 +105,7 @@ class MatrixClient:
         trust_unverified_devices: bool = True,
         sync_timeout_ms: int = 30_000,
         include_own_events: bool = False,
+        on_sent: Callable[[RoomID, str], None] | None = None,
     ) -> None:
         store_dir.mkdir(parents=True, exist_ok=True)
         config = nio.AsyncClientConfig(
@@ -124,6 +126,8 @@ class MatrixClient:
         self._trust_unverified = trust_unverified_devices
         self._sync_timeout_ms = sync_timeout_ms
         self._include_own = include_own_events
+        self._on_sent = on_sent
+        """Told (room, event type) after every event the bot sent, e.g. to count them."""
         self._stopping = asyncio.Event()
         self.synced = asyncio.Event()
         self.last_sync: datetime | None = None
@@ -246,7 +250,7 @@ class MatrixClient:
             return None
         try:
             return request.result()
-        except (TimeoutError, OSError, nio.exceptions.TransportError) as exc:
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
             log.warning("sync failed: %s", exc)
             return None
 
@@ -401,6 +405,8 @@ class MatrixClient:
             raise SendError(f"could not send to {room_id}: {exc}") from exc
         if not isinstance(response, nio.RoomSendResponse):
             raise SendError(f"could not send to {room_id}: {response}")
+        if self._on_sent is not None:
+            self._on_sent(room_id, event_type)
         return EventID(response.event_id)
 
     def _message_content(

@@ -1,0 +1,66 @@
+"""The homeserver goes away and comes back: the bot backs off and carries on by itself."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver import SynapseServer
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.settings import MatrixSettings, Settings, StorageSettings, WebSettings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def own_synapse(tmp_path: Path) -> AsyncIterator[SynapseServer]:
+    server = SynapseServer(tmp_path / "synapse")
+    await server.start_async()
+    yield server
+    await server.stop_async()
+
+
+async def test_bot_recovers_after_the_homeserver_restarts(
+    own_synapse: SynapseServer, tmp_path: Path
+) -> None:
+    bot_id = own_synapse.register_user("bot", "pw")
+    anna_id = own_synapse.register_user("anna", "pw")
+    settings = Settings(
+        matrix=MatrixSettings(
+            homeserver=own_synapse.url, user_id=bot_id, password=SecretStr("pw"),
+            sync_timeout_ms=2_000,
+        ),
+        storage=StorageSettings(data_dir=tmp_path / "bot"),
+        web=WebSettings(enabled=False),
+    )  # fmt: skip
+    bot = App(settings)
+    await bot.start()
+    await bot.wait_synced()
+    anna = Person(own_synapse.url, anna_id, "pw", tmp_path / "anna")
+    await anna.start()
+    try:
+        room = await team_room(anna, bot, [], encrypted=True)
+        await anna.ask(room, "!hilfe", bot.matrix.user_id)
+
+        await own_synapse.stop_async()
+        for _ in range(100):  # the sync loop notices and backs off
+            if bot.matrix.backoff_seconds > 0:
+                break
+            await asyncio.sleep(0.1)
+        assert bot.matrix.backoff_seconds > 0
+        healthy, _ = await bot.health()
+        assert healthy  # logged in and synced before; a fault alone does not make it unhealthy
+
+        await own_synapse.start_async()
+        reply = await anna.ask(room, "!hilfe sprache", bot.matrix.user_id, timeout=90)
+        assert "Verwendung" in reply.body
+        assert bot.matrix.backoff_seconds == 0
+    finally:
+        await anna.stop()
+        await bot.stop()
