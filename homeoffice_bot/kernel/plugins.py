@@ -3,7 +3,8 @@
 A plugin is a subclass of ``Plugin`` that declares its name, settings model, migrations
 and catalogue folder. The host builds one ``PluginContext`` per plugin and injects what
 the plugin may use: command registration, event subscriptions, the scheduler, the
-database, the Matrix account, languages, a clock, web routes, shared services, a logger.
+database, the Matrix account, languages, a clock, web routes, shared services, a logger,
+Prometheus metrics.
 
 Optional plugins are found through the entry point group ``homeoffice_bot.plugins`` and
 in configured plugin folders (``*.py`` files or packages defining Plugin subclasses).
@@ -30,6 +31,7 @@ from homeoffice_bot.kernel.events import Edit, Membership, Message, Presence, Re
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.matrix import MatrixClient
+from homeoffice_bot.kernel.metrics import Metrics
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.scheduler import Scheduler
 from homeoffice_bot.kernel.storage import Database, MigrationStep
@@ -103,6 +105,8 @@ class PluginContext:
     subscriptions: Subscriptions = field(default_factory=Subscriptions)
     routes: list[Route] = field(default_factory=list)
     public_url: str | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    """The plugin's metrics scope: names start with ``homeoffice_<plugin name>_``."""
 
     # -- registration
     def add_command(self, command: Command) -> None:

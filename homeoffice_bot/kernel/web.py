@@ -1,4 +1,4 @@
-"""The bot's small web server: health, and routes that plugins add."""
+"""The bot's small web server: health, metrics, and routes that plugins add."""
 
 from __future__ import annotations
 
@@ -12,15 +12,22 @@ from homeoffice_bot.kernel.plugins import Route
 log = logging.getLogger(__name__)
 
 HealthProbe = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
+Exposition = Callable[[str | None], Awaitable[tuple[bytes, str]]]
+"""Gets the scraper's Accept header; returns the metrics body and its content type."""
 
 
 class WebServer:
-    def __init__(self, bind: str, port: int, health: HealthProbe) -> None:
+    def __init__(
+        self, bind: str, port: int, health: HealthProbe, metrics: Exposition | None = None
+    ) -> None:
         self.bind = bind
         self.port = port
         self._health = health
+        self._metrics = metrics
         self._app = web.Application()
         self._app.router.add_get("/healthz", self._healthz)
+        if metrics is not None:
+            self._app.router.add_get("/metrics", self._serve_metrics)
         self._runner: web.AppRunner | None = None
 
     def add_routes(self, routes: Sequence[Route]) -> None:
@@ -47,3 +54,8 @@ class WebServer:
         return web.json_response(
             {"status": "ok" if healthy else "starting", **details}, status=200 if healthy else 503
         )
+
+    async def _serve_metrics(self, request: web.Request) -> web.Response:
+        assert self._metrics is not None
+        body, content_type = await self._metrics(request.headers.get("Accept"))
+        return web.Response(body=body, headers={"Content-Type": content_type})
