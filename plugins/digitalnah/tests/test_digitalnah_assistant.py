@@ -12,7 +12,6 @@ from digitalnah.assistant import (
 )
 from digitalnah.merge import update_offering
 from digitalnah.model import DEFAULT_CATEGORIES, Field, OfferingState, Problem, new_draft
-
 from homeoffice_bot.kernel.ids import UserID
 
 CATS = DEFAULT_CATEGORIES

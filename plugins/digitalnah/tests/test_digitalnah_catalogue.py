@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import digitalnah
 import pytest
+
+import digitalnah
 from digitalnah.assistant import ASSISTANT_FIELDS, AssistantStatus
 from digitalnah.catalogue import load_catalogue, placeholders, translator
 from digitalnah.lifecycle import Action

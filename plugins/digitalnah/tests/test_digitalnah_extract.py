@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from digitalnah.extract import (
     ExtractedFields,
     contains_hashtag,
@@ -13,8 +16,6 @@ from digitalnah.extract import (
     strip_reply_fallback,
 )
 from digitalnah.model import DEFAULT_CATEGORIES, Field
-from hypothesis import given
-from hypothesis import strategies as st
 
 CATS = DEFAULT_CATEGORIES
 

@@ -4,6 +4,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from digitalnah.extract import ExtractedFields, extract_from_message, parse_completion
 from digitalnah.lifecycle import (
     Action,
@@ -24,7 +25,6 @@ from digitalnah.model import (
     Source,
     new_draft,
 )
-
 from homeoffice_bot.kernel.errors import CommandError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 

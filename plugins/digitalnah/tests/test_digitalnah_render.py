@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import feedparser
 import markdown
 import pytest
+
 from digitalnah.catalogue import translator
 from digitalnah.model import Offering, OfferingState
 from digitalnah.render import (
@@ -25,7 +26,6 @@ from digitalnah.render import (
     render_markdown,
 )
 from digitalnah.render.exports import guard_formula
-
 from homeoffice_bot.kernel.ids import UserID
 
 NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)

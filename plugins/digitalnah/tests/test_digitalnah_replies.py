@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import markdown
 import pytest
+
 from digitalnah.assistant import answer_assistant, start_assistant
 from digitalnah.catalogue import translator
 from digitalnah.extract import ExtractedFields, extract_from_message
@@ -22,7 +23,6 @@ from digitalnah.replies import (
     render_offering_list,
     render_submitter_notice,
 )
-
 from homeoffice_bot.kernel.ids import UserID
 
 CATS = DEFAULT_CATEGORIES

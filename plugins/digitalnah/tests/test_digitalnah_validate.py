@@ -4,6 +4,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
+
 from digitalnah.categories import fold, resolve_category
 from digitalnah.duplicates import duplicate_problems, normalise_link, titles_match
 from digitalnah.model import DEFAULT_CATEGORIES, Field, Offering, OfferingState, Problem
@@ -15,7 +16,6 @@ from digitalnah.validate import (
     parse_tags,
     validate_offering,
 )
-
 from homeoffice_bot.kernel.ids import UserID
 
 CATS = DEFAULT_CATEGORIES

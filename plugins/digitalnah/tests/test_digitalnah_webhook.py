@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from digitalnah.debounce import Debounce
 from digitalnah.model import Offering, OfferingState
 from digitalnah.render import SiteSettings
@@ -18,7 +19,6 @@ from digitalnah.webhook import (
     sign,
     verify_signature,
 )
-
 from homeoffice_bot.kernel.ids import UserID
 
 NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
