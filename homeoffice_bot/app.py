@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from homeoffice_bot import __version__
 from homeoffice_bot.kernel.clock import Clock, SystemClock
 from homeoffice_bot.kernel.commands import CommandDispatcher, CommandRegistry
 from homeoffice_bot.kernel.errors import ConfigError, MatrixError
@@ -31,6 +32,7 @@ from homeoffice_bot.kernel.i18n import Catalogue
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
 from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch
+from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
 from homeoffice_bot.kernel.plugins import Plugin, PluginContext, Services, Subscriptions, discover
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.scheduler import Scheduler
@@ -41,7 +43,10 @@ from homeoffice_bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("homeoffice_bot.kernel.core_plugin:CorePlugin",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "homeoffice_bot.kernel.core_plugin:CorePlugin",
+    "homeoffice_bot.admin.plugin:AdminPlugin",
+)
 """Features that are always on, in start order."""
 
 BATCH_TIMEOUT_SECONDS = 60.0
@@ -91,6 +96,8 @@ class App:
         self.services = Services()
         self.services.provide(CommandRegistry, self.registry)
         self.subscriptions = Subscriptions()
+        self.metrics = Metrics()
+        self.kernel_metrics = KernelMetrics(self.metrics, __version__)
         m = settings.matrix
         self.matrix = MatrixClient(
             homeserver=m.homeserver,
@@ -104,6 +111,7 @@ class App:
             encryption=m.encryption,
             trust_unverified_devices=m.unverified_devices == "allow",
             sync_timeout_ms=m.sync_timeout_ms,
+            on_sent=self.kernel_metrics.message_sent,
         )
         self.dispatcher = CommandDispatcher(
             self.registry,
@@ -112,8 +120,16 @@ class App:
             prefix=settings.bot.command_prefix,
             admins=settings.bot.admins,
             moderator_level=settings.bot.moderator_power_level,
+            on_handled=self.kernel_metrics.command_handled,
+            admin_room=settings.bot.admin_room,
         )
-        self.web = WebServer(settings.web.bind, settings.web.port, self.health)
+        self.kernel_metrics.watch(
+            matrix=self.matrix, scheduler=self.scheduler, tasks=self.tasks,
+            started_at=self.started_at,
+        )  # fmt: skip
+        self.web = WebServer(
+            settings.web.bind, settings.web.port, self.health, self.metrics.exposition
+        )
         self.plugins: dict[str, Plugin] = {}
         self._builtins = builtins
         self._sync_task: asyncio.Task[None] | None = None
@@ -244,6 +260,7 @@ class App:
             data_dir=data_dir,
             logger=logging.getLogger(f"homeoffice_bot.plugins.{cls.name}"),
             public_url=self.settings.web.public_url,
+            metrics=self.metrics.scope(cls.name),
         )
 
     # ------------------------------------------------------------ events

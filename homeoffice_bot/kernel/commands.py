@@ -100,6 +100,7 @@ class CommandDispatcher:
         admins: Sequence[str],
         moderator_level: int,
         on_handled: Callable[[str, str], None] | None = None,
+        admin_room: str | None = None,
     ) -> None:
         self.registry = registry
         self.matrix = matrix
@@ -108,12 +109,14 @@ class CommandDispatcher:
         self.admins = frozenset(admins)
         self.moderator_level = moderator_level
         self.on_handled = on_handled or (lambda name, outcome: None)
+        self.admin_room = admin_room
+        """Everyone who can write in this room is a bot admin there (and only there)."""
 
     def is_command(self, message: Message) -> bool:
         return split_command(message.body, self.prefix) is not None
 
     def permission_of(self, room_id: RoomID, user_id: UserID) -> Permission:
-        if user_id in self.admins:
+        if user_id in self.admins or (self.admin_room is not None and room_id == self.admin_room):
             return Permission.BOT_ADMIN
         if self.matrix.power_level(room_id, user_id) >= self.moderator_level:
             return Permission.MODERATOR

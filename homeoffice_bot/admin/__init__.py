@@ -1,0 +1,3 @@
+"""Admin commands: the bot's state, its rooms, leaving a room, database backups."""
+
+from __future__ import annotations
