@@ -16,13 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.devserver.team import team_room
-from homeoffice_bot.settings import MatrixSettings, Settings, StorageSettings, WebSettings
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -37,14 +35,9 @@ async def measure(rounds: int, base: Path) -> None:
     try:
         bot_id = server.register_user("bench-bot", "pw")
         anna_id = server.register_user("bench-anna", "pw")
-        settings = Settings(
-            matrix=MatrixSettings(
-                homeserver=server.url, user_id=bot_id, password=SecretStr("pw"),
-                sync_timeout_ms=10_000,
-            ),
-            storage=StorageSettings(data_dir=base / "bot"),
-            web=WebSettings(enabled=False),
-        )  # fmt: skip
+        settings = dev_bot_settings(
+            server.url, bot_id, "pw", base / "bot", web=False, sync_timeout_ms=10_000
+        )
         started = time.perf_counter()
         bot = App(settings)
         await bot.start()

@@ -9,42 +9,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from homeoffice_bot.app import App
 from homeoffice_bot.demo.scenes import SCENES
 from homeoffice_bot.demo.stage import Stage
 from homeoffice_bot.devserver import SynapseServer
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.devserver.team import team_room
-from homeoffice_bot.settings import (
-    BotSettings,
-    MatrixSettings,
-    PluginsSettings,
-    Settings,
-    StorageSettings,
-    WebSettings,
-)
 
 log = logging.getLogger(__name__)
 
 TEAM = {"lead": "Petra (Teamleitung)", "anna": "Anna", "ben": "Ben"}
 PASSWORD = "demo-passwort"
-
-
-def demo_settings(server: SynapseServer, bot_id: str, data_dir: Path) -> Settings:
-    return Settings(
-        matrix=MatrixSettings(
-            homeserver=server.url,
-            user_id=bot_id,
-            password=SecretStr(PASSWORD),
-            sync_timeout_ms=2_000,
-        ),
-        bot=BotSettings(),
-        storage=StorageSettings(data_dir=data_dir),
-        web=WebSettings(port=0),
-        plugins=PluginsSettings(enabled=["digitalnah"]),
-    )
 
 
 async def run_demo(*, keep: bool = False, workdir: Path | None = None) -> int:
@@ -61,7 +37,11 @@ async def run_demo(*, keep: bool = False, workdir: Path | None = None) -> int:
             mxid = server.register_user(key, PASSWORD, displayname=display)
             people[key] = Person(server.url, mxid, PASSWORD, base / "people" / key)
             await people[key].start()
-        bot = App(demo_settings(server, bot_id, base / "bot"))
+        bot = App(
+            dev_bot_settings(
+                server.url, bot_id, PASSWORD, base / "bot", plugins={"enabled": ["digitalnah"]}
+            )
+        )
         await bot.start()
         await bot.wait_synced()
         room = await team_room(

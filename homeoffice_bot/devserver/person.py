@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from homeoffice_bot.kernel.events import Invite, Message
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
-from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch
+from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch, relates_to
 
 E = TypeVar("E")
 
@@ -85,15 +85,9 @@ class Person:
     ) -> EventID:
         """Send a plain-text message as a person would type it."""
         content: dict[str, object] = {"msgtype": "m.text", "body": text}
-        if thread_root is not None:
-            content["m.relates_to"] = {
-                "rel_type": "m.thread",
-                "event_id": thread_root,
-                "is_falling_back": True,
-                "m.in_reply_to": {"event_id": reply_to or thread_root},
-            }
-        elif reply_to is not None:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        relation = relates_to(thread_root=thread_root, reply_to=reply_to)
+        if relation is not None:
+            content["m.relates_to"] = relation
         return await self.client.send_content(room_id, "m.room.message", content)
 
     async def say_mentioning(

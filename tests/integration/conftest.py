@@ -8,48 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from homeoffice_bot.app import BUILTIN_PLUGINS, App
 from homeoffice_bot.devserver import SynapseServer, UserFactory
 from homeoffice_bot.devserver.person import Person
-from homeoffice_bot.settings import (
-    BotSettings,
-    MatrixSettings,
-    PluginsSettings,
-    Settings,
-    StorageSettings,
-    WebSettings,
-)
+from homeoffice_bot.devserver.settings import dev_bot_settings
 
 pytestmark = pytest.mark.integration
 
 _counter = itertools.count()
 BotFactory = Callable[..., Awaitable[App]]
 PersonFactory = Callable[..., Awaitable[Person]]
-
-
-def bot_settings(
-    synapse: SynapseServer,
-    mxid: str,
-    password: str,
-    data_dir: Path,
-    *,
-    bot: dict[str, Any] | None = None,
-    plugins: dict[str, Any] | None = None,
-) -> Settings:
-    return Settings(
-        matrix=MatrixSettings(
-            homeserver=synapse.url,
-            user_id=mxid,
-            password=SecretStr(password),
-            sync_timeout_ms=2_000,
-        ),
-        bot=BotSettings(**(bot or {})),
-        storage=StorageSettings(data_dir=data_dir),
-        web=WebSettings(port=0),
-        plugins=PluginsSettings(**(plugins or {})),
-    )
 
 
 @pytest.fixture
@@ -72,7 +41,9 @@ async def start_bot(
         **app_kwargs: Any,
     ) -> App:
         mxid, password = bot_account
-        settings = bot_settings(synapse, mxid, password, tmp_path / "bot", bot=bot, plugins=plugins)
+        settings = dev_bot_settings(
+            synapse.url, mxid, password, tmp_path / "bot", bot=bot, plugins=plugins
+        )
         app = App(settings, builtins=builtins, **app_kwargs)
         await app.start()
         await app.wait_synced()

@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.devserver.team import team_room
-from homeoffice_bot.settings import MatrixSettings, Settings, StorageSettings, WebSettings
 
 pytestmark = pytest.mark.integration
 
@@ -31,14 +30,7 @@ async def test_bot_recovers_after_the_homeserver_restarts(
 ) -> None:
     bot_id = own_synapse.register_user("bot", "pw")
     anna_id = own_synapse.register_user("anna", "pw")
-    settings = Settings(
-        matrix=MatrixSettings(
-            homeserver=own_synapse.url, user_id=bot_id, password=SecretStr("pw"),
-            sync_timeout_ms=2_000,
-        ),
-        storage=StorageSettings(data_dir=tmp_path / "bot"),
-        web=WebSettings(enabled=False),
-    )  # fmt: skip
+    settings = dev_bot_settings(own_synapse.url, bot_id, "pw", tmp_path / "bot", web=False)
     bot = App(settings)
     await bot.start()
     await bot.wait_synced()

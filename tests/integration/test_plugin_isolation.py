@@ -67,7 +67,9 @@ async def test_plugins_from_a_folder_are_isolated(
     (folder / "broken.py").write_text(BROKEN_START)
     (folder / "unimportable.py").write_text(BROKEN_IMPORT)
     bot = await start_bot(plugins={"enabled": ["echo", "broken", "unimportable"], "dirs": [folder]})
-    assert sorted(bot.plugins) == ["core", "echo"]
+    assert "echo" in bot.plugins
+    assert "broken" not in bot.plugins
+    assert "unimportable" not in bot.plugins
 
     anna = await people("anna")
     room = await team_room(anna, bot, [], encrypted=False)

@@ -6,6 +6,12 @@
 
 from __future__ import annotations
 
-from homeoffice_bot.kernel.matrix.client import Credentials, Event, MatrixClient, SyncBatch
+from homeoffice_bot.kernel.matrix.client import (
+    Credentials,
+    Event,
+    MatrixClient,
+    SyncBatch,
+    relates_to,
+)
 
-__all__ = ["Credentials", "Event", "MatrixClient", "SyncBatch"]
+__all__ = ["Credentials", "Event", "MatrixClient", "SyncBatch", "relates_to"]

@@ -441,15 +441,9 @@ class MatrixClient:
         content, _ = self._message_content(
             room_id, markdown, "m.notice" if notice else "m.text", names
         )
-        if thread_root is not None:
-            content["m.relates_to"] = {
-                "rel_type": "m.thread",
-                "event_id": thread_root,
-                "is_falling_back": True,
-                "m.in_reply_to": {"event_id": reply_to or thread_root},
-            }
-        elif reply_to is not None:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        relation = relates_to(thread_root=thread_root, reply_to=reply_to)
+        if relation is not None:
+            content["m.relates_to"] = relation
         return await self.send_content(room_id, "m.room.message", content)
 
     async def edit(
@@ -574,6 +568,22 @@ class MatrixClient:
         response = await self._client.room_put_state(room_id, "m.room.power_levels", content)
         if not isinstance(response, nio.RoomPutStateResponse):
             raise MatrixError(f"could not set power level: {response}")
+
+
+def relates_to(
+    *, thread_root: EventID | None = None, reply_to: EventID | None = None
+) -> dict[str, Any] | None:
+    """The ``m.relates_to`` of a message in a thread (with a reply fallback) or a reply."""
+    if thread_root is not None:
+        return {
+            "rel_type": "m.thread",
+            "event_id": thread_root,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": reply_to or thread_root},
+        }
+    if reply_to is not None:
+        return {"m.in_reply_to": {"event_id": reply_to}}
+    return None
 
 
 def _inviter(state: Sequence[Any], me: str) -> UserID | None:
