@@ -130,3 +130,20 @@ async def test_healthz_reports_logged_in_and_synced(
     assert body["status"] == "ok"
     assert body["logged_in"] is True
     assert body["device_id"] == bot.matrix.device_id
+
+
+async def test_direct_messages_reuse_one_encrypted_room(
+    start_bot: Callable[..., Awaitable[App]], people: Callable[..., Awaitable[Person]]
+) -> None:
+    bot = await start_bot()
+    anna = await people("anna")
+    first = await bot.matrix.direct_room(anna.user_id)
+    assert await bot.matrix.direct_room(anna.user_id) == first  # before any sync shows it
+    await bot.matrix.send(first, "Guten Morgen, Anna!")
+    message = await anna.wait_message(first, "Guten Morgen", sender=bot.matrix.user_id)
+    assert message.encrypted
+    assert message.is_direct
+
+    reply = await anna.ask(first, "!hilfe", bot.matrix.user_id)
+    assert reply.room_id == first
+    assert "Das kann ich" in reply.body

@@ -280,8 +280,7 @@ class MatrixClient:
         for room_id, info in response.rooms.join.items():
             for event in [*info.state, *info.timeline.events]:
                 self._note_creators(room_id, event)
-            room = self._client.rooms.get(room_id)
-            is_direct = room is not None and room.member_count <= 2
+            is_direct = self.is_direct(RoomID(room_id))
             for event in info.timeline.events:
                 if isinstance(event, nio.MegolmEvent):
                     if event.sender != me:
@@ -293,6 +292,8 @@ class MatrixClient:
                 if getattr(event, "sender", None) == me and not self._include_own:
                     continue
                 converted = convert_timeline_event(room_id, event, is_direct=is_direct)
+                if isinstance(converted, Membership) and converted.membership == "leave":
+                    self._forget_direct_room(converted.room_id, converted.user_id)
                 if converted is not None:
                     batch.events.append(converted)
         for event in response.presence_events:
@@ -349,6 +350,17 @@ class MatrixClient:
     def room_name(self, room_id: RoomID) -> str:
         room = self._client.rooms.get(room_id)
         return str(room.display_name) if room else room_id
+
+    def _forget_direct_room(self, room_id: RoomID, user_id: UserID) -> None:
+        if self._dm_rooms.get(user_id) == room_id:
+            del self._dm_rooms[user_id]
+
+    def is_direct(self, room_id: RoomID) -> bool:
+        """A direct chat: one the bot opened or found as such, or an unnamed room of two."""
+        if room_id in self._dm_rooms.values():
+            return True
+        room = self._client.rooms.get(room_id)
+        return room is not None and room.member_count <= 2 and not room.name
 
     def is_encrypted(self, room_id: RoomID) -> bool:
         room = self._client.rooms.get(room_id)
@@ -504,13 +516,14 @@ class MatrixClient:
         return await self.send_content(room_id, "m.room.message", content)
 
     async def direct_room(self, user_id: UserID) -> RoomID:
-        """Find the DM room with ``user_id`` (two members, both joined/invited) or create one."""
+        """Find the direct chat with ``user_id`` (an unnamed room of just the two of us) or
+        create one. A room just created is remembered before the next sync shows it."""
         cached = self._dm_rooms.get(user_id)
-        if cached and cached in self._client.rooms:
+        if cached is not None:
             return cached
         for room in self._client.rooms.values():
             members = set(room.users) | set(room.invited_users)
-            if members == {self.user_id, user_id} and room.member_count <= 2:
+            if members == {self.user_id, user_id} and not room.name:
                 self._dm_rooms[user_id] = RoomID(room.room_id)
                 return RoomID(room.room_id)
         initial_state = []
