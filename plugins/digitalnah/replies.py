@@ -1,32 +1,54 @@
 """The bot's chat texts for #DigitalNah, as Markdown with every piece of user text escaped.
 
-Each function takes ``tr`` for the room's language and returns the Markdown to send.
+Each function takes ``tr`` for the room's language and returns the Markdown source to send
+with ``MatrixClient.send``. User text goes through ``chat_text`` (the kernel's
+``escape_markdown`` on one line): the kernel's renderer escapes ``& < >`` of the whole
+source itself, so chat text must not be entity-escaped here (that would show ``&lt;``).
+People are named by display name (``names``: user id -> name); ``mention`` tokens ping.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from digitalnah.assistant import ASSISTANT_FIELDS, AssistantStatus, AssistantTurn
 from digitalnah.lifecycle import Action
 from digitalnah.merge import MergeResult
 from digitalnah.model import AuditEntry, Field, Offering, OfferingState, Problem, Tr
-from digitalnah.render.common import (
-    escape_markdown,
-    format_date,
-    format_instant,
-    markdown_url,
-    safe_link,
-)
+from digitalnah.render.common import format_date, format_instant, markdown_url, one_line, safe_link
 from digitalnah.validate import shown
+from homeoffice_bot.kernel.formatting import escape_markdown, mention
 
 FORM_ORDER: tuple[Field, ...] = ASSISTANT_FIELDS
 DEFAULT_ZONE = "Europe/Berlin"
 
 
+Names = Mapping[str, str]
+"""Display names by user id; a missing one shows the user id."""
+
+
+def chat_text(value: str) -> str:
+    """User text for a chat message: on one line, Markdown syntax and mention tokens made
+    inert (the kernel's renderer escapes HTML itself)."""
+    return escape_markdown(one_line(value))
+
+
 def _md(value: object) -> object:
-    return escape_markdown(value) if isinstance(value, str) else value
+    return chat_text(value) if isinstance(value, str) else value
+
+
+def person(user_id: str, names: Names | None = None) -> str:
+    """A person's display name (escaped), without pinging them."""
+    return chat_text((names or {}).get(user_id, user_id))
+
+
+def markdown_link(url: str, text: str | None = None) -> str:
+    """``[text](url)`` for an http(s) URL; anything else shows as escaped text."""
+    label = chat_text(text if text is not None else url)
+    if not safe_link(url):
+        return label
+    return f"[{label}]({markdown_url(url)})"
 
 
 def field_label(which: str, tr: Tr) -> str:
@@ -45,9 +67,7 @@ def _bullets(lines: Iterable[str]) -> list[str]:
 
 
 def _link(url: str) -> str:
-    if not safe_link(url):
-        return escape_markdown(url)
-    return f"[{escape_markdown(url)}]({markdown_url(url)})"
+    return markdown_link(url)
 
 
 def _value(offering: Offering, which: Field, language: str) -> str:
@@ -57,8 +77,8 @@ def _value(offering: Offering, which: Field, language: str) -> str:
         day = offering.available_since
         return format_date(day, language) if day else ""
     if which is Field.DESCRIPTION:
-        return escape_markdown(shown(offering.description)) if offering.description else ""
-    return escape_markdown(offering.get(which))
+        return chat_text(shown(offering.description)) if offering.description else ""
+    return chat_text(offering.get(which))
 
 
 def render_fields(offering: Offering, tr: Tr, *, language: str = "de") -> list[str]:
@@ -125,8 +145,21 @@ def _draft_footer(result: MergeResult, tr: Tr) -> str:
     return tr("digitalnah.draft.updated", id=number)
 
 
+def _actor(user_id: str, names: Names | None) -> str:
+    """``Name (@user:server)`` for the audit trail: readable and unambiguous."""
+    name = (names or {}).get(user_id)
+    if not name or name == user_id:
+        return chat_text(user_id)
+    return f"{chat_text(name)} ({chat_text(user_id)})"
+
+
 def render_audit_trail(
-    entries: Iterable[AuditEntry], tr: Tr, *, language: str = "de", zone: str = DEFAULT_ZONE
+    entries: Iterable[AuditEntry],
+    tr: Tr,
+    *,
+    language: str = "de",
+    zone: str = DEFAULT_ZONE,
+    names: Names | None = None,
 ) -> list[str]:
     """``- time: action by actor – reason`` per entry, oldest first."""
     lines = []
@@ -134,7 +167,7 @@ def render_audit_trail(
         params = {
             "time": format_instant(entry.at, language, zone),
             "action": tr(f"digitalnah.action.{entry.action}"),
-            "actor": escape_markdown(entry.actor),
+            "actor": _actor(entry.actor, names),
         }
         if entry.reason:
             lines.append(
@@ -152,6 +185,7 @@ def render_offering_detail(
     language: str = "de",
     zone: str = DEFAULT_ZONE,
     audit: Sequence[AuditEntry] = (),
+    names: Names | None = None,
 ) -> str:
     """``!angebot N``: all fields, state, submitter, moderator's note and the history."""
     number = offering.id if offering.id is not None else ""
@@ -161,21 +195,20 @@ def render_offering_detail(
     ]
     lines += render_fields(offering, tr, language=language)
     when = format_instant(offering.created_at, language, zone)
-    lines.append(tr("digitalnah.detail.submitted_by", submitter=_md(offering.submitter), time=when))
+    submitter = _actor(offering.submitter, names)
+    lines.append(tr("digitalnah.detail.submitted_by", submitter=submitter, time=when))
     if offering.review_note:
         lines.append(tr("digitalnah.detail.review_note", note=_md(offering.review_note)))
     if audit:
         lines += ["", tr("digitalnah.detail.audit_heading")]
-        lines += render_audit_trail(audit, tr, language=language, zone=zone)
+        lines += render_audit_trail(audit, tr, language=language, zone=zone, names=names)
     return "\n".join(lines)
 
 
 def _list_line(offering: Offering) -> str:
     number = offering.id if offering.id is not None else ""
-    title = escape_markdown(offering.title)
-    if safe_link(offering.link):
-        title = f"[{title}]({markdown_url(offering.link)})"
-    return f"#{number} {title} – {escape_markdown(offering.category)}"
+    title = markdown_link(offering.link, offering.title)
+    return f"#{number} {title} – {chat_text(offering.category)}"
 
 
 def render_offering_list(
@@ -192,7 +225,8 @@ def render_offering_list(
         lines.append(tr("digitalnah.list.heading", count=len(approved)))
         lines += _bullets(_list_line(o) for o in approved[:limit])
         if len(approved) > limit:
-            lines.append(tr("digitalnah.list.more", count=len(approved) - limit, url=page_url))
+            more = len(approved) - limit
+            lines.append(tr("digitalnah.list.more", count=more, url=markdown_link(page_url)))
     else:
         lines.append(tr("digitalnah.list.empty"))
     if pending:
@@ -217,20 +251,24 @@ _NOTICE_KEYS = {
 }
 
 
-def _decision_params(entry: AuditEntry, offering: Offering) -> dict[str, object]:
+def _decision_params(
+    entry: AuditEntry, offering: Offering, names: Names | None
+) -> dict[str, object]:
     return {
         "id": offering.id if offering.id is not None else "",
         "title": _md(offering.title),
-        "actor": _md(entry.actor),
+        "actor": person(entry.actor, names),
         "reason": _md(entry.reason),
-        "submitter": _md(offering.submitter),
+        "submitter": person(offering.submitter, names),
     }
 
 
-def render_moderation_message(entry: AuditEntry, offering: Offering, tr: Tr) -> str | None:
+def render_moderation_message(
+    entry: AuditEntry, offering: Offering, tr: Tr, *, names: Names | None = None
+) -> str | None:
     """The room's line about a decision (or about a new submission to review); None for
     plain edits."""
-    params = _decision_params(entry, offering)
+    params = _decision_params(entry, offering, names)
     if entry.action == Action.SUBMIT.value or (
         entry.action == Action.EDIT.value and entry.to_state is OfferingState.PENDING
     ):
@@ -240,14 +278,35 @@ def render_moderation_message(entry: AuditEntry, offering: Offering, tr: Tr) -> 
 
 
 def render_submitter_notice(
-    entry: AuditEntry, offering: Offering, tr: Tr, *, page_url: str = ""
+    entry: AuditEntry,
+    offering: Offering,
+    tr: Tr,
+    *,
+    page_url: str = "",
+    names: Names | None = None,
 ) -> str | None:
-    """What the submitter hears about a decision on their offering; None when there is
-    nothing to tell (their own edit, submit or withdrawal)."""
+    """What the submitter hears about someone else's decision on their offering, starting
+    with a mention that pings them; None when there is nothing to tell (their own edit,
+    submit or withdrawal)."""
     key = _NOTICE_KEYS.get(entry.action)
     if key is None or entry.actor == offering.submitter:
         return None
-    return tr(key, url=page_url, **_decision_params(entry, offering))
+    params = _decision_params(entry, offering, names)
+    return tr(key, url=markdown_link(page_url), mention=mention(offering.submitter), **params)
+
+
+def render_decision(
+    entry: AuditEntry,
+    offering: Offering,
+    tr: Tr,
+    *,
+    page_url: str = "",
+    names: Names | None = None,
+) -> str | None:
+    """The thread message about a decision: the notice to the submitter when someone else
+    decided, else the room line."""
+    notice = render_submitter_notice(entry, offering, tr, page_url=page_url, names=names)
+    return notice or render_moderation_message(entry, offering, tr, names=names)
 
 
 def digest_offerings(
@@ -273,9 +332,9 @@ def render_digest(offerings: Sequence[Offering], tr: Tr, *, page_url: str) -> st
         for offering in offerings:
             line = _list_line(offering)
             if offering.description:
-                line += ": " + escape_markdown(shown(offering.description))
+                line += ": " + chat_text(shown(offering.description))
             lines.append(f"- {line}")
-    lines += ["", tr("digitalnah.digest.footer", url=page_url)]
+    lines += ["", tr("digitalnah.digest.footer", url=markdown_link(page_url))]
     return "\n".join(lines)
 
 
@@ -301,7 +360,7 @@ def render_assistant_turn(
         lines.append(f"_{tr('digitalnah.assistant.step', **params)}_")
         lines.append(tr(turn.prompt.key, **params))
         if state.current_field is Field.CATEGORY:
-            lines += [f"{n}\\. {escape_markdown(c)}  " for n, c in enumerate(categories, 1)]
+            lines += [f"{n}\\. {chat_text(c)}  " for n, c in enumerate(categories, 1)]
     elif state.status is AssistantStatus.CONFIRMING:
         lines.append(tr(turn.prompt.key))
         for which in FORM_ORDER:
@@ -311,7 +370,7 @@ def render_assistant_turn(
                 if which is Field.AVAILABLE_SINCE:
                     shown_value = format_date(date.fromisoformat(value), language)
                 label = field_label(which, tr)
-                lines.append(f"- **{label}:** {escape_markdown(shown(shown_value))}")
+                lines.append(f"- **{label}:** {chat_text(shown(shown_value))}")
         lines += ["", tr("digitalnah.assistant.confirm_question")]
     else:
         lines.append(tr(turn.prompt.key))

@@ -16,6 +16,7 @@ from digitalnah.model import DEFAULT_CATEGORIES, Field, Offering, OfferingState,
 from digitalnah.replies import (
     digest_offerings,
     render_assistant_turn,
+    render_decision,
     render_digest,
     render_draft_reply,
     render_moderation_message,
@@ -23,6 +24,7 @@ from digitalnah.replies import (
     render_offering_list,
     render_submitter_notice,
 )
+from homeoffice_bot.kernel.formatting import render
 from homeoffice_bot.kernel.ids import UserID
 
 CATS = DEFAULT_CATEGORIES
@@ -32,6 +34,14 @@ LEAD = UserID("@lead:example.org")
 DE = translator("de", strict=True)
 EN = translator("en", strict=True)
 TAG = re.compile(r"<(/?)(\w+)")
+
+
+KERNEL_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+
+
+def readable(md: str) -> str:
+    """The Markdown source with the kernel's backslash escapes undone, for comparisons."""
+    return KERNEL_ESCAPE.sub(r"\1", md)
 
 
 def html_tags(md: str) -> set[str]:
@@ -53,7 +63,7 @@ def test_reply_to_a_message_without_category() -> None:
     result = update_offering(
         new_draft(ANNA, NOW), extract_from_message(body, CATS), actor=ANNA, now=NOW, categories=CATS
     ).with_id(7)
-    text = render_draft_reply(result, DE, categories=CATS)
+    text = readable(render_draft_reply(result, DE, categories=CATS))
     assert text == (
         "Danke für den #DigitalNah-Hinweis! Das habe ich verstanden:\n"
         "- **Titel:** Online-Terminbuchung fürs Bürgerbüro\n"
@@ -62,8 +72,8 @@ def test_reply_to_a_message_without_category() -> None:
         "\n"
         "Es fehlt noch:\n"
         "- Kategorie\n"
-        "Mögliche Kategorien: Bürgerservice &amp; Online-Verwaltung, Bildung &amp; Schule, "
-        "Kultur &amp; Freizeit, Wirtschaft, Gesundheit &amp; Soziales, Mobilität, Umwelt, "
+        "Mögliche Kategorien: Bürgerservice & Online-Verwaltung, Bildung & Schule, "
+        "Kultur & Freizeit, Wirtschaft, Gesundheit & Soziales, Mobilität, Umwelt, "
         "Sonstiges.\n"
         "\n"
         "Antworte einfach hier im Thread, z. B. mit `Kategorie: Mobilität` – oder bearbeite "
@@ -145,10 +155,12 @@ def test_hostile_text_is_escaped_in_chat_replies() -> None:
     ]
     for text in texts:
         assert text
-        tags = html_tags(text)
-        assert not tags & {"script", "img", "b"}, text
-        assert "javascript" not in markdown.markdown(text).split("href=")[-1][:20]
-        assert "<" not in text
+        formatted = render(text).formatted_body
+        tags = {m.group(2) for m in TAG.finditer(formatted)}
+        assert not tags & {"script", "img", "b"}, formatted
+        assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', formatted))
+        assert "&lt;script&gt;" in formatted or "&lt;img" in formatted or "**" in text
+        assert "&amp;lt;" not in formatted  # escaped once, not twice
 
 
 def test_moderation_messages_and_notices() -> None:
@@ -159,25 +171,34 @@ def test_moderation_messages_and_notices() -> None:
         state=OfferingState.PENDING,
     )
     approved, entry = transition(pending, Action.APPROVE, actor=LEAD, now=NOW)
-    assert render_moderation_message(entry, approved, DE) == (
-        "✅ Angebot #7 „Parken per App“ wurde von @lead:example.org freigegeben."
+    names: dict[str, str] = {LEAD: "Petra"}
+    assert readable(render_moderation_message(entry, approved, DE, names=names) or "") == (
+        "✅ Angebot #7 „Parken per App“ wurde von Petra freigegeben."
     )
-    assert render_submitter_notice(entry, approved, EN, page_url="https://x.example/dn/") == (
-        "Good news: your #DigitalNah offering #7 “Parken per App” is approved and will be "
-        "listed here shortly: https://x.example/dn/"
+    notice = render_submitter_notice(
+        entry, approved, EN, page_url="https://x.example/dn/", names=names
     )
+    assert readable(notice or "") == (
+        "{@anna:example.org} Good news: Petra approved your #DigitalNah offering #7 "
+        "“Parken per App”. It will be on the page shortly: "
+        "[https://x.example/dn/](https://x.example/dn/)"
+    )
+    assert render(notice or "").mentions == (ANNA,)
     changes, asked = transition(
         pending, Action.REQUEST_CHANGES, actor=LEAD, now=NOW, reason="Bitte Kontakt angeben"
     )
-    assert render_submitter_notice(asked, changes, DE) == (
-        "Zu deinem #DigitalNah-Angebot #7 „Parken per App“ gibt es eine Bitte um Änderungen: "
-        "Bitte Kontakt angeben. Bearbeite deine Nachricht oder antworte im Thread."
+    assert readable(render_submitter_notice(asked, changes, DE) or "") == (
+        "{@anna:example.org} @lead:example.org bittet bei deinem #DigitalNah-Angebot #7 "
+        "„Parken per App“ um Änderungen: Bitte Kontakt angeben. Bearbeite deine Nachricht "
+        "oder antworte hier im Thread, z. B. mit `Beschreibung: …`."
     )
     withdrawn, own = transition(pending, Action.WITHDRAW, actor=ANNA, now=NOW)
     assert render_submitter_notice(own, withdrawn, DE) is None
-    assert render_moderation_message(own, withdrawn, DE) == (
+    assert readable(render_moderation_message(own, withdrawn, DE) or "") == (
         "Angebot #7 „Parken per App“ wurde von @anna:example.org zurückgezogen."
     )
+    assert render_decision(own, withdrawn, DE) == render_moderation_message(own, withdrawn, DE)
+    assert render_decision(asked, changes, DE) == render_submitter_notice(asked, changes, DE)
 
 
 def test_new_submission_is_announced_for_review() -> None:
@@ -186,7 +207,7 @@ def test_new_submission_is_announced_for_review() -> None:
         draft, ExtractedFields({Field.CATEGORY: "Mobilität"}), actor=ANNA, now=NOW, categories=CATS
     )
     assert result.audit is not None
-    assert render_moderation_message(result.audit, result.offering, DE) == (
+    assert readable(render_moderation_message(result.audit, result.offering, DE) or "") == (
         "Neues #DigitalNah-Angebot #7 „Parken per App“ von @anna:example.org wartet auf "
         "Freigabe: ✅ auf die Nachricht oder `!angebot freigeben 7`."
     )
@@ -202,7 +223,7 @@ def test_detail_with_history() -> None:
     rejected, entry = transition(
         pending, Action.REJECT, actor=LEAD, now=NOW + timedelta(hours=2), reason="Gibt es schon"
     )
-    text = render_offering_detail(rejected, DE, audit=[entry])
+    text = readable(render_offering_detail(rejected, DE, audit=[entry], names={LEAD: "Petra"}))
     assert text == (
         "**Angebot #7: Parken per App**\n"
         "Status: abgelehnt\n"
@@ -214,7 +235,7 @@ def test_detail_with_history() -> None:
         "Anmerkung der Moderation: Gibt es schon\n"
         "\n"
         "Verlauf:\n"
-        "- 01.05.2024, 11:30: abgelehnt von @lead:example.org – Gibt es schon"
+        "- 01.05.2024, 11:30: abgelehnt von Petra (@lead:example.org) – Gibt es schon"
     )
 
 
@@ -238,21 +259,22 @@ def test_list_and_digest() -> None:
         )
 
     offerings = [offering(1, 10), offering(2, 3), offering(3, 1), offering(4, None)]
-    assert render_offering_list(offerings[:3], DE, limit=2, page_url="https://x.example/") == (
+    listing = render_offering_list(offerings[:3], DE, limit=2, page_url="https://x.example/")
+    assert readable(listing) == (
         "Aktuelle #DigitalNah-Angebote (3):\n"
         "- #1 [Angebot 1](https://example.org/1) – Umwelt\n"
         "- #2 [Angebot 2](https://example.org/2) – Umwelt\n"
-        "… und 1 weitere. Alle Angebote: https://x.example/"
+        "… und 1 weitere. Alle Angebote: [https://x.example/](https://x.example/)"
     )
     assert render_offering_list([], EN) == "No #DigitalNah offerings are published at the moment."
     week = digest_offerings(offerings, since=NOW - timedelta(days=7), until=NOW)
     assert [o.id for o in week] == [2, 3]
-    assert render_digest(week, DE, page_url="https://x.example/") == (
+    assert readable(render_digest(week, DE, page_url="https://x.example/")) == (
         "#DigitalNah – neu in dieser Woche (2):\n"
         "- #2 [Angebot 2](https://example.org/2) – Umwelt: Kurz.\n"
         "- #3 [Angebot 3](https://example.org/3) – Umwelt: Kurz.\n"
         "\n"
-        "Alle Angebote: https://x.example/"
+        "Alle Angebote: [https://x.example/](https://x.example/)"
     )
     assert render_digest([], EN, page_url="u").startswith("#DigitalNah – no new offerings")
 
@@ -267,15 +289,17 @@ def test_assistant_messages(language: str) -> None:
         turn = answer_assistant(turn.state, answer, categories=CATS)
     category_question = render_assistant_turn(turn, tr, categories=CATS)
     assert category_question.splitlines()[2:4] == [
-        "1\\. Bürgerservice &amp; Online-Verwaltung  ",
-        "2\\. Bildung &amp; Schule  ",
+        "1\\. Bürgerservice & Online\\-Verwaltung  ",
+        "2\\. Bildung & Schule  ",
     ]
     wrong = answer_assistant(turn.state, "<script>", categories=CATS)
-    assert "&lt;script&gt;" in render_assistant_turn(wrong, tr, categories=CATS)
+    shown_wrong = render(render_assistant_turn(wrong, tr, categories=CATS))
+    assert "&lt;script&gt;" in shown_wrong.formatted_body
+    assert "&amp;lt;" not in shown_wrong.formatted_body
     turn = answer_assistant(turn.state, "6", categories=CATS)
     for answer in ("-", "-", "01.04.2024", "-", "-"):
         turn = answer_assistant(turn.state, answer, categories=CATS)
-    summary = render_assistant_turn(turn, tr, categories=CATS, language=language)
+    summary = readable(render_assistant_turn(turn, tr, categories=CATS, language=language))
     day = "01.04.2024" if language == "de" else "2024-04-01"
     assert f"** {day}" in summary
     assert "** Mobilität" in summary
