@@ -260,6 +260,7 @@ class App:
             data_dir=data_dir,
             logger=logging.getLogger(f"homeoffice_bot.plugins.{cls.name}"),
             public_url=self.settings.web.public_url,
+            web_address=self.web.address,
             metrics=self.metrics.scope(cls.name),
         )
 

@@ -107,6 +107,8 @@ class PluginContext:
     public_url: str | None = None
     metrics: Metrics = field(default_factory=Metrics)
     """The plugin's metrics scope: names start with ``homeoffice_<plugin name>_``."""
+    web_address: Callable[[], str] = field(default=lambda: "http://127.0.0.1:8080")
+    """The local address of the bot's web server (``WebServer.address``)."""
 
     # -- registration
     def add_command(self, command: Command) -> None:
@@ -137,6 +139,12 @@ class PluginContext:
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> None:
         self.routes.append(Route(method, path, handler))
+
+    def base_url(self) -> str:
+        """The bot's web address for links, without a trailing slash: ``web.public_url``
+        when configured, else the web server's local address (its real port once it
+        listens, so ask when you build a link, not at start)."""
+        return (self.public_url or self.web_address()).rstrip("/")
 
     # -- languages
     def translator(self, lang: str) -> Translator:

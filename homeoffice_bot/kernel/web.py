@@ -30,6 +30,14 @@ class WebServer:
             self._app.router.add_get("/metrics", self._serve_metrics)
         self._runner: web.AppRunner | None = None
 
+    def address(self) -> str:
+        """``http://host:port`` of this server: the real port once it listens; a wildcard
+        bind address (0.0.0.0, ::) is shown as 127.0.0.1."""
+        host = "127.0.0.1" if self.bind in ("", "0.0.0.0", "::") else self.bind
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
     def add_routes(self, routes: Sequence[Route]) -> None:
         for route in routes:
             self._app.router.add_route(route.method, route.path, route.handler)
