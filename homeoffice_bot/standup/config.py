@@ -19,8 +19,10 @@ from homeoffice_bot.standup.live import validate_call_link
 from homeoffice_bot.standup.text import (
     Translate,
     escape_user_text,
+    format_clock,
     format_date,
     format_datetime,
+    format_length,
     format_weekdays,
 )
 
@@ -29,7 +31,7 @@ MAX_QUESTIONS = 10
 MAX_QUESTION_LENGTH = 300
 NAME_PATTERN = re.compile(r"[^\W_][\w\-]{0,31}")
 """Stand-up names: letters, digits, "-" and "_", 1–32 characters ("team", "frühschicht")."""
-DEFAULT_NAME = "standup"
+DEFAULT_NAME = "team"
 
 
 class StandupMode(enum.StrEnum):
@@ -66,7 +68,7 @@ def validate_timezone(tz: str) -> str:
     return tz
 
 
-def reminder_at(kickoff: datetime, window_minutes: int, percent: int) -> datetime:
+def reminder_at(kickoff: datetime, window_minutes: float, percent: int) -> datetime:
     """When the reminder goes out: ``percent`` of the window after the kickoff."""
     return kickoff + timedelta(minutes=window_minutes) * percent / 100
 
@@ -79,7 +81,8 @@ class StandupConfig:
     """Local kickoff time (naive)."""
     tz: str = "Europe/Berlin"
     weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
-    window_minutes: int = 10
+    window_seconds: int = 600
+    """How long answers are collected (the live call's time box); whole seconds."""
     mode: StandupMode = StandupMode.WRITTEN
     questions: tuple[str, ...] | None = None
     """Custom questions replacing the three defaults; None: the defaults."""
@@ -112,10 +115,10 @@ class StandupConfig:
             raise _fail("standup.error.time", "the kickoff time must be a local (naive) time")
         if not self.weekdays or not self.weekdays <= frozenset(range(1, 8)):
             raise _fail("standup.error.weekdays", f"weekdays must be ISO 1..7: {self.weekdays}")
-        if not 1 <= self.window_minutes <= MAX_WINDOW_MINUTES:
+        if not 1 <= self.window_seconds <= MAX_WINDOW_MINUTES * 60:
             raise _fail(
                 "standup.error.window",
-                f"window must be 1..{MAX_WINDOW_MINUTES} minutes",
+                f"window must be at most {MAX_WINDOW_MINUTES} minutes",
                 max=MAX_WINDOW_MINUTES,
             )
         if self.reminder_percent is not None and not 1 <= self.reminder_percent <= 99:
@@ -188,8 +191,16 @@ class StandupConfig:
         """The local date a kickoff belongs to (use it in the occurrence key)."""
         return calendar.local_day(kickoff, self.tz)
 
+    @property
+    def window(self) -> timedelta:
+        return timedelta(seconds=self.window_seconds)
+
+    @property
+    def window_minutes(self) -> float:
+        return self.window_seconds / 60
+
     def closes_at(self, kickoff: datetime) -> datetime:
-        return kickoff + timedelta(minutes=self.window_minutes)
+        return kickoff + self.window
 
     def reminder_at(self, kickoff: datetime) -> datetime | None:
         if self.reminder_percent is None:
@@ -217,7 +228,7 @@ class StandupConfig:
         lines.append(
             tr(
                 "standup.status.schedule",
-                time=self.at.strftime("%H:%M"),
+                time=format_clock(self.at),
                 tz=escape_user_text(self.tz),
                 weekdays=format_weekdays(self.weekdays, tr),
             )
@@ -225,7 +236,7 @@ class StandupConfig:
         lines.append(
             tr(
                 "standup.status.window",
-                minutes=self.window_minutes,
+                duration=format_length(self.window_seconds, tr),
                 mode=tr(f"standup.mode.{self.mode.value}"),
             )
         )
@@ -245,12 +256,12 @@ class StandupConfig:
         if self.reminder_percent is None:
             lines.append(tr("standup.status.reminder_off"))
         else:
-            minutes = self.window_minutes * self.reminder_percent / 100
+            after = round(self.window_seconds * self.reminder_percent / 100)
             lines.append(
                 tr(
                     "standup.status.reminder",
                     percent=self.reminder_percent,
-                    minutes=f"{minutes:g}",
+                    after=format_length(after, tr),
                 )
             )
         if self.mass_mention:

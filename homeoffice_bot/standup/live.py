@@ -36,7 +36,7 @@ class TimeboxNotice:
 
 
 def timebox_notices(
-    kickoff: datetime, window_minutes: int, warn_minutes: Sequence[int] = (2,)
+    kickoff: datetime, window_minutes: float, warn_minutes: Sequence[int] = (2,)
 ) -> tuple[TimeboxNotice, ...]:
     """When to post "noch 2 Minuten" and the closing notice, in time order.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from homeoffice_bot.kernel.formatting import escape_markdown
@@ -70,6 +70,26 @@ def format_short_date(day: date, tr: Translate) -> str:
 def format_time(instant: datetime, tz: str) -> str:
     """ "09:00": the local wall-clock time of ``instant`` in ``tz``."""
     return instant.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+
+
+def format_clock(at: time) -> str:
+    """ "09:00" (or "09:00:30" when the time has seconds): a local time of day."""
+    return at.strftime("%H:%M:%S" if at.second else "%H:%M")
+
+
+def format_length(seconds: int, tr: Translate) -> str:
+    """ "10 Minuten", "1 Minute", "20 Sekunden", "1 Minute 30 Sekunden"."""
+    minutes, rest = divmod(int(seconds), 60)
+    parts: list[str] = []
+    if minutes:
+        parts.append(tr(f"standup.length.minutes.{_plural(minutes)}", count=minutes))
+    if rest or not minutes:
+        parts.append(tr(f"standup.length.seconds.{_plural(rest)}", count=rest))
+    return " ".join(parts)
+
+
+def _plural(count: int) -> str:
+    return "one" if count == 1 else "other"
 
 
 def format_datetime(instant: datetime, tz: str, tr: Translate) -> str:

@@ -28,7 +28,7 @@ def test_defaults() -> None:
     c = config()
     assert c.tz == "Europe/Berlin"
     assert c.weekdays == frozenset({1, 2, 3, 4, 5})
-    assert c.window_minutes == 10
+    assert c.window_seconds == 600
     assert c.mode is StandupMode.WRITTEN
     assert c.answer_channel is AnswerChannel.THREAD
     assert c.report_format is ReportFormat.BY_PERSON
@@ -77,8 +77,8 @@ def test_participants() -> None:
 @pytest.mark.parametrize(
     ("changes", "key"),
     [
-        ({"window_minutes": 0}, "standup.error.window"),
-        ({"window_minutes": 241}, "standup.error.window"),
+        ({"window_seconds": 0}, "standup.error.window"),
+        ({"window_seconds": 241 * 60}, "standup.error.window"),
         ({"reminder_percent": 100}, "standup.error.reminder"),
         ({"tz": "Europe/Bonn"}, "standup.error.timezone"),
         ({"tz": "../etc"}, "standup.error.timezone"),
@@ -135,7 +135,7 @@ def test_describe_everything_set() -> None:
         ROOM,
         time(6, 30),
         weekdays=frozenset({1, 3, 5}),
-        window_minutes=15,
+        window_seconds=15 * 60,
         mode=StandupMode.BOTH,
         questions=("Erledigt?", "**Blocker?**"),
         participants_add=frozenset({"@partner:kdn.example"}),

@@ -1,0 +1,169 @@
+"""Incoming answers and notes: thread replies, direct messages, edits and redactions.
+
+- A reply in the kickoff's thread (or a reply to the kickoff) is an answer, in live mode
+  a note for the minutes.
+- A direct message answers the stand-up that asked the person question by question in
+  that DM; otherwise the open stand-up the person is asked in (thread mode allows DMs too).
+- Edits replace the text, redactions remove the message; after the close the report is
+  edited. Lateness is judged by the homeserver's timestamp, so answers typed while the
+  bot was down count as on time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from homeoffice_bot.kernel.errors import MatrixError
+from homeoffice_bot.kernel.events import Edit, Message, Redaction
+from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.kernel.plugins import PluginContext
+from homeoffice_bot.standup.answers import (
+    AnswerMessage,
+    dm_answer_message,
+    is_late,
+    next_dm_question,
+)
+from homeoffice_bot.standup.config import StandupMode
+from homeoffice_bot.standup.messages import (
+    render_answer_received,
+    render_dm_done,
+    render_dm_question,
+)
+from homeoffice_bot.standup.questions import section_keywords
+from homeoffice_bot.standup.runner import Runner
+from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord, StandupStore
+
+log = logging.getLogger(__name__)
+
+ANSWER_MSGTYPES = frozenset({"m.text", "m.emote"})
+
+
+class Intake:
+    def __init__(self, ctx: PluginContext, store: StandupStore, runner: Runner) -> None:
+        self.ctx = ctx
+        self.store = store
+        self.runner = runner
+
+    async def on_message(self, message: Message) -> None:
+        if message.msgtype not in ANSWER_MSGTYPES or message.sender == self.ctx.matrix.user_id:
+            return
+        root = message.thread_root or message.reply_to
+        if root is not None:
+            occurrence = await self.store.occurrence_by_kickoff(root)
+            if occurrence is not None and occurrence.room_id == message.room_id:
+                await self._in_thread(occurrence, message)
+                return
+        if message.is_direct and not await self.store.standups_in_room(message.room_id):
+            await self._direct(message)
+
+    async def on_edit(self, edit: Edit) -> None:
+        occurrence_id = await self.store.edit_message(
+            edit.original_event_id, edit.sender, edit.new_body
+        )
+        if occurrence_id is not None:
+            await self.runner.refresh_report(occurrence_id)
+
+    async def on_redaction(self, redaction: Redaction) -> None:
+        occurrence_id = await self.store.remove_message(redaction.redacts)
+        if occurrence_id is not None:
+            await self.runner.refresh_report(occurrence_id)
+
+    # ---------------------------------------------------------------- thread
+
+    async def _in_thread(self, occurrence: OccurrenceRecord, message: Message) -> None:
+        if occurrence.config.mode is StandupMode.LIVE:
+            note = NoteRecord(
+                message.event_id, occurrence.id, message.sender, message.body, message.server_ts
+            )
+            if await self.store.add_note(note) and not occurrence.is_open:
+                await self.runner.refresh_report(occurrence.id)
+            return
+        late = is_late(message.server_ts, occurrence.closes_at)
+        answer = AnswerRecord(
+            message.event_id, occurrence.id, message.sender, message.room_id, message.body,
+            None, message.server_ts, late,
+        )  # fmt: skip
+        if not await self.store.add_answer(answer):
+            return
+        tr = await self.ctx.tr_for(message.room_id)
+        await self._react(message, render_answer_received(tr, late=late))
+        if not occurrence.is_open:
+            await self.runner.refresh_report(occurrence.id)
+
+    # ---------------------------------------------------------------- direct messages
+
+    async def _direct(self, message: Message) -> None:
+        prompted_id = await self.store.dm_prompted_occurrence(message.room_id, message.sender)
+        occurrence = await self.store.occurrence(prompted_id) if prompted_id is not None else None
+        prompted = occurrence is not None
+        if occurrence is None or not occurrence.is_open:
+            occurrence = await self._open_for(message.sender) or occurrence
+            prompted = prompted and occurrence is not None and occurrence.id == prompted_id
+        if occurrence is None:
+            return
+        earlier = [a.message() for a in await self.store.answers_of(occurrence.id, message.sender)]
+        n_questions = len(occurrence.questions)
+        keywords = section_keywords(occurrence.config.questions)
+        complete_before = bool(earlier) and next_dm_question(earlier, n_questions, keywords) is None
+        if prompted:
+            parsed = dm_answer_message(
+                message.event_id, message.body, message.server_ts, earlier, n_questions, keywords
+            )
+        else:
+            parsed = AnswerMessage(message.event_id, message.body, message.server_ts)
+        late = is_late(message.server_ts, occurrence.closes_at)
+        answer = AnswerRecord(
+            message.event_id, occurrence.id, message.sender, message.room_id, message.body,
+            parsed.question_index, message.server_ts, late,
+        )  # fmt: skip
+        if not await self.store.add_answer(answer):
+            return
+        await self._acknowledge_dm(occurrence, message, [*earlier, parsed], prompted,
+                                   complete_before)  # fmt: skip
+        if not occurrence.is_open:
+            await self.runner.refresh_report(occurrence.id)
+
+    async def _open_for(self, user_id: str) -> OccurrenceRecord | None:
+        """The latest open written stand-up that asks ``user_id``."""
+        candidates = [
+            occurrence
+            for occurrence in await self.store.open_occurrences()
+            if user_id in occurrence.expected() and occurrence.config.mode is not StandupMode.LIVE
+        ]
+        return candidates[-1] if candidates else None
+
+    async def _acknowledge_dm(
+        self,
+        occurrence: OccurrenceRecord,
+        message: Message,
+        messages: list[AnswerMessage],
+        prompted: bool,
+        complete_before: bool,
+    ) -> None:
+        config = occurrence.config
+        tr = await self.ctx.tr_for(RoomID(occurrence.room_id))
+        upcoming = next_dm_question(
+            messages, len(occurrence.questions), section_keywords(config.questions)
+        )
+        if complete_before or (not prompted and messages[:-1]):
+            late = is_late(message.server_ts, occurrence.closes_at)
+            await self._react(message, render_answer_received(tr, late=late))
+        elif prompted and upcoming is not None:
+            text = render_dm_question(
+                config.name, upcoming, occurrence.questions, occurrence.closes_at, config.tz, tr
+            )
+            await self._send(message.room_id, text)
+        else:
+            await self._send(message.room_id, render_dm_done(config.name, tr))
+
+    async def _react(self, message: Message, key: str) -> None:
+        try:
+            await self.ctx.matrix.react(message.room_id, message.event_id, key)
+        except MatrixError:
+            log.exception("could not acknowledge %s", message.event_id)
+
+    async def _send(self, room: RoomID, text: str) -> None:
+        try:
+            await self.ctx.matrix.send(room, text)
+        except MatrixError:
+            log.exception("could not answer in %s", room)

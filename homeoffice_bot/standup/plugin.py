@@ -1,0 +1,46 @@
+"""The stand-up plugin: wires the pure core to commands, events, the scheduler and storage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homeoffice_bot.kernel.plugins import Plugin
+from homeoffice_bot.standup.argtypes import WindowLength
+from homeoffice_bot.standup.commands import standup_command
+from homeoffice_bot.standup.config import MAX_WINDOW_MINUTES
+from homeoffice_bot.standup.handlers_run import RunHandlers
+from homeoffice_bot.standup.handlers_setup import SetupHandlers
+from homeoffice_bot.standup.intake import Intake
+from homeoffice_bot.standup.runner import Runner
+from homeoffice_bot.standup.schema import MIGRATIONS
+from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.store import StandupStore
+
+
+class StandupPlugin(Plugin):
+    name = "standup"
+    settings_model = StandupSettings
+    migrations = MIGRATIONS
+    locales = Path(__file__).parent / "locales"
+
+    async def start(self) -> None:
+        settings: StandupSettings = self.ctx.settings
+        self.store = StandupStore(self.ctx.db)
+        self.runner = Runner(self.ctx, self.store, settings)
+        self.intake = Intake(self.ctx, self.store, self.runner)
+        window = WindowLength(settings.min_window_seconds, MAX_WINDOW_MINUTES * 60)
+        self.ctx.add_command(
+            standup_command(
+                SetupHandlers(self.ctx, self.store, self.runner, settings),
+                RunHandlers(self.ctx, self.store, self.runner, settings),
+                window,
+            )
+        )
+        self.ctx.on_message(self.intake.on_message)
+        self.ctx.on_edit(self.intake.on_edit)
+        self.ctx.on_redaction(self.intake.on_redaction)
+        await self.runner.restore()
+
+    async def stop(self) -> None:
+        for record in await self.store.all_standups():
+            self.runner.unschedule(record.id)

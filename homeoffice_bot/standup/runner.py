@@ -1,0 +1,386 @@
+"""The life of one stand-up occurrence: kickoff, reminder, time-box notices, close, report.
+
+Jobs (ids under ``standup:<id>:``) are derived from rows: the daily kickoff from the
+stand-up's configuration, the reminder/notices/close of an open occurrence from the
+occurrence row, so a restart carries an open stand-up on. The kernel scheduler records
+every firing under ``<job id>@<instant>``: a kickoff is never posted twice, and one
+missed while the bot was down is posted once within the grace time. The occurrence row
+itself is unique per stand-up and day, and the state open/closed guards the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+
+from homeoffice_bot.kernel.errors import MatrixError
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.plugins import PluginContext
+from homeoffice_bot.kernel.schedule_rules import Daily, Once
+from homeoffice_bot.standup.assemble import (
+    build_report,
+    everyone,
+    kickoff_markdown,
+    not_answered,
+    who_is_asked,
+)
+from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
+from homeoffice_bot.standup.live import (
+    render_timebox_notice,
+    speaking_order,
+    timebox_notices,
+)
+from homeoffice_bot.standup.messages import render_dm_question, render_reminder
+from homeoffice_bot.standup.questions import questions_for
+from homeoffice_bot.standup.report import render_report
+from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.store import (
+    NewOccurrence,
+    OccurrenceRecord,
+    StandupRecord,
+    StandupStore,
+)
+from homeoffice_bot.standup.text import Translate
+from homeoffice_bot.workday.api import Availability
+
+log = logging.getLogger(__name__)
+
+LATE_START_AFTER = timedelta(minutes=1)
+"""A kickoff posted later than this after its time says so."""
+CLOSE_GRACE = timedelta(days=2)
+FIRST_SYNC_TIMEOUT = 60.0
+
+
+def job_prefix(standup_id: int) -> str:
+    return f"standup:{standup_id}:"
+
+
+def _occurrence_job(occurrence: OccurrenceRecord, what: str) -> str:
+    return f"{job_prefix(occurrence.standup_id)}occ:{occurrence.id}:{what}"
+
+
+class AlreadyRunningError(Exception):
+    """The stand-up has an open occurrence."""
+
+
+class Runner:
+    def __init__(self, ctx: PluginContext, store: StandupStore, settings: StandupSettings) -> None:
+        self.ctx = ctx
+        self.store = store
+        self.settings = settings
+        self._report_lock = asyncio.Lock()
+        self.rng = random.Random()
+
+    # ---------------------------------------------------------------- schedules
+
+    async def restore(self) -> None:
+        """At start: the daily jobs of every stand-up, and everything an open occurrence
+        still needs. Overdue closes wait for the first sync, so that answers typed while
+        the bot was down are in the report."""
+        for record in await self.store.all_standups():
+            await self.schedule_standup(record)
+        now = self.ctx.clock.now()
+        for occurrence in await self.store.open_occurrences():
+            if occurrence.kickoff_event_id is None and now < occurrence.closes_at:
+                await self._post_kickoff(occurrence)
+            if occurrence.closes_at <= now:
+                self.ctx.tasks.spawn(self._close_after_sync(occurrence.id), "standup close")
+            else:
+                await self._schedule_occurrence(occurrence)
+
+    async def schedule_standup(self, record: StandupRecord) -> None:
+        job_id = f"{job_prefix(record.id)}kickoff"
+        config = record.config
+        if config.paused:
+            self.ctx.scheduler.cancel(job_id)
+            return
+        await self.ctx.scheduler.schedule(
+            job_id,
+            Daily(config.at, config.weekdays, config.tz),
+            self._kickoff_job(record.id),
+            grace=timedelta(minutes=self.settings.kickoff_grace_minutes),
+        )
+
+    def next_kickoff(self, record: StandupRecord) -> datetime | None:
+        return record.config.next_kickoff(max(self.ctx.clock.now(), record.active_since))
+
+    def unschedule(self, standup_id: int) -> None:
+        self.ctx.scheduler.cancel_prefix(job_prefix(standup_id))
+
+    def _kickoff_job(self, standup_id: int) -> Callable[[datetime], Awaitable[None]]:
+        async def run(at: datetime) -> None:
+            await self.scheduled_kickoff(standup_id, at)
+
+        return run
+
+    async def _schedule_occurrence(self, occurrence: OccurrenceRecord) -> None:
+        config, scheduler = occurrence.config, self.ctx.scheduler
+        oid, closes = occurrence.id, occurrence.closes_at
+        await scheduler.schedule(
+            _occurrence_job(occurrence, "close"), Once(closes), self._job(self.close, oid),
+            grace=CLOSE_GRACE,
+        )  # fmt: skip
+        remind_at = config.reminder_at(occurrence.opened_at)
+        if (
+            remind_at is not None
+            and config.mode is not StandupMode.LIVE
+            and not occurrence.reminded
+        ):
+            await scheduler.schedule(
+                _occurrence_job(occurrence, "remind"), Once(remind_at),
+                self._job(self.remind, oid), grace=closes - remind_at,
+            )  # fmt: skip
+        if config.mode is not StandupMode.WRITTEN:
+            for notice in timebox_notices(occurrence.opened_at, config.window_minutes):
+                if notice.minutes_left == 0:
+                    continue
+                await scheduler.schedule(
+                    _occurrence_job(occurrence, f"timebox{notice.minutes_left}"),
+                    Once(notice.at), self._notice_job(oid, notice.minutes_left),
+                    grace=closes - notice.at,
+                )  # fmt: skip
+
+    @staticmethod
+    def _job(
+        func: Callable[[int], Awaitable[None]], occurrence_id: int
+    ) -> Callable[[datetime], Awaitable[None]]:
+        async def run(at: datetime) -> None:
+            await func(occurrence_id)
+
+        return run
+
+    def _notice_job(
+        self, occurrence_id: int, minutes: int
+    ) -> Callable[[datetime], Awaitable[None]]:
+        async def run(at: datetime) -> None:
+            await self.timebox_notice(occurrence_id, minutes)
+
+        return run
+
+    # ---------------------------------------------------------------- kickoff
+
+    async def scheduled_kickoff(self, standup_id: int, at: datetime) -> None:
+        record = await self.store.standup(standup_id)
+        if record is None or record.config.paused or at < record.active_since:
+            return
+        config = record.config
+        day = config.occurrence_day(at)
+        reason = config.skip_reason(day)
+        if reason is not None:
+            log.info("stand-up %s: no kickoff on %s (%s)", standup_id, day, reason)
+            return
+        if await self.store.has_occurrence_on(standup_id, day):
+            return
+        running = await self.store.open_occurrence_of(standup_id)
+        if running is not None:
+            if running.closes_at > self.ctx.clock.now():
+                log.info("stand-up %s: still running, no second kickoff", standup_id)
+                return
+            await self.close(running.id)
+        await self._open(record, at, adhoc=False)
+
+    async def open_now(self, record: StandupRecord) -> OccurrenceRecord:
+        """An ad-hoc occurrence (``!standup jetzt``); raises AlreadyRunningError."""
+        running = await self.store.open_occurrence_of(record.id)
+        if running is not None:
+            if running.closes_at > self.ctx.clock.now():
+                raise AlreadyRunningError(record.name)
+            await self.close(running.id)
+        occurrence = await self._open(record, self.ctx.clock.now(), adhoc=True)
+        assert occurrence is not None, "ad-hoc occurrences are never duplicates"
+        return occurrence
+
+    async def _open(
+        self, record: StandupRecord, kickoff_at: datetime, *, adhoc: bool
+    ) -> OccurrenceRecord | None:
+        config, now = record.config, self.ctx.clock.now()
+        room = RoomID(config.room_id)
+        opened = max(now, kickoff_at)
+        day = config.occurrence_day(kickoff_at)
+        tr = await self.ctx.tr_for(room)
+        bots = [self.ctx.matrix.user_id, *self.settings.bots]
+        participants = who_is_asked(config, self.ctx.matrix.members(room), bots)
+        absent = await self._absent(config.room_id, participants, day, opened)
+        expected = [user for user in participants if user not in absent]
+        order = [] if config.mode is StandupMode.WRITTEN else speaking_order(expected, self.rng)
+        questions = questions_for(day, config.previous_standup_day(day), config.questions, tr)
+        occurrence = await self.store.create_occurrence(
+            NewOccurrence(
+                standup_id=record.id, day=day, kickoff_at=kickoff_at, opened_at=opened,
+                closes_at=opened + config.window, adhoc=adhoc,
+                late_start=not adhoc and opened - kickoff_at > LATE_START_AFTER,
+                config=config, questions=questions, participants=participants,
+                absent=sorted(absent), speaking_order=order,
+            )
+        )  # fmt: skip
+        if occurrence is None:
+            return None
+        log.info("stand-up %s opens occurrence %s for %s", record.id, occurrence.id, day)
+        await self._post_kickoff(occurrence)
+        await self._schedule_occurrence(occurrence)
+        return occurrence
+
+    async def _absent(
+        self, room_id: str, participants: tuple[str, ...], day: date, at: datetime
+    ) -> set[str]:
+        """Who is not asked: on the stand-up's absence list, or not available by the
+        workday component (when it runs); everyone else is asked."""
+        absent = await self.store.absent_on(room_id, day) & set(participants)
+        availability = self.ctx.services.get(Availability)  # type: ignore[type-abstract]
+        if availability is None:
+            return absent
+        for user in participants:
+            if user in absent:
+                continue
+            try:
+                if not await availability.is_available(UserID(user), at):
+                    absent.add(user)
+            except Exception:
+                log.exception("availability of %s unknown; asking them", user)
+        return absent
+
+    async def _post_kickoff(self, occurrence: OccurrenceRecord) -> None:
+        room = RoomID(occurrence.room_id)
+        tr = await self.ctx.tr_for(room)
+        names = self.ctx.matrix.names_for(room, [UserID(u) for u in occurrence.speaking_order])
+        try:
+            event_id = await self.ctx.matrix.send(room, kickoff_markdown(occurrence, tr, names))
+        except MatrixError:
+            log.exception("stand-up kickoff could not be posted in %s", room)
+            return
+        await self.store.set_kickoff_event(occurrence.id, event_id)
+        config = occurrence.config
+        if config.answer_channel is AnswerChannel.DM and config.mode is not StandupMode.LIVE:
+            for user in occurrence.expected():
+                await self._ask_by_dm(occurrence, user, tr)
+
+    async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
+        config = occurrence.config
+        text = render_dm_question(
+            config.name, 0, occurrence.questions, occurrence.closes_at, config.tz, tr
+        )
+        try:
+            dm = await self.ctx.matrix.direct_room(UserID(user))
+            await self.store.add_dm_prompt(occurrence.id, user, dm)
+            await self.ctx.matrix.send(dm, text)
+        except MatrixError:
+            log.exception("could not ask %s by direct message", user)
+
+    # ---------------------------------------------------------------- during the window
+
+    async def remind(self, occurrence_id: int) -> None:
+        occurrence = await self.store.occurrence(occurrence_id)
+        if occurrence is None or not occurrence.is_open:
+            return
+        if not await self.store.claim_reminder(occurrence_id):
+            return
+        missing = not_answered(occurrence, await self.store.answers(occurrence_id))
+        if not missing:
+            return
+        config, room = occurrence.config, RoomID(occurrence.room_id)
+        tr = await self.ctx.tr_for(room)
+        if config.answer_channel is AnswerChannel.DM:
+            prompts = await self.store.dm_prompts(occurrence_id)
+            for user in missing:
+                text = render_reminder(config.name, [user], occurrence.closes_at, config.tz, tr)
+                dm = prompts.get(user)
+                if dm is not None:
+                    await self._send(RoomID(dm), text)
+            return
+        text = render_reminder(
+            config.name, missing, occurrence.closes_at, config.tz, tr,
+            mass_mention=config.mass_mention,
+        )  # fmt: skip
+        await self._send(room, text, occurrence.kickoff_event_id)
+
+    async def timebox_notice(self, occurrence_id: int, minutes_left: int) -> None:
+        occurrence = await self.store.occurrence(occurrence_id)
+        if occurrence is None or not occurrence.is_open:
+            return
+        tr = await self.ctx.tr_for(RoomID(occurrence.room_id))
+        notice = next(
+            n for n in timebox_notices(occurrence.opened_at, occurrence.config.window_minutes)
+            if n.minutes_left == minutes_left
+        )  # fmt: skip
+        await self._send(
+            RoomID(occurrence.room_id),
+            render_timebox_notice(notice, tr),
+            occurrence.kickoff_event_id,
+        )
+
+    async def _send(self, room: RoomID, text: str, thread_root: str | None = None) -> None:
+        try:
+            await self.ctx.matrix.send(
+                room, text, thread_root=EventID(thread_root) if thread_root else None
+            )
+        except MatrixError:
+            log.exception("stand-up message could not be sent to %s", room)
+
+    # ---------------------------------------------------------------- close and report
+
+    async def _close_after_sync(self, occurrence_id: int) -> None:
+        try:
+            await asyncio.wait_for(self.ctx.matrix.synced.wait(), FIRST_SYNC_TIMEOUT)
+        except TimeoutError:
+            log.warning("no sync yet; closing stand-up %s anyway", occurrence_id)
+        await self.close(occurrence_id)
+
+    async def close(self, occurrence_id: int) -> None:
+        async with self._report_lock:
+            occurrence = await self.store.occurrence(occurrence_id)
+            if occurrence is None or not occurrence.is_open:
+                return
+            self.ctx.scheduler.cancel_prefix(_occurrence_job(occurrence, ""))
+            config, room = occurrence.config, RoomID(occurrence.room_id)
+            tr = await self.ctx.tr_for(room)
+            root = occurrence.kickoff_event_id
+            if config.mode is not StandupMode.WRITTEN:
+                await self._send(room, tr("standup.live.closed"), root)
+            report = await self.report_markdown(occurrence, tr)
+            in_thread = config.report_target is ReportTarget.THREAD and root is not None
+            event_id = await self.ctx.matrix.send(
+                room, report, thread_root=EventID(root) if in_thread and root else None
+            )
+            await self.store.mark_closed(occurrence_id, room, event_id, self.ctx.clock.now())
+        log.info("stand-up occurrence %s closed", occurrence_id)
+        await self._send_to_observers(occurrence, report)
+
+    async def _send_to_observers(self, occurrence: OccurrenceRecord, report: str) -> None:
+        members = set(self.ctx.matrix.members(RoomID(occurrence.room_id)))
+        for observer in sorted(occurrence.config.observers):
+            if observer in members:
+                continue
+            try:
+                dm = await self.ctx.matrix.direct_room(UserID(observer))
+                await self.ctx.matrix.send(dm, report)
+            except MatrixError:
+                log.exception("could not send the report to observer %s", observer)
+
+    async def report_markdown(self, occurrence: OccurrenceRecord, tr: Translate) -> str:
+        answers = await self.store.answers(occurrence.id)
+        notes = await self.store.notes(occurrence.id)
+        writers = [a.user_id for a in answers] + [n.user_id for n in notes]
+        users = [UserID(u) for u in everyone(occurrence, writers)]
+        names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), users)
+        data = build_report(occurrence, answers, notes, names)
+        return render_report(data, tr, occurrence.config.report_format)
+
+    async def refresh_report(self, occurrence_id: int) -> None:
+        """Edit the posted report after a late answer, an edit or a redaction."""
+        async with self._report_lock:
+            occurrence = await self.store.occurrence(occurrence_id)
+            if occurrence is None or occurrence.is_open or occurrence.report_event_id is None:
+                return
+            tr = await self.ctx.tr_for(RoomID(occurrence.room_id))
+            report = await self.report_markdown(occurrence, tr)
+            try:
+                await self.ctx.matrix.edit(
+                    RoomID(occurrence.report_room_id or occurrence.room_id),
+                    EventID(occurrence.report_event_id),
+                    report,
+                )
+            except MatrixError:
+                log.exception("report %s could not be edited", occurrence.report_event_id)

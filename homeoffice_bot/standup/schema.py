@@ -1,0 +1,80 @@
+"""The stand-up's tables. Append new steps; never edit a released one."""
+
+from __future__ import annotations
+
+from homeoffice_bot.kernel.storage import MigrationStep
+
+MIGRATIONS: list[MigrationStep] = [
+    """
+    CREATE TABLE standups (
+        id INTEGER PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        active_since TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (room_id, name)
+    );
+    CREATE TABLE standup_occurrences (
+        id INTEGER PRIMARY KEY,
+        standup_id INTEGER NOT NULL REFERENCES standups(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        kickoff_at TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closes_at TEXT NOT NULL,
+        adhoc INTEGER NOT NULL DEFAULT 0,
+        late_start INTEGER NOT NULL DEFAULT 0,
+        config TEXT NOT NULL,
+        questions TEXT NOT NULL,
+        participants TEXT NOT NULL,
+        absent TEXT NOT NULL,
+        speaking_order TEXT NOT NULL DEFAULT '[]',
+        kickoff_event_id TEXT,
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+        reminded INTEGER NOT NULL DEFAULT 0,
+        report_room_id TEXT,
+        report_event_id TEXT,
+        closed_at TEXT
+    );
+    CREATE UNIQUE INDEX standup_occurrences_scheduled
+        ON standup_occurrences (standup_id, day) WHERE adhoc = 0;
+    CREATE INDEX standup_occurrences_kickoff ON standup_occurrences (kickoff_event_id);
+    CREATE INDEX standup_occurrences_state ON standup_occurrences (state);
+    CREATE TABLE standup_answers (
+        event_id TEXT PRIMARY KEY,
+        occurrence_id INTEGER NOT NULL REFERENCES standup_occurrences(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        question_index INTEGER,
+        server_ts TEXT NOT NULL,
+        late INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX standup_answers_occurrence ON standup_answers (occurrence_id);
+    CREATE TABLE standup_notes (
+        event_id TEXT PRIMARY KEY,
+        occurrence_id INTEGER NOT NULL REFERENCES standup_occurrences(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        server_ts TEXT NOT NULL
+    );
+    CREATE INDEX standup_notes_occurrence ON standup_notes (occurrence_id);
+    CREATE TABLE standup_dm_prompts (
+        occurrence_id INTEGER NOT NULL REFERENCES standup_occurrences(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        PRIMARY KEY (occurrence_id, user_id)
+    );
+    CREATE INDEX standup_dm_prompts_room ON standup_dm_prompts (room_id, user_id);
+    CREATE TABLE standup_absences (
+        id INTEGER PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        set_by TEXT NOT NULL
+    );
+    CREATE INDEX standup_absences_room ON standup_absences (room_id, user_id)
+    """,
+]

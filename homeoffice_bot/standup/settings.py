@@ -1,0 +1,28 @@
+"""Admin settings of the stand-up plugin: the ``[plugins.standup]`` section."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from homeoffice_bot.settings import MXID_PATTERN
+
+
+class StandupSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_window_seconds: int = Field(default=60, ge=1, le=3600)
+    """The shortest window a moderator may set. Below 60, lengths in seconds ("20s") are
+    accepted: meant for demos and tests, not for teams."""
+    kickoff_grace_minutes: int = Field(default=30, ge=0, le=720)
+    """A kickoff missed while the bot was down is still posted (once) this long after
+    its time; later it is left out."""
+    bots: list[str] = Field(default_factory=list)
+    """Other bots in team rooms: never asked (the bot itself never is)."""
+
+    @field_validator("bots")
+    @classmethod
+    def _check_mxids(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not MXID_PATTERN.match(value):
+                raise ValueError(f"{value!r} is not a full Matrix ID such as @bridge:example.org")
+        return values

@@ -1,0 +1,113 @@
+"""Stand-ups end to end against a real Synapse: configure by chat, answer in the thread
+and by direct message, edits, the report with who is missing, status, export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+import pytest
+from test_standup_support import (
+    BUILTINS,
+    FAST,
+    ask,
+    configure,
+    direct_chat,
+    in_seconds,
+    wait_ack,
+    wait_kickoff,
+    wait_report,
+)
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.events import Edit, Message
+
+pytestmark = pytest.mark.integration
+
+StartBot = Callable[..., Awaitable[App]]
+People = Callable[..., Awaitable[Person]]
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_person(
+    start_bot: StartBot, people: People, encrypted: bool
+) -> None:
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    lead, anna, ben, carl = [await people(n) for n in ("lead", "anna", "ben", "carl")]
+    room = await team_room(lead, bot, [anna, ben, carl], encrypted=encrypted)
+    bot_id = bot.matrix.user_id
+
+    refused = await ask(anna, room, bot, "!standup einrichten 09:00 mo-fr")
+    assert "nur Moderator*innen" in refused.body
+
+    await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich",
+        "!standup region aus",
+        "!standup dauer 20s",
+        f"!standup teilnehmer entfernen {lead.user_id}",
+    )  # fmt: skip
+    mark = anna.mark()
+    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    kickoff = await wait_kickoff(anna, room, bot, mark)
+    assert "Was hast du seit gestern erledigt?" in kickoff.body
+    assert kickoff.mentions == ()
+
+    mark = anna.mark()
+    answer = await anna.say(
+        room, "1. Entwurf geschrieben\n2. Workshop\n3. nichts", thread_root=kickoff.event_id
+    )
+    await wait_ack(anna, answer, bot, mark)
+    await anna.edit(room, answer, "1. Entwurf geschrieben und abgegeben\n2. Workshop\n3. nichts")
+    await anna.wait_for(Edit, lambda e: e.original_event_id == answer, since=mark)
+
+    dm = await direct_chat(ben, bot)
+    mark_ben = ben.mark()
+    await ben.say(dm, "Gestern: Akten sortiert\nHeute: Termine\nBlocker: Drucker kaputt")
+    thanks = await ben.wait_message(dm, "Danke", sender=bot_id, since=mark_ben)
+    assert "„team“" in thanks.body
+
+    report = await wait_report(anna, room, bot, mark)
+    assert report.thread_root == kickoff.event_id
+    assert "Entwurf geschrieben und abgegeben" in report.body
+    assert "Drucker kaputt" in report.body
+    assert "Keine Antwort: Carl" in report.body
+    assert "Lead" not in report.body
+    assert "2 von 3 haben geantwortet, 1 Blocker." in report.body
+    assert report.mentions == ()
+    assert report.encrypted is encrypted
+
+
+async def test_status_in_german_date_format_and_export_uploads_two_files(
+    start_bot: StartBot, people: People
+) -> None:
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    lead, anna = await people("lead"), await people("anna")
+    room = await team_room(lead, bot, [anna], encrypted=False)
+    bot_id = bot.matrix.user_id
+    await configure(lead, room, bot, "!standup einrichten 09:00 mo-fr", "!standup dauer 5s")
+
+    status = await ask(anna, room, bot, "!standup status")
+    assert "Zeit: 09:00 Uhr (Europe/Berlin), Mo–Fr" in status.body
+    assert re.search(r"Nächster Termin: (Mo|Di|Mi|Do|Fr), \d\d\.\d\d\.20\d\d, 09:00", status.body)
+
+    mark = anna.mark()
+    await lead.say(room, "!standup jetzt")
+    kickoff = await wait_kickoff(anna, room, bot, mark)
+    await anna.say(room, "Heute: Export testen", thread_root=kickoff.event_id)
+    await wait_report(anna, room, bot, mark)
+
+    mark = lead.mark()
+    done = await ask(lead, room, bot, "!standup export heute")
+    assert "1 Bericht(e)" in done.body
+    files = [
+        e for e in lead.events[mark:]
+        if isinstance(e, Message) and e.msgtype == "m.file" and e.sender == bot_id
+    ]  # fmt: skip
+    names = sorted(f.body for f in files)
+    assert len(names) == 2
+    assert names[0].endswith(".csv")
+    assert names[1].endswith(".md")
+    assert names[0].startswith("standup-team-")

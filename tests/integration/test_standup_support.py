@@ -1,0 +1,86 @@
+"""Shared steps of the stand-up integration tests (no tests in here)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.kernel.events import Message, Reaction
+from homeoffice_bot.kernel.ids import EventID, RoomID
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FAST = {"standup": {"min_window_seconds": 5}}
+BUILTINS = (
+    "homeoffice_bot.kernel.core_plugin:CorePlugin",
+    "homeoffice_bot.standup.plugin:StandupPlugin",
+)
+"""Only the kernel and stand-ups: without workday, everyone counts as available
+(workday would leave people out on its own weekends and holidays)."""
+"""Plugin settings that allow windows of a few seconds."""
+
+
+def in_seconds(seconds: int) -> str:
+    """A local Berlin time of day a few seconds from now, as "HH:MM:SS"."""
+    return (datetime.now(BERLIN) + timedelta(seconds=seconds)).strftime("%H:%M:%S")
+
+
+async def ask(person: Person, room: RoomID, bot: App, text: str) -> Message:
+    """Say something and wait for the bot's reply to exactly that message (another
+    person's earlier answer may still be on its way to this client)."""
+    mark = person.mark()
+    event_id = await person.say(room, text)
+    return await person.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and m.reply_to == event_id,
+        timeout=20,
+        since=mark,
+    )
+
+
+async def configure(person: Person, room: RoomID, bot: App, *commands: str) -> list[Message]:
+    """Run commands one after the other; each must be answered without an error."""
+    replies = []
+    for command in commands:
+        reply = await ask(person, room, bot, command)
+        assert "Verwendung" not in reply.body, reply.body
+        assert "nur Moderator" not in reply.body, reply.body
+        replies.append(reply)
+    return replies
+
+
+def is_kickoff(message: Message, bot: App) -> bool:
+    return (
+        message.sender == bot.matrix.user_id
+        and message.thread_root is None
+        and message.body.startswith(("☀️", "🎥"))
+    )
+
+
+async def wait_kickoff(person: Person, room: RoomID, bot: App, since: int) -> Message:
+    return await person.wait_for(
+        Message, lambda m: m.room_id == room and is_kickoff(m, bot), timeout=30, since=since
+    )
+
+
+async def wait_report(person: Person, room: RoomID, bot: App, since: int) -> Message:
+    return await person.wait_message(
+        room, "### Stand-up", sender=bot.matrix.user_id, since=since, timeout=60
+    )
+
+
+async def wait_ack(person: Person, event_id: EventID, bot: App, since: int) -> Reaction:
+    return await person.wait_for(
+        Reaction,
+        lambda r: r.relates_to == event_id and r.sender == bot.matrix.user_id,
+        timeout=20,
+        since=since,
+    )
+
+
+async def direct_chat(person: Person, bot: App) -> RoomID:
+    """A direct chat the person opens with the bot (the bot joins on invitation)."""
+    room = await person.client.direct_room(bot.matrix.user_id)
+    assert await person.client.wait_member_joined(room, bot.matrix.user_id, timeout=20)
+    return room
