@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "homeoffice_bot.kernel.core_plugin:CorePlugin",
+    "homeoffice_bot.workday.plugin:WorkdayPlugin",
     "homeoffice_bot.standup.plugin:StandupPlugin",
     "homeoffice_bot.admin.plugin:AdminPlugin",
 )

@@ -1,0 +1,194 @@
+"""The workday's chat commands, declared once: German names first, English aliases,
+typed arguments and permissions. Help texts come from the workday catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeoffice_bot.kernel.argtypes import Choice, RestText, Text, UserMention
+from homeoffice_bot.kernel.command_model import Arg, Command, Handler, Permission
+from homeoffice_bot.kernel.i18n import LANGUAGES, Catalogue
+from homeoffice_bot.workday.presence_commands import PresenceCommands
+from homeoffice_bot.workday.privacy_commands import PrivacyCommands
+from homeoffice_bot.workday.settings_commands import SettingsCommands
+
+MAX_ARG = 200
+
+
+def _help(catalogue: Catalogue, key: str) -> dict[str, str]:
+    return {lang: catalogue.translator(lang)(f"cmd.{key}.help") for lang in LANGUAGES}
+
+
+def _rest(name: str, de: str, en: str) -> Arg[str]:
+    return Arg(name, RestText(max_length=MAX_ARG), optional=True, label={"de": de, "en": en})
+
+
+def build_commands(
+    catalogue: Catalogue,
+    presence: PresenceCommands,
+    settings: SettingsCommands,
+    privacy: PrivacyCommands,
+) -> list[Command]:
+    def command(
+        de: tuple[str, ...],
+        en: tuple[str, ...],
+        key: str,
+        handler: Handler | None,
+        *args: Arg[Any],
+        permission: Permission = Permission.MEMBER,
+        subcommands: tuple[Command, ...] = (),
+        examples: tuple[str, ...] = (),
+    ) -> Command:
+        return Command(
+            names={"de": de, "en": en},
+            help=_help(catalogue, key),
+            handler=handler,
+            args=args,
+            permission=permission,
+            subcommands=subcommands,
+            examples=examples,
+        )
+
+    pause_plan = command(
+        ("plan",),
+        ("plan", "schedule"),
+        "pause_plan",
+        settings.break_plan,
+        _rest("spec", "Tage Uhrzeit-Uhrzeit|aus", "days time-time|off"),
+        examples=("pause plan täglich 12:00-12:30", "pause plan aus"),
+    )
+    team_hours = command(
+        ("team",),
+        ("team",),
+        "hours_team",
+        settings.team_hours,
+        _rest("spec", "Tage Uhrzeit-Uhrzeit", "days time-time"),
+        permission=Permission.MODERATOR,
+        examples=("arbeitszeit team mo-fr 08:00-16:30",),
+    )
+    team_holidays = command(
+        ("team",),
+        ("team",),
+        "holidays_team",
+        settings.team_holidays,
+        Arg("region", Text(max_length=10), optional=True, label={"de": "Region", "en": "region"}),
+        permission=Permission.MODERATOR,
+        examples=("feiertage team DE-BY",),
+    )
+    confirm = command(
+        ("bestätigen", "bestaetigen", "ja"),
+        ("confirm", "yes"),
+        "delete_confirm",
+        privacy.confirm_delete,
+    )
+    switch = Choice(
+        {"on": ("an", "ein", "on"), "off": ("aus", "off")},
+        labels={"de": {"on": "an", "off": "aus"}, "en": {"on": "on", "off": "off"}},
+    )
+    return [
+        command(("moin", "guten-morgen"), ("start",), "start", presence.start, examples=("moin",)),
+        command(
+            ("pause",),
+            ("break",),
+            "pause",
+            presence.pause,
+            _rest("when", "Dauer|bis Uhrzeit", "duration|until time"),
+            subcommands=(pause_plan,),
+            examples=("pause 15m", "pause bis 12:30", "break until 12:30"),
+        ),
+        command(("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back),
+        command(
+            ("weg",),
+            ("away",),
+            "away",
+            presence.away,
+            _rest("rest", "bis Uhrzeit] [Grund", "until time] [reason"),
+            examples=("weg bis 14:00 Arzttermin", "weg 1h öffentlich: Kita-Abholung"),
+        ),
+        command(("feierabend",), ("off", "done"), "off", presence.off),
+        command(
+            ("urlaub",),
+            ("leave", "vacation"),
+            "leave",
+            presence.leave,
+            _rest("period", "Zeitraum [vertretung @name]|aus", "period [stand-in @name]|off"),
+            examples=("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
+        ),
+        command(("abwesend",), ("absent",), "absent", presence.absent),
+        command(
+            ("status",),
+            ("status", "who"),
+            "status",
+            presence.status,
+            Arg("who", UserMention(), optional=True),
+            examples=("status", "status @anna:example.org"),
+        ),
+        command(
+            ("arbeitszeit",),
+            ("hours", "working-hours"),
+            "hours",
+            settings.hours,
+            _rest("spec", "Tage Uhrzeit-Uhrzeit", "days time-time"),
+            subcommands=(team_hours,),
+            examples=("arbeitszeit mo-do 07:30-16:00, fr 07:30-13:00", "arbeitszeit"),
+        ),
+        command(
+            ("kernzeit",),
+            ("core-hours", "corehours"),
+            "core",
+            settings.core,
+            _rest("spec", "Tage Uhrzeit-Uhrzeit|aus", "days time-time|off"),
+            permission=Permission.MODERATOR,
+            examples=("kernzeit mo-fr 09:00-14:00", "kernzeit aus"),
+        ),
+        command(
+            ("zeitzone",),
+            ("timezone", "tz"),
+            "timezone",
+            settings.timezone,
+            Arg("zone", Text(max_length=64), optional=True, label={"de": "Zone", "en": "zone"}),
+            examples=("zeitzone Europe/Berlin",),
+        ),
+        command(
+            ("feiertage",),
+            ("holidays",),
+            "holidays",
+            settings.holidays,
+            Arg(
+                "region", Text(max_length=10), optional=True, label={"de": "Region", "en": "region"}
+            ),
+            subcommands=(team_holidays,),
+            examples=("feiertage DE-NW",),
+        ),
+        command(
+            ("arbzg",),
+            ("arbzg", "working-time-notes"),
+            "arbzg",
+            settings.arbzg,
+            Arg("switch", switch, optional=True),
+            examples=("arbzg aus", "arbzg an"),
+        ),
+        command(
+            ("dringend",),
+            ("urgent",),
+            "urgent",
+            settings.urgent,
+            Arg(
+                "keyword",
+                RestText(max_length=MAX_ARG),
+                optional=True,
+                label={"de": "Wort|aus", "en": "word|off"},
+            ),
+            permission=Permission.MODERATOR,
+            examples=("dringend #dringend", "dringend aus"),
+        ),
+        command(("meine-daten",), ("my-data",), "my_data", privacy.my_data),
+        command(
+            ("daten-löschen", "daten-loeschen"),
+            ("delete-my-data",),
+            "delete_data",
+            privacy.delete_data,
+            subcommands=(confirm,),
+            examples=("daten-löschen", "daten-löschen bestätigen"),
+        ),
+    ]

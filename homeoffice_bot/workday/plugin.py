@@ -1,0 +1,54 @@
+"""The workday plugin: presence, planned breaks, working hours, end-of-day boundaries and
+ArbZG notes, wired to Matrix, the database and the scheduler.
+
+Other components get ``homeoffice_bot.workday.api.Availability`` from
+``ctx.services.get(Availability)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homeoffice_bot.kernel.plugins import Plugin
+from homeoffice_bot.workday.api import Availability
+from homeoffice_bot.workday.commands import build_commands
+from homeoffice_bot.workday.handlers import MessageHandlers
+from homeoffice_bot.workday.presence_commands import PresenceCommands
+from homeoffice_bot.workday.privacy_commands import PrivacyCommands
+from homeoffice_bot.workday.schema import MIGRATIONS
+from homeoffice_bot.workday.service import Workday
+from homeoffice_bot.workday.settings import WorkdaySettings
+from homeoffice_bot.workday.settings_commands import SettingsCommands
+
+
+class WorkdayPlugin(Plugin):
+    name = "workday"
+    settings_model = WorkdaySettings
+    migrations = MIGRATIONS
+    locales = Path(__file__).parent / "locales"
+
+    workday: Workday
+
+    async def start(self) -> None:
+        ctx = self.ctx
+        self.workday = wd = Workday(ctx, ctx.settings)
+        for command in build_commands(
+            ctx.catalogue, PresenceCommands(wd), SettingsCommands(wd), PrivacyCommands(wd)
+        ):
+            ctx.add_command(command)
+        handlers = MessageHandlers(wd)
+        ctx.on_message(handlers.on_message)
+        ctx.on_presence(handlers.on_presence)
+        ctx.services.provide(Availability, wd.availability)  # type: ignore[type-abstract]
+        await wd.jobs.start()
+
+    async def stop(self) -> None:
+        self.workday.jobs.stop()
+
+    async def tick(self) -> None:
+        """Do what is due now (the periodic job calls this; tests may too)."""
+        await self.workday.jobs.tick()
+
+    async def purge(self) -> dict[str, int]:
+        """Delete what is older than the retention (the daily job calls this)."""
+        return await self.workday.jobs.purge()

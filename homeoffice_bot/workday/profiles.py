@@ -1,0 +1,112 @@
+"""A person's working profile: time zone, working hours, holidays, leave, break plans.
+
+``Directory.profile(user)`` combines the person's own settings with the defaults of
+their team room (the group room they last used the workday in) and the bot's settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.workday.breaks import BreakPlan, parse_break_plans
+from homeoffice_bot.workday.hours import WorkingHours, WorkSchedule, parse_working_hours
+from homeoffice_bot.workday.settings import WorkdaySettings
+from homeoffice_bot.workday.states import PersonStatus, Presence, resolve_presence
+from homeoffice_bot.workday.store import PersonRow, RoomRow, WorkdayStore
+
+log = logging.getLogger(__name__)
+
+HoursSource = Literal["own", "team", "default"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    user: UserID
+    known: bool
+    """The person uses the workday (has a row); others get the defaults."""
+    tz: str
+    schedule: WorkSchedule
+    hours_source: HoursSource
+    arbzg: bool
+    plans: tuple[BreakPlan, ...]
+    home_room: RoomID | None
+    last_active: datetime | None
+
+
+def _hours(text: str | None) -> WorkingHours | None:
+    if not text:
+        return None
+    try:
+        return parse_working_hours(text)
+    except ParseError:
+        log.warning("stored working hours do not parse; using defaults")
+        return None
+
+
+def _plans(text: str | None) -> tuple[BreakPlan, ...]:
+    if not text:
+        return ()
+    try:
+        return parse_break_plans(text)
+    except ParseError:
+        log.warning("a stored break plan does not parse; ignoring it")
+        return ()
+
+
+class Directory:
+    def __init__(
+        self,
+        store: WorkdayStore,
+        settings: WorkdaySettings,
+        default_tz: str,
+        default_region: str,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.default_tz = default_tz
+        self.default_region = default_region
+
+    def build(self, person: PersonRow | None, room: RoomRow | None, user: UserID) -> Profile:
+        """A profile from rows (pure; leave is added by ``profile``)."""
+        row = person or PersonRow(user)
+        own, team = _hours(row.hours), _hours(room.team_hours if room else None)
+        source: HoursSource = "own" if own else "team" if team else "default"
+        hours = own or team or self.settings.hours
+        tz = row.tz or self.default_tz
+        region = row.region or (room.region if room else None) or self.default_region
+        schedule = WorkSchedule(
+            hours=hours, tz=tz, region=region, core=_hours(room.core_hours if room else None)
+        )
+        return Profile(
+            user=user,
+            known=person is not None,
+            tz=tz,
+            schedule=schedule,
+            hours_source=source,
+            arbzg=row.arbzg,
+            plans=_plans(row.break_plan),
+            home_room=row.home_room,
+            last_active=row.last_active,
+        )
+
+    async def profile(self, user: UserID) -> Profile:
+        person = await self.store.person(user)
+        room = await self.store.room(person.home_room) if person and person.home_room else None
+        profile = self.build(person, room, user)
+        leave = tuple(await self.store.leave(user)) if person else ()
+        if not leave:
+            return profile
+        return replace(profile, schedule=replace(profile.schedule, leave=leave))
+
+    async def state(
+        self, user: UserID, now: datetime
+    ) -> tuple[Profile, PersonStatus | None, Presence]:
+        """The person's profile, explicit status and the presence in effect at ``now``."""
+        profile = await self.profile(user)
+        status = await self.store.status(user) if profile.known else None
+        return profile, status, resolve_presence(status, now, profile.schedule)

@@ -1,0 +1,101 @@
+"""The workday tables. Released steps are never edited; new ones are appended.
+
+Instants are stored as UTC text (``2024-08-09T10:00:00.000000Z``, see ``store.iso``),
+local rules as text specifications (``Mo–Fr 08:00–16:30``) plus an IANA zone name.
+"""
+
+from __future__ import annotations
+
+from homeoffice_bot.kernel.storage import MigrationStep
+
+MIGRATIONS: list[MigrationStep] = [
+    """
+    CREATE TABLE workday_people (
+        user_id TEXT PRIMARY KEY,
+        tz TEXT,
+        hours TEXT,
+        region TEXT,
+        home_room TEXT,
+        arbzg INTEGER NOT NULL DEFAULT 1,
+        break_plan TEXT,
+        last_active TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE workday_status (
+        user_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        since TEXT NOT NULL,
+        until TEXT,
+        note TEXT,
+        note_shared INTEGER NOT NULL DEFAULT 0,
+        stand_in TEXT,
+        leave_from TEXT,
+        leave_to TEXT
+    );
+    CREATE TABLE workday_leave (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        stand_in TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_leave_user ON workday_leave(user_id);
+    CREATE TABLE workday_rooms (
+        room_id TEXT PRIMARY KEY,
+        team_hours TEXT,
+        core_hours TEXT,
+        region TEXT,
+        urgent_keyword TEXT,
+        board_event_id TEXT,
+        board_text TEXT,
+        board_pinned INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE workday_events (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL
+    );
+    CREATE INDEX workday_events_user ON workday_events(user_id, at);
+    CREATE TABLE workday_reminders_sent (
+        user_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        reminder TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, day, reminder)
+    );
+    CREATE TABLE workday_held (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        room_id TEXT,
+        markdown TEXT NOT NULL,
+        held_at TEXT NOT NULL,
+        deliver_at TEXT
+    );
+    CREATE INDEX workday_held_user ON workday_held(user_id);
+    CREATE TABLE workday_off_notes (
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        period TEXT NOT NULL,
+        noted_at TEXT NOT NULL,
+        PRIMARY KEY (sender, recipient, period)
+    );
+    CREATE TABLE workday_mentions (
+        id INTEGER PRIMARY KEY,
+        recipient TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        excerpt TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (recipient, event_id)
+    );
+    CREATE TABLE workday_wrapups (
+        user_id TEXT PRIMARY KEY,
+        asked_at TEXT NOT NULL,
+        answer TEXT,
+        answered_at TEXT
+    )
+    """,
+]

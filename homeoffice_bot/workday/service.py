@@ -1,0 +1,101 @@
+"""The workday's running parts, shared by commands, event handlers and jobs.
+
+``Workday`` owns the stores, the directory of profiles, the board, the availability
+service and the jobs; ``change`` is the one way a person's status changes (status row,
+work event for the ArbZG notes, boards, expiry job).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from homeoffice_bot.kernel.events import Message
+from homeoffice_bot.kernel.i18n import Translator
+from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.plugins import PluginContext
+from homeoffice_bot.workday.arbzg import WorkEventKind
+from homeoffice_bot.workday.board import MentionItem, digest_markdown
+from homeoffice_bot.workday.board_service import BoardService
+from homeoffice_bot.workday.boundary_service import AvailabilityService
+from homeoffice_bot.workday.jobs import Jobs
+from homeoffice_bot.workday.profiles import Directory
+from homeoffice_bot.workday.settings import WorkdaySettings
+from homeoffice_bot.workday.states import PersonStatus
+from homeoffice_bot.workday.store import WorkdayStore
+from homeoffice_bot.workday.store_inbox import InboxStore
+from homeoffice_bot.workday.store_privacy import PrivacyStore
+
+
+class Workday:
+    def __init__(self, ctx: PluginContext, settings: WorkdaySettings) -> None:
+        self.ctx = ctx
+        self.settings = settings
+        self.log = ctx.logger
+        self.store = WorkdayStore(ctx.db)
+        self.inbox = InboxStore(ctx.db)
+        self.privacy = PrivacyStore(ctx.db)
+        self.directory = Directory(
+            self.store, settings, ctx.bot.default_timezone, ctx.bot.default_holiday_region
+        )
+        self.board = BoardService(self)
+        self.availability = AvailabilityService(self)
+        self.jobs = Jobs(self)
+
+    def now(self) -> datetime:
+        return self.ctx.clock.now()
+
+    def event_time(self, message: Message) -> datetime:
+        """When a message happened: its server time, but never later than now."""
+        return min(message.server_ts, self.now())
+
+    async def person_tr(self, user: UserID) -> Translator:
+        """The translator for messages to a person: their team room's language."""
+        person = await self.store.person(user)
+        if person is not None and person.home_room is not None:
+            return await self.ctx.tr_for(person.home_room)
+        return self.ctx.translator(self.ctx.bot.default_language)
+
+    async def change(
+        self,
+        user: UserID,
+        status: PersonStatus | None,
+        kind: WorkEventKind | None,
+        at: datetime,
+    ) -> None:
+        """Set (or clear) a person's status, record the work event, update the boards."""
+        if status is None:
+            await self.store.clear_status(user)
+        else:
+            await self.store.set_status(status)
+        if kind is not None:
+            await self.store.add_event(user, at, kind)
+        await self.board.refresh_for(user)
+        await self.jobs.schedule_expiry()
+
+    async def dm(self, user: UserID, markdown: str) -> None:
+        """A private message from the bot, held outside the person's working time."""
+        await self.availability.deliver(user, markdown)
+
+    async def digest(self, user: UserID) -> bool:
+        """Send the person the mentions collected while they were away (once)."""
+        mentions = await self.inbox.mentions(user)
+        if not mentions:
+            return False
+        matrix = self.ctx.matrix
+        items = [
+            MentionItem(
+                sender_name=matrix.display_name(m.room_id, m.sender),
+                room_name=matrix.room_name(m.room_id),
+                room_id=m.room_id,
+                event_id=m.event_id,
+                text=m.excerpt,
+                at=m.at,
+            )
+            for m in mentions
+        ]
+        profile = await self.directory.profile(user)
+        text = digest_markdown(items, self.now(), profile.tz, await self.person_tr(user))
+        if text is None or not await self.inbox.take_mentions(m.id for m in mentions):
+            return False
+        await self.availability.send_now(user, text, None)
+        return True

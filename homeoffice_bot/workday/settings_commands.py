@@ -1,0 +1,205 @@
+"""Handlers of the settings commands: !arbeitszeit (own and team), !kernzeit, !zeitzone,
+!feiertage, !pause plan, !arbzg, !dringend. Nothing here shows another person's hours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from homeoffice_bot.kernel.argtypes import fold
+from homeoffice_bot.kernel.commands import CommandContext
+from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.workday.breaks import format_break_plans, parse_break_plans
+from homeoffice_bot.workday.hours import (
+    canonical_spec,
+    format_working_hours,
+    parse_working_hours,
+    validate_region,
+    validate_timezone,
+)
+from homeoffice_bot.workday.profiles import Profile
+from homeoffice_bot.workday.texts import escape_markdown
+
+if TYPE_CHECKING:
+    from homeoffice_bot.workday.service import Workday
+
+OFF_WORDS = frozenset({"aus", "keine", "löschen", "loeschen", "off", "none", "delete"})
+RESET_WORDS = frozenset({"standard", "zurücksetzen", "zuruecksetzen", "default", "reset"})
+MAX_KEYWORD = 40
+
+
+def _text(args: Mapping[str, Any], name: str) -> str:
+    return str(args.get(name) or "").strip()
+
+
+class SettingsCommands:
+    def __init__(self, wd: Workday) -> None:
+        self.wd = wd
+
+    async def _enter(self, ctx: CommandContext) -> Profile:
+        now = self.wd.event_time(ctx.message)
+        home = None if ctx.message.is_direct else ctx.room_id
+        await self.wd.store.ensure_person(ctx.sender, now, home)
+        return await self.wd.directory.profile(ctx.sender)
+
+    async def _changed(self, ctx: CommandContext) -> None:
+        """Hours, zones and holidays change derived states: bring the boards up to date."""
+        await self.wd.board.refresh_for(ctx.sender)
+
+    # ------------------------------------------------------------ working hours
+
+    async def hours(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        profile = await self._enter(ctx)
+        text = _text(args, "spec")
+        if fold(text) in RESET_WORDS:
+            await self.wd.store.set_person(ctx.sender, "hours", None)
+            profile = await self.wd.directory.profile(ctx.sender)
+            await self._changed(ctx)
+        elif text:
+            hours = parse_working_hours(text)
+            if hours.is_empty:
+                raise CommandError("workday.error.spec_empty", text=text)
+            await self.wd.store.set_person(ctx.sender, "hours", canonical_spec(hours))
+            await self._changed(ctx)
+            shown = format_working_hours(hours, ctx.tr)
+            await ctx.reply(ctx.tr("cmd.hours.saved", hours=shown, tz=profile.tz))
+            return
+        await ctx.reply(await self._describe(ctx, profile))
+
+    async def _describe(self, ctx: CommandContext, profile: Profile) -> str:
+        shown = format_working_hours(profile.schedule.hours, ctx.tr)
+        lines = [ctx.tr("cmd.hours.shown", hours=shown, tz=profile.tz)]
+        if profile.hours_source != "own":
+            lines.append(ctx.tr(f"cmd.hours.source_{profile.hours_source}"))
+        if profile.schedule.core is not None:
+            core = format_working_hours(profile.schedule.core, ctx.tr)
+            lines.append(ctx.tr("cmd.hours.core_shown", hours=core))
+        if profile.schedule.region:
+            lines.append(ctx.tr("cmd.hours.region_shown", region=profile.schedule.region))
+        return "\n".join(lines)
+
+    async def team_hours(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        text = _text(args, "spec")
+        tz = await self.wd.ctx.rooms.timezone(ctx.room_id)
+        if fold(text) in RESET_WORDS | OFF_WORDS:
+            await self.wd.store.set_room(ctx.room_id, "team_hours", None)
+            await self.wd.board.refresh(ctx.room_id)
+            shown = format_working_hours(self.wd.settings.hours, ctx.tr)
+            await ctx.reply(ctx.tr("cmd.hours.team_reset", hours=shown))
+            return
+        if not text:
+            room = await self.wd.store.room(ctx.room_id)
+            hours = parse_working_hours(room.team_hours) if room.team_hours else None
+            shown = format_working_hours(hours or self.wd.settings.hours, ctx.tr)
+            await ctx.reply(ctx.tr("cmd.hours.team_saved", hours=shown, tz=tz))
+            return
+        hours = parse_working_hours(text)
+        if hours.is_empty:
+            raise CommandError("workday.error.spec_empty", text=text)
+        await self.wd.store.set_room(ctx.room_id, "team_hours", canonical_spec(hours))
+        await self.wd.board.refresh(ctx.room_id)
+        shown = format_working_hours(hours, ctx.tr)
+        await ctx.reply(ctx.tr("cmd.hours.team_saved", hours=shown, tz=tz))
+
+    async def core(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        text = _text(args, "spec")
+        if fold(text) in OFF_WORDS:
+            await self.wd.store.set_room(ctx.room_id, "core_hours", None)
+            await ctx.reply(ctx.tr("cmd.hours.core_cleared"))
+            return
+        if not text:
+            room = await self.wd.store.room(ctx.room_id)
+            if room.core_hours is None:
+                await ctx.reply(ctx.tr("cmd.hours.core_none"))
+            else:
+                shown = format_working_hours(parse_working_hours(room.core_hours), ctx.tr)
+                await ctx.reply(ctx.tr("cmd.hours.core_saved", hours=shown))
+            return
+        hours = parse_working_hours(text)
+        await self.wd.store.set_room(ctx.room_id, "core_hours", canonical_spec(hours))
+        await ctx.reply(ctx.tr("cmd.hours.core_saved", hours=format_working_hours(hours, ctx.tr)))
+
+    async def timezone(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        profile = await self._enter(ctx)
+        text = _text(args, "zone")
+        if text:
+            zone = validate_timezone(text)
+            await self.wd.store.set_person(ctx.sender, "tz", zone)
+            await self._changed(ctx)
+            await ctx.reply(ctx.tr("cmd.hours.tz_saved", tz=zone))
+        else:
+            await ctx.reply(ctx.tr("cmd.hours.tz_shown", tz=profile.tz))
+
+    async def holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        profile = await self._enter(ctx)
+        text = _text(args, "region")
+        if fold(text) in RESET_WORDS:
+            await self.wd.store.set_person(ctx.sender, "region", None)
+            profile = await self.wd.directory.profile(ctx.sender)
+            await self._changed(ctx)
+        elif text:
+            region = validate_region(text)
+            await self.wd.store.set_person(ctx.sender, "region", region)
+            await self._changed(ctx)
+            await ctx.reply(ctx.tr("cmd.hours.region_saved", region=region))
+            return
+        region = profile.schedule.region or "—"
+        await ctx.reply(ctx.tr("cmd.hours.region_shown", region=region))
+
+    async def team_holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        text = _text(args, "region")
+        if fold(text) in RESET_WORDS | OFF_WORDS:
+            await self.wd.store.set_room(ctx.room_id, "region", None)
+            region = self.wd.directory.default_region
+        elif text:
+            region = validate_region(text)
+            await self.wd.store.set_room(ctx.room_id, "region", region)
+        else:
+            room = await self.wd.store.room(ctx.room_id)
+            region = room.region or self.wd.directory.default_region
+        await self.wd.board.refresh(ctx.room_id)
+        await ctx.reply(ctx.tr("cmd.hours.region_saved", region=region))
+
+    # ------------------------------------------------------------ breaks, notes, keyword
+
+    async def break_plan(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        profile = await self._enter(ctx)
+        text = _text(args, "spec")
+        if fold(text) in OFF_WORDS:
+            await self.wd.store.set_person(ctx.sender, "break_plan", None)
+            await ctx.reply(ctx.tr("cmd.pause_plan.cleared"))
+        elif text:
+            plans = parse_break_plans(text)
+            await self.wd.store.set_person(ctx.sender, "break_plan", " ".join(text.split()))
+            shown = format_break_plans(plans, ctx.tr)
+            await ctx.reply(ctx.tr("cmd.pause_plan.saved", plans=shown))
+        else:
+            shown = format_break_plans(profile.plans, ctx.tr)
+            await ctx.reply(ctx.tr("cmd.pause_plan.shown", plans=shown))
+
+    async def arbzg(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        profile = await self._enter(ctx)
+        choice = args.get("switch")
+        enabled = profile.arbzg if choice is None else choice == "on"
+        if choice is not None:
+            await self.wd.store.set_person(ctx.sender, "arbzg", int(enabled))
+        await ctx.reply(ctx.tr("arbzg.enabled" if enabled else "arbzg.disabled"))
+
+    async def urgent(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        text = _text(args, "keyword")
+        if fold(text) in OFF_WORDS:
+            await self.wd.store.set_room(ctx.room_id, "urgent_keyword", None)
+            await ctx.reply(ctx.tr("cmd.urgent.cleared"))
+            return
+        if not text:
+            room = await self.wd.store.room(ctx.room_id)
+            if room.urgent_keyword is None:
+                await ctx.reply(ctx.tr("cmd.urgent.none"))
+            else:
+                keyword = escape_markdown(room.urgent_keyword)
+                await ctx.reply(ctx.tr("cmd.urgent.saved", keyword=keyword))
+            return
+        if len(text) > MAX_KEYWORD or len(text.split()) > 1:
+            raise CommandError("workday.error.keyword", text=text[:MAX_KEYWORD])
+        await self.wd.store.set_room(ctx.room_id, "urgent_keyword", text)
+        await ctx.reply(ctx.tr("cmd.urgent.saved", keyword=escape_markdown(text)))

@@ -1,0 +1,114 @@
+"""Workday end to end against a real Synapse: a break on the board that expires, the
+evening boundary with one kind note per sender, and the digest at the next start."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from homeoffice_bot.app import BUILTIN_PLUGINS, App
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
+from homeoffice_bot.kernel.events import Edit, Message
+from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.workday.board import matrix_to_link
+from homeoffice_bot.workday.plugin import WorkdayPlugin
+
+pytestmark = pytest.mark.integration
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TUESDAY_10 = datetime(2024, 3, 12, 10, 0, tzinfo=BERLIN)
+WORKDAY = "homeoffice_bot.workday.plugin:WorkdayPlugin"
+BUILTINS = BUILTIN_PLUGINS if WORKDAY in BUILTIN_PLUGINS else (*BUILTIN_PLUGINS, WORKDAY)
+QUIET = {"workday": {"tick_seconds": 3600}}
+"""The periodic tick stays out of the way; tests call ``plugin.tick()`` after moving the clock."""
+
+BotFactory = Callable[..., Awaitable[App]]
+PeopleFactory = Callable[..., Awaitable[Person]]
+
+
+def workday_of(bot: App) -> WorkdayPlugin:
+    plugin = bot.plugins["workday"]
+    assert isinstance(plugin, WorkdayPlugin)
+    return plugin
+
+
+async def command(person: Person, room: RoomID, text: str, bot: App, contains: str) -> Message:
+    """Say a command and wait for the bot's answer that contains ``contains``."""
+    mark = person.mark()
+    await person.say(room, text)
+    return await person.wait_message(room, contains, sender=bot.matrix.user_id, since=mark)
+
+
+async def board_edit(person: Person, bot: App, contains: str, since: int) -> Edit:
+    return await person.wait_for(
+        Edit, lambda e: e.sender == bot.matrix.user_id and contains in e.new_body, since=since
+    )
+
+
+async def test_break_shows_on_the_board_and_expires(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(TUESDAY_10)
+    bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
+    me = bot.matrix.user_id
+    lead = await people("lead")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=False)
+
+    mark = ben.mark()
+    reply = await command(ben, room, "!pause 15m", bot, "Gute Pause")
+    assert "bis 10:15" in reply.body
+    board = await ben.wait_message(room, "Wer ist da?", sender=me, since=mark)
+    assert "Ben — ☕ Pause bis 10:15" in board.body
+
+    mark = ben.mark()
+    clock.advance(timedelta(minutes=16))
+    await workday_of(bot).tick()
+    edit = await board_edit(ben, bot, "Ben — 🟢 Im Dienst", mark)
+    assert edit.original_event_id == board.event_id
+    assert "Pause" not in edit.new_body
+
+
+async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(TUESDAY_10)
+    bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
+    me = bot.matrix.user_id
+    lead = await people("lead")
+    anna = await people("anna")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [anna, ben], encrypted=False)
+
+    await command(ben, room, "!moin", bot, "Guten Morgen")
+    clock.set(datetime(2024, 3, 12, 16, 40, tzinfo=BERLIN))
+    reply = await command(ben, room, "!feierabend", bot, "Feierabend")
+    assert "morgen, 08:00" in reply.body
+
+    mark = anna.mark()
+    first = await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
+    note = await anna.wait_message(room, "nicht im Dienst", sender=me, since=mark)
+    assert note.thread_root == first
+    assert "morgen, 08:00" in note.body
+    await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
+    status = await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
+    assert "Feierabend" in status.body
+    notes = [
+        e for e in anna.events[mark:] if isinstance(e, Message) and "nicht im Dienst" in e.body
+    ]
+    assert len(notes) == 1
+
+    clock.set(datetime(2024, 3, 13, 7, 55, tzinfo=BERLIN))
+    mark = ben.mark()
+    await command(ben, room, "!moin", bot, "Guten Morgen")
+    digest = await ben.wait_for(
+        Message, lambda m: m.sender == me and "Während du weg warst" in m.body, since=mark
+    )
+    assert digest.room_id != room
+    assert matrix_to_link(room, first) in (digest.formatted_body or "")
+    assert "2 Erwähnung" in digest.body
