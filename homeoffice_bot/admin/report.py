@@ -99,8 +99,14 @@ def render_rooms(rooms: Sequence[RoomInfo], tr: Translator) -> str:
 
 
 def looks_like_room_id(text: str) -> bool:
+    """``!opaque:server`` or, since room version 12, just ``!opaque``."""
     localpart, sep, server = text.partition(":")
-    return text.startswith("!") and len(localpart) > 1 and bool(sep) and bool(server)
+    return (
+        text.startswith("!")
+        and len(localpart) > 1
+        and not any(c.isspace() for c in text)
+        and (not sep or bool(server))
+    )
 
 
 def backup_path(folder: Path, now: datetime) -> Path:

@@ -116,9 +116,11 @@ def test_code_spans_only_when_safe() -> None:
         ("!AbCdEf:example.org", True),
         ("!x:localhost:8448", True),
         ("#team:example.org", False),
+        ("!vae3sq9Fg6_xgFcn27dhG8OOrsOuMBd_SpDtiKjbhL4", True),
         ("!:example.org", False),
-        ("!abc", False),
+        ("!", False),
         ("!abc:", False),
+        ("!abc def", False),
         ("Team", False),
     ],
 )

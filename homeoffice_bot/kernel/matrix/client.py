@@ -43,6 +43,10 @@ CREATOR_POWER_LEVEL = 1_000_000
 """Room creators in room version 12 and later have power above any level."""
 _LEGACY_ROOM_VERSIONS = frozenset(str(v) for v in range(1, 12))
 
+TIMELINE_LIMIT = 200
+"""Events per room and sync. After a restart, what arrived while the bot was down is processed
+up to this many per room (without a filter Synapse sends only the last 10)."""
+
 Event = Message | Edit | Reaction | Redaction | Invite | Membership | Presence
 
 
@@ -238,6 +242,7 @@ class MatrixClient:
             self._client.sync(
                 timeout=0 if initial or full_state else self._sync_timeout_ms,
                 since=token,
+                sync_filter={"room": {"timeline": {"limit": TIMELINE_LIMIT}}},
                 full_state=full_state or None,
                 set_presence="online",
             )
@@ -278,6 +283,9 @@ class MatrixClient:
             if inviter is not None:
                 batch.events.append(Invite(RoomID(room_id), inviter))
         for room_id, info in response.rooms.join.items():
+            if info.timeline.limited and not initial:
+                log.warning("more than %d new events in %s; older ones skipped",
+                            TIMELINE_LIMIT, room_id)  # fmt: skip
             for event in [*info.state, *info.timeline.events]:
                 self._note_creators(room_id, event)
             is_direct = self.is_direct(RoomID(room_id))
