@@ -78,18 +78,25 @@ class Runner:
 
     async def restore(self) -> None:
         """At start: the daily jobs of every stand-up, and everything an open occurrence
-        still needs. Overdue closes wait for the first sync, so that answers typed while
-        the bot was down are in the report."""
+        still needs. Whatever is due runs after the first sync, when the bot knows its
+        rooms again and answers typed while it was down have been taken in."""
         for record in await self.store.all_standups():
             await self.schedule_standup(record)
         now = self.ctx.clock.now()
         for occurrence in await self.store.open_occurrences():
-            if occurrence.kickoff_event_id is None and now < occurrence.closes_at:
-                await self._post_kickoff(occurrence)
             if occurrence.closes_at <= now:
-                self.ctx.tasks.spawn(self._close_after_sync(occurrence.id), "standup close")
-            else:
-                await self._schedule_occurrence(occurrence)
+                self.ctx.tasks.spawn(self.close(occurrence.id), "standup close")
+                continue
+            if occurrence.kickoff_event_id is None:
+                self.ctx.tasks.spawn(self._post_kickoff(occurrence), "standup kickoff")
+            await self._schedule_occurrence(occurrence)
+
+    async def _synced(self) -> None:
+        """Wait for the first sync after start (rooms, members, the backlog of answers)."""
+        try:
+            await asyncio.wait_for(self.ctx.matrix.synced.wait(), FIRST_SYNC_TIMEOUT)
+        except TimeoutError:
+            log.warning("no sync within %s s; the stand-up goes on anyway", FIRST_SYNC_TIMEOUT)
 
     async def schedule_standup(self, record: StandupRecord) -> None:
         job_id = f"{job_prefix(record.id)}kickoff"
@@ -163,6 +170,7 @@ class Runner:
     # ---------------------------------------------------------------- kickoff
 
     async def scheduled_kickoff(self, standup_id: int, at: datetime) -> None:
+        await self._synced()
         record = await self.store.standup(standup_id)
         if record is None or record.config.paused or at < record.active_since:
             return
@@ -243,6 +251,7 @@ class Runner:
         return absent
 
     async def _post_kickoff(self, occurrence: OccurrenceRecord) -> None:
+        await self._synced()
         room = RoomID(occurrence.room_id)
         tr = await self.ctx.tr_for(room)
         names = self.ctx.matrix.names_for(room, [UserID(u) for u in occurrence.speaking_order])
@@ -272,6 +281,7 @@ class Runner:
     # ---------------------------------------------------------------- during the window
 
     async def remind(self, occurrence_id: int) -> None:
+        await self._synced()
         occurrence = await self.store.occurrence(occurrence_id)
         if occurrence is None or not occurrence.is_open:
             return
@@ -297,6 +307,7 @@ class Runner:
         await self._send(room, text, occurrence.kickoff_event_id)
 
     async def timebox_notice(self, occurrence_id: int, minutes_left: int) -> None:
+        await self._synced()
         occurrence = await self.store.occurrence(occurrence_id)
         if occurrence is None or not occurrence.is_open:
             return
@@ -321,14 +332,8 @@ class Runner:
 
     # ---------------------------------------------------------------- close and report
 
-    async def _close_after_sync(self, occurrence_id: int) -> None:
-        try:
-            await asyncio.wait_for(self.ctx.matrix.synced.wait(), FIRST_SYNC_TIMEOUT)
-        except TimeoutError:
-            log.warning("no sync yet; closing stand-up %s anyway", occurrence_id)
-        await self.close(occurrence_id)
-
     async def close(self, occurrence_id: int) -> None:
+        await self._synced()
         async with self._report_lock:
             occurrence = await self.store.occurrence(occurrence_id)
             if occurrence is None or not occurrence.is_open:
