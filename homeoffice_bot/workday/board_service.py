@@ -30,6 +30,8 @@ class BoardService:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
         self._locks: defaultdict[RoomID, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.hints: dict[UserID, str] = {}
+        """The last Matrix presence seen per person (a hint only; kept in memory)."""
 
     async def people(self, room_id: RoomID) -> list[UserID]:
         """Members of the room who use the workday (without the bot)."""
@@ -46,7 +48,7 @@ class BoardService:
             matrix.display_name(room_id, user),
             presence,
             stand_in,
-            matrix.presence(user) if hint else None,
+            (self.hints.get(user) or matrix.presence(user)) if hint else None,
         )
 
     async def render(self, room_id: RoomID, now: datetime, *, hints: bool = True) -> str:

@@ -1,6 +1,7 @@
 """What the workday does with ordinary messages and presence events.
 
-* Any message counts as activity (for switching to off automatically after hours).
+* Any message counts as activity (for switching to off automatically after hours);
+  Matrix presence does not, it is only a hint on the board.
 * A message in the direct chat soon after the end-of-day question is the wrap-up answer.
 * A mention of a colleague who is off, on leave or absent gets one kind note per sender and
   off-period, in a thread, and is collected for the colleague's next start — unless the
@@ -40,10 +41,9 @@ class MessageHandlers:
             await self._mentions(message, now)
 
     async def on_presence(self, event: Presence) -> None:
-        """Matrix presence is only a hint: "active just now" counts as activity."""
-        if event.presence == "online" and event.last_active_ago_ms is not None:
-            at = self.wd.now() - timedelta(milliseconds=event.last_active_ago_ms)
-            await self.wd.store.touch(event.user_id, at)
+        """Matrix presence is only shown as a hint on the board; nothing depends on it
+        (an open client is not a person at work)."""
+        self.wd.board.hints[event.user_id] = event.presence
 
     async def _wrapup_answer(self, message: Message, now: datetime) -> None:
         wd = self.wd

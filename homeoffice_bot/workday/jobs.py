@@ -139,15 +139,15 @@ class Jobs:
         profile, status, presence = await wd.directory.state(person.user_id, now)
         if status is None or not presence.explicit:
             return  # reminders are for people who said they are working
+        if presence.state not in DAY_BOUND or await self._auto_off(profile, status, now):
+            return
         if presence.state is PresenceState.WORKING:
-            await self._planned_break(profile, now)
+            await self._planned_break(profile, status, now)
             if profile.arbzg:
                 await self._arbzg(profile, now)
-        if presence.state in DAY_BOUND:
-            await self._day_end(profile, now)
-            await self._auto_off(profile, status, now)
+        await self._day_end(profile, now)
 
-    async def _planned_break(self, profile: Profile, now: datetime) -> None:
+    async def _planned_break(self, profile: Profile, status: PersonStatus, now: datetime) -> None:
         occurrence = planned_break_at(profile.plans, profile.tz, now, profile.schedule)
         if occurrence is None or now - occurrence[0] > PLANNED_BREAK_LATE:
             return
@@ -156,10 +156,11 @@ class Jobs:
         key = f"plan@{format_time(start, profile.tz)}"
         if not await self.wd.store.claim_reminder(profile.user, day, key, now):
             return
-        planned = take_break(profile.user, now, end)
-        await self.wd.change(profile.user, planned, WorkEventKind.BREAK, now)
         tr = await self.wd.person_tr(profile.user)
         await self.wd.dm(profile.user, tr("breaks.reminder", until=format_time(end, profile.tz)))
+        since = max(start, status.since)  # the break began as planned, not when noticed
+        planned = take_break(profile.user, since, end)  # after the note: a break holds messages
+        await self.wd.change(profile.user, planned, WorkEventKind.BREAK, since)
 
     async def _arbzg(self, profile: Profile, now: datetime) -> None:
         wd = self.wd
@@ -198,21 +199,23 @@ class Jobs:
         if ask:
             await self.wd.inbox.ask_wrapup(profile.user, now)
 
-    async def _auto_off(self, profile: Profile, status: PersonStatus, now: datetime) -> None:
+    async def _auto_off(self, profile: Profile, status: PersonStatus, now: datetime) -> bool:
+        """Switch to off a grace time after the end of working hours when inactive."""
         wd = self.wd
         at = auto_off_at(
             profile.schedule, status, now, profile.last_active, wd.settings.auto_off_grace
         )
         if at is None:
-            return
+            return False
         day = local_date(at, profile.tz).isoformat()
         if not await wd.store.claim_reminder(profile.user, day, "autooff", now):
-            return
+            return False
         until = next_workday_start(profile.schedule, at)
         off = PersonStatus(profile.user, PresenceState.OFF, at, until)
         await wd.change(profile.user, off, WorkEventKind.END, at)
         tr = await wd.person_tr(profile.user)
         await wd.dm(profile.user, tr("endofday.auto_off", time=format_time(at, profile.tz)))
+        return True
 
     async def _digests(self, now: datetime) -> None:
         """Hand collected mentions to people whose working time has begun."""

@@ -83,11 +83,11 @@ class PrivacyStore:
 
     async def purge(self, cutoff: datetime) -> dict[str, int]:
         """Delete rows older than ``cutoff``; the number deleted per kind."""
-        params = {"cut": iso(cutoff), "day": cutoff.date().isoformat()}
         counts: dict[str, int] = {}
         async with self.db.transaction() as tx:
             for kind, sql in PURGE_STATEMENTS.items():
-                cursor = await tx.execute(sql, {k: v for k, v in params.items() if f":{k}" in sql})
+                bound = cutoff.date().isoformat() if kind == "leave" else iso(cutoff)
+                cursor = await tx.execute(sql, (bound,))
                 counts[kind] = max(cursor.rowcount, 0)
                 await cursor.close()
         return counts

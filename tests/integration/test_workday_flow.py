@@ -112,3 +112,75 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
     assert digest.room_id != room
     assert matrix_to_link(room, first) in (digest.formatted_body or "")
     assert "2 Erwähnung" in digest.body
+
+
+async def test_leave_with_a_stand_in_is_named_in_the_note(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=QUIET, clock=FixedClock(TUESDAY_10), builtins=BUILTINS)
+    me = bot.matrix.user_id
+    lead = await people("lead")
+    anna = await people("anna", displayname="Anna")
+    ben = await people("ben", displayname="Ben")
+    room = await team_room(lead, bot, [anna, ben], encrypted=False)
+
+    reply = await command(
+        anna, room, f"!urlaub 12.03.–15.03. vertretung {ben.user_id}", bot, "Urlaub"
+    )
+    assert "12.03. bis 15.03." in reply.body
+    assert "Vertretung: Ben" in reply.body
+    board = await lead.wait_message(room, "Wer ist da?", sender=me)
+    assert "Anna — 🏖️ Urlaub bis 15.03. — Vertretung: Ben" in board.body
+
+    mark = lead.mark()
+    asked = await lead.say_mentioning(
+        room, f"{anna.user_id} wo liegt die Akte?", anna.user_id, "Anna"
+    )
+    note = await lead.wait_message(room, "im Urlaub", sender=me, since=mark)
+    assert note.thread_root == asked
+    assert "Vertretung: Ben" in note.body
+    assert "Mo, 08:00" in note.body  # back on Monday 18.03. at the start of her hours
+
+
+async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: PeopleFactory) -> None:
+    bot = await start_bot(plugins=QUIET, clock=FixedClock(TUESDAY_10), builtins=BUILTINS)
+    lead = await people("lead")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=False)
+
+    refused = await command(ben, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Moderator")
+    assert "nur Moderator" in refused.body
+    saved = await command(lead, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Team")
+    assert "Mo–Fr 09:00–17:00" in saved.body
+    own = await command(ben, room, "!arbeitszeit", bot, "Arbeitszeit")
+    assert "Mo–Fr 09:00–17:00" in own.body
+    assert "Standard deines Teams" in own.body
+    wrong = await command(ben, room, "!arbeitszeit mo-fr 9-", bot, "Verwendung")
+    assert "!arbeitszeit" in wrong.body
+
+
+async def test_encrypted_room_break_board_and_off_note(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(TUESDAY_10)
+    bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
+    me = bot.matrix.user_id
+    lead = await people("lead")
+    anna = await people("anna")
+    room = await team_room(lead, bot, [anna], encrypted=True)
+
+    mark = anna.mark()
+    reply = await command(anna, room, "!pause bis 10:30", bot, "Gute Pause")
+    assert reply.encrypted
+    board = await anna.wait_message(room, "Anna — ☕ Pause bis 10:30", sender=me, since=mark)
+    assert board.encrypted
+
+    mark = anna.mark()
+    clock.set(datetime(2024, 3, 12, 17, 31, tzinfo=BERLIN))
+    await workday_of(bot).tick()  # the break is long over; an hour after 16:30 she is off
+    await board_edit(anna, bot, "Anna — 🌙 Feierabend", mark)
+
+    mark = lead.mark()
+    await lead.say_mentioning(room, f"{anna.user_id} kurze Frage", anna.user_id, "Anna")
+    note = await lead.wait_message(room, "morgen, 08:00", sender=me, since=mark)
+    assert note.encrypted
