@@ -12,7 +12,8 @@ import pytest
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
-from homeoffice_bot.kernel.events import Membership
+from homeoffice_bot.kernel.events import Membership, Message
+from homeoffice_bot.kernel.matrix import client as client_module
 
 pytestmark = pytest.mark.integration
 
@@ -147,3 +148,32 @@ async def test_direct_messages_reuse_one_encrypted_room(
     reply = await anna.ask(first, "!hilfe", bot.matrix.user_id)
     assert reply.room_id == first
     assert "Das kann ich" in reply.body
+
+
+async def test_more_commands_than_one_sync_holds_are_all_answered_after_a_restart(
+    start_bot: Callable[..., Awaitable[App]],
+    people: Callable[..., Awaitable[Person]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(client_module, "TIMELINE_LIMIT", 3)
+    bot = await start_bot()
+    anna = await people("anna")
+    room = await team_room(anna, bot, [], encrypted=True)
+    await anna.ask(room, "!hilfe", bot.matrix.user_id)
+    await bot.stop()
+
+    mark = anna.mark()
+    topics = ["hilfe", "sprache", "hilfe hilfe", "help", "hilfe language", "hilfe sprache"]
+    for topic in topics:
+        await anna.say(room, f"!hilfe {topic}")
+    bot = await start_bot()
+    for _ in range(100):
+        answers = [
+            e
+            for e in anna.events[mark:]
+            if isinstance(e, Message) and e.sender == bot.matrix.user_id
+        ]
+        if len(answers) >= len(topics):
+            break
+        await asyncio.sleep(0.2)
+    assert len(answers) == len(topics)

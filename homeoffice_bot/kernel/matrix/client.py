@@ -44,8 +44,9 @@ CREATOR_POWER_LEVEL = 1_000_000
 _LEGACY_ROOM_VERSIONS = frozenset(str(v) for v in range(1, 12))
 
 TIMELINE_LIMIT = 200
-"""Events per room and sync. After a restart, what arrived while the bot was down is processed
-up to this many per room (without a filter Synapse sends only the last 10)."""
+"""Events per room and sync (without a filter Synapse sends only the last 10). When a room had
+more since the last sync, the gap is fetched page by page, up to BACKFILL_LIMIT events."""
+BACKFILL_LIMIT = 5_000
 
 Event = Message | Edit | Reaction | Redaction | Invite | Membership | Presence
 
@@ -227,6 +228,8 @@ class MatrixClient:
                 continue
             delay = 1.0
             self.backoff_seconds = 0.0
+            if token is not None and not initial:
+                await self._backfill(response, token)
             batch = self._convert(response, initial)
             await handle(batch)
             token = response.next_batch
@@ -283,9 +286,6 @@ class MatrixClient:
             if inviter is not None:
                 batch.events.append(Invite(RoomID(room_id), inviter))
         for room_id, info in response.rooms.join.items():
-            if info.timeline.limited and not initial:
-                log.warning("more than %d new events in %s; older ones skipped",
-                            TIMELINE_LIMIT, room_id)  # fmt: skip
             for event in [*info.state, *info.timeline.events]:
                 self._note_creators(room_id, event)
             is_direct = self.is_direct(RoomID(room_id))
@@ -313,6 +313,31 @@ class MatrixClient:
                     )
                 )  # fmt: skip
         return batch
+
+    async def _backfill(self, response: nio.SyncResponse, since: str) -> None:
+        """Put the events a limited timeline left out back in front of it, oldest first."""
+        for room_id, info in response.rooms.join.items():
+            if not info.timeline.limited or not info.timeline.prev_batch:
+                continue
+            missed: list[Any] = []
+            start = info.timeline.prev_batch
+            while len(missed) < BACKFILL_LIMIT:
+                page = await self._client.room_messages(
+                    room_id, start=start, end=since, direction=nio.MessageDirection.back, limit=100
+                )
+                if not isinstance(page, nio.RoomMessagesResponse) or not page.chunk:
+                    break
+                missed.extend(page.chunk)
+                if not page.end or page.end == start:
+                    break
+                start = page.end
+            if len(missed) >= BACKFILL_LIMIT:
+                log.warning("more than %d missed events in %s; older ones skipped", BACKFILL_LIMIT,
+                            room_id)  # fmt: skip
+            known = {getattr(e, "event_id", None) for e in info.timeline.events}
+            earlier = [e for e in reversed(missed) if getattr(e, "event_id", None) not in known]
+            info.timeline.events[:0] = earlier
+            log.info("fetched %d events missed in %s", len(earlier), room_id)
 
     def _note_creators(self, room_id: str, event: Any) -> None:
         source = getattr(event, "source", None) or {}
