@@ -79,8 +79,11 @@ class MessageHandlers:
                 user,
             )
             return
+        text = message.body
+        for mentioned in message.mentions:  # pills read as names, as people saw them
+            text = text.replace(mentioned, wd.ctx.matrix.display_name(message.room_id, mentioned))
         await wd.inbox.collect(
-            user, message.sender, message.room_id, message.event_id, excerpt(message.body), now
+            user, message.sender, message.room_id, message.event_id, excerpt(text), now
         )
         if not await wd.inbox.claim_off_note(message.sender, user, info.period_key, now):
             return
