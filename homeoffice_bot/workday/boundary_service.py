@@ -37,13 +37,11 @@ class AvailabilityService:
         self._direct_locks: defaultdict[UserID, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def is_available(self, user_id: UserID, at: datetime) -> bool:
-        profile = await self.wd.directory.profile(user_id)
-        status = await self.wd.store.status(user_id) if profile.known else None
+        profile, status, _ = await self.wd.directory.state(user_id, as_utc(at))
         return is_available(profile.schedule, as_utc(at), status)
 
     async def next_available(self, user_id: UserID, after: datetime) -> datetime | None:
-        profile = await self.wd.directory.profile(user_id)
-        status = await self.wd.store.status(user_id) if profile.known else None
+        profile, status, _ = await self.wd.directory.state(user_id, as_utc(after))
         return deliver_at(profile.schedule, as_utc(after), status)
 
     async def deliver(

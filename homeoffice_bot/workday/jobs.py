@@ -83,13 +83,12 @@ class Jobs:
         await self.schedule_expiry()
 
     async def schedule_expiry(self) -> None:
-        """A Once job at the next end of a break, absence or other timed status."""
-        now = self.wd.now()
+        """A Once job at the next end of a break, absence or other timed status (at once
+        for one that already ended, e.g. a break typed while the bot was offline)."""
         ends = [s.until for s in (await self.wd.store.statuses()).values() if s.until]
-        upcoming = [end for end in ends if end > now]
-        if upcoming:
+        if ends:
             await self.wd.ctx.scheduler.schedule(
-                EXPIRY_JOB, Once(min(upcoming)), self._on_expiry, grace=timedelta(hours=1)
+                EXPIRY_JOB, Once(min(ends)), self._on_expiry, grace=timedelta(hours=1)
             )
         else:
             self.wd.ctx.scheduler.cancel(EXPIRY_JOB)

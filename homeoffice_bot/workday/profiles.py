@@ -14,9 +14,10 @@ from typing import Literal
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.workday.breaks import BreakPlan, parse_break_plans
-from homeoffice_bot.workday.hours import WorkingHours, WorkSchedule, parse_working_hours
+from homeoffice_bot.workday.hours import WorkingHours, WorkSchedule, leave_on, parse_working_hours
+from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.settings import WorkdaySettings
-from homeoffice_bot.workday.states import PersonStatus, Presence, resolve_presence
+from homeoffice_bot.workday.states import PersonStatus, Presence, PresenceState, resolve_presence
 from homeoffice_bot.workday.store import PersonRow, RoomRow, WorkdayStore
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,23 @@ class Directory:
     async def state(
         self, user: UserID, now: datetime
     ) -> tuple[Profile, PersonStatus | None, Presence]:
-        """The person's profile, explicit status and the presence in effect at ``now``."""
+        """The person's profile, the explicit status to go by, and the presence in effect
+        at ``now``."""
         profile = await self.profile(user)
         status = await self.store.status(user) if profile.known else None
+        status = effective_status(status, now, profile.schedule)
         return profile, status, resolve_presence(status, now, profile.schedule)
+
+
+def effective_status(
+    status: PersonStatus | None, now: datetime, schedule: WorkSchedule
+) -> PersonStatus | None:
+    """The explicit status to go by: "off" gives way to a leave day (so the board, notes
+    and boundary say "on leave" and name the stand-in, not just "off")."""
+    if (
+        status is not None
+        and status.state is PresenceState.OFF
+        and leave_on(schedule, local_date(now, schedule.tz)) is not None
+    ):
+        return None
+    return status

@@ -3,11 +3,14 @@ from rows, the board's change key, the settings section."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from workday_testing import berlin
 
 import homeoffice_bot.workday
 from homeoffice_bot.kernel.command_model import Command, Permission
@@ -16,9 +19,10 @@ from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.parser import resolve, usage_line
 from homeoffice_bot.workday.board_service import comparable
 from homeoffice_bot.workday.commands import build_commands
-from homeoffice_bot.workday.hours import parse_working_hours
-from homeoffice_bot.workday.profiles import Directory
+from homeoffice_bot.workday.hours import LeavePeriod, parse_working_hours
+from homeoffice_bot.workday.profiles import Directory, effective_status
 from homeoffice_bot.workday.settings import WorkdaySettings
+from homeoffice_bot.workday.states import PresenceState, finish_day, resolve_presence
 from homeoffice_bot.workday.store import PersonRow, RoomRow
 
 LOCALES = Path(homeoffice_bot.workday.__file__).parent / "locales"
@@ -161,3 +165,16 @@ def test_settings_defaults_and_validation() -> None:
         WorkdaySettings(retention_days=0)
     with pytest.raises(ValidationError):
         WorkdaySettings(unknown=1)  # type: ignore[call-arg]
+
+
+def test_off_gives_way_to_a_leave_day() -> None:
+    schedule = _directory().build(None, None, ANNA).schedule
+    friday_evening = berlin(2024, 3, 15, 17)
+    off = finish_day(ANNA, friday_evening, schedule)  # until Monday 08:00
+    ben = UserID("@ben:example.org")
+    on_leave = replace(schedule, leave=(LeavePeriod(date(2024, 3, 18), date(2024, 3, 22), ben),))
+    saturday, monday = berlin(2024, 3, 16, 10), berlin(2024, 3, 18, 7)
+    assert effective_status(off, saturday, on_leave) is off
+    assert effective_status(off, monday, on_leave) is None
+    presence = resolve_presence(effective_status(off, monday, on_leave), monday, on_leave)
+    assert (presence.state, presence.stand_in) == (PresenceState.LEAVE, ben)
