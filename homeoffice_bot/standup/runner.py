@@ -52,6 +52,7 @@ LATE_START_AFTER = timedelta(minutes=1)
 """A kickoff posted later than this after its time says so."""
 CLOSE_GRACE = timedelta(days=2)
 FIRST_SYNC_TIMEOUT = 60.0
+DIRECT_CHAT_TIMEOUT = 60.0
 
 
 def job_prefix(standup_id: int) -> str:
@@ -264,7 +265,7 @@ class Runner:
         config = occurrence.config
         if config.answer_channel is AnswerChannel.DM and config.mode is not StandupMode.LIVE:
             for user in occurrence.expected():
-                await self._ask_by_dm(occurrence, user, tr)
+                self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
 
     async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
         config = occurrence.config
@@ -272,11 +273,20 @@ class Runner:
             config.name, 0, occurrence.questions, occurrence.closes_at, config.tz, tr
         )
         try:
-            dm = await self.ctx.matrix.direct_room(UserID(user))
+            dm = await self.direct_chat(user)
             await self.store.add_dm_prompt(occurrence.id, user, dm)
             await self.ctx.matrix.send(dm, text)
         except MatrixError:
             log.exception("could not ask %s by direct message", user)
+
+    async def direct_chat(self, user: str) -> RoomID:
+        """The direct chat with ``user``, ready to write to. A chat opened just now is known
+        (and its encryption keys shareable) only once a sync shows the person joined, so
+        call this from a background task, never while an event handler waits for it."""
+        room = await self.ctx.matrix.direct_room(UserID(user))
+        if not await self.ctx.matrix.wait_member_joined(room, UserID(user), DIRECT_CHAT_TIMEOUT):
+            log.warning("%s has not joined the direct chat yet", user)
+        return room
 
     # ---------------------------------------------------------------- during the window
 
@@ -351,18 +361,15 @@ class Runner:
             )
             await self.store.mark_closed(occurrence_id, room, event_id, self.ctx.clock.now())
         log.info("stand-up occurrence %s closed", occurrence_id)
-        await self._send_to_observers(occurrence, report)
-
-    async def _send_to_observers(self, occurrence: OccurrenceRecord, report: str) -> None:
         members = set(self.ctx.matrix.members(RoomID(occurrence.room_id)))
-        for observer in sorted(occurrence.config.observers):
-            if observer in members:
-                continue
-            try:
-                dm = await self.ctx.matrix.direct_room(UserID(observer))
-                await self.ctx.matrix.send(dm, report)
-            except MatrixError:
-                log.exception("could not send the report to observer %s", observer)
+        for observer in sorted(occurrence.config.observers - members):
+            self.ctx.tasks.spawn(self._send_to_observer(observer, report), "standup observer")
+
+    async def _send_to_observer(self, observer: str, report: str) -> None:
+        try:
+            await self.ctx.matrix.send(await self.direct_chat(observer), report)
+        except MatrixError:
+            log.exception("could not send the report to observer %s", observer)
 
     async def report_markdown(self, occurrence: OccurrenceRecord, tr: Translate) -> str:
         answers = await self.store.answers(occurrence.id)

@@ -1,200 +1,43 @@
 """All SQL of the stand-up: stand-ups, occurrences, answers, notes, DM prompts, absences.
 
-Rows come back as frozen records. Instants are stored as UTC ISO strings, days as ISO
-dates, the configuration as JSON validated by pydantic against ``StandupConfig``.
+Rows come back as the frozen records of ``records``.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from homeoffice_bot.kernel.storage import Database, Row
-from homeoffice_bot.standup.answers import AnswerMessage
+from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.standup.config import StandupConfig
+from homeoffice_bot.standup.records import (
+    CLOSED,
+    OPEN,
+    AbsenceRecord,
+    AnswerRecord,
+    NewOccurrence,
+    NoteRecord,
+    OccurrenceRecord,
+    StandupRecord,
+    answer_from_row,
+    config_to_json,
+    iso,
+    note_from_row,
+    occurrence_from_row,
+    standup_from_row,
+)
 
-OPEN = "open"
-CLOSED = "closed"
-
-
-@cache
-def _config_adapter() -> TypeAdapter[StandupConfig]:
-    return TypeAdapter(StandupConfig)
-
-
-def config_to_json(config: StandupConfig) -> str:
-    data = _config_adapter().dump_python(config, mode="json")
-    for key in ("weekdays", "participants_add", "participants_remove", "observers", "closures",
-                "skipped"):  # fmt: skip
-        data[key] = sorted(data[key])
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-def config_from_json(text: str) -> StandupConfig:
-    return _config_adapter().validate_json(text)
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def _strings(text: str) -> tuple[str, ...]:
-    return tuple(str(item) for item in json.loads(text))
-
-
-@dataclass(frozen=True, slots=True)
-class StandupRecord:
-    id: int
-    config: StandupConfig
-    active_since: datetime
-    """Scheduled kickoffs before this instant do not count (set on setup, time changes
-    and resume, so that a changed schedule never opens a stand-up in the past)."""
-
-    @property
-    def room_id(self) -> str:
-        return self.config.room_id
-
-    @property
-    def name(self) -> str:
-        return self.config.name
-
-
-@dataclass(frozen=True, slots=True)
-class OccurrenceRecord:
-    id: int
-    standup_id: int
-    day: date
-    kickoff_at: datetime
-    """The scheduled instant (the moment of ``!standup jetzt`` for ad-hoc ones)."""
-    opened_at: datetime
-    closes_at: datetime
-    adhoc: bool
-    late_start: bool
-    config: StandupConfig
-    """The configuration as it was at the kickoff."""
-    questions: tuple[str, ...]
-    participants: tuple[str, ...]
-    """Everyone asked or absent; observers not."""
-    absent: tuple[str, ...]
-    speaking_order: tuple[str, ...]
-    kickoff_event_id: str | None
-    state: str
-    reminded: bool
-    report_room_id: str | None
-    report_event_id: str | None
-    closed_at: datetime | None
-
-    @property
-    def room_id(self) -> str:
-        return self.config.room_id
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == OPEN
-
-    def expected(self) -> tuple[str, ...]:
-        absent = set(self.absent)
-        return tuple(user for user in self.participants if user not in absent)
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRecord:
-    event_id: str
-    occurrence_id: int
-    user_id: str
-    room_id: str
-    text: str
-    question_index: int | None
-    server_ts: datetime
-    late: bool
-
-    def message(self) -> AnswerMessage:
-        return AnswerMessage(self.event_id, self.text, self.server_ts, self.question_index)
-
-
-@dataclass(frozen=True, slots=True)
-class NoteRecord:
-    event_id: str
-    occurrence_id: int
-    user_id: str
-    text: str
-    server_ts: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AbsenceRecord:
-    user_id: str
-    first_day: date
-    last_day: date
-
-
-def _standup(row: Row) -> StandupRecord:
-    return StandupRecord(row["id"], config_from_json(row["config"]), _instant(row["active_since"]))
-
-
-def _occurrence(row: Row) -> OccurrenceRecord:
-    return OccurrenceRecord(
-        id=row["id"],
-        standup_id=row["standup_id"],
-        day=date.fromisoformat(row["day"]),
-        kickoff_at=_instant(row["kickoff_at"]),
-        opened_at=_instant(row["opened_at"]),
-        closes_at=_instant(row["closes_at"]),
-        adhoc=bool(row["adhoc"]),
-        late_start=bool(row["late_start"]),
-        config=config_from_json(row["config"]),
-        questions=_strings(row["questions"]),
-        participants=_strings(row["participants"]),
-        absent=_strings(row["absent"]),
-        speaking_order=_strings(row["speaking_order"]),
-        kickoff_event_id=row["kickoff_event_id"],
-        state=row["state"],
-        reminded=bool(row["reminded"]),
-        report_room_id=row["report_room_id"],
-        report_event_id=row["report_event_id"],
-        closed_at=_instant(row["closed_at"]) if row["closed_at"] else None,
-    )
-
-
-def _answer(row: Row) -> AnswerRecord:
-    return AnswerRecord(
-        row["event_id"], row["occurrence_id"], row["user_id"], row["room_id"], row["text"],
-        row["question_index"], _instant(row["server_ts"]), bool(row["late"]),
-    )  # fmt: skip
-
-
-def _note(row: Row) -> NoteRecord:
-    return NoteRecord(
-        row["event_id"], row["occurrence_id"], row["user_id"], row["text"],
-        _instant(row["server_ts"]),
-    )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class NewOccurrence:
-    standup_id: int
-    day: date
-    kickoff_at: datetime
-    opened_at: datetime
-    closes_at: datetime
-    adhoc: bool
-    late_start: bool
-    config: StandupConfig
-    questions: Sequence[str]
-    participants: Sequence[str]
-    absent: Sequence[str]
-    speaking_order: Sequence[str] = ()
+__all__ = [
+    "AbsenceRecord",
+    "AnswerRecord",
+    "NewOccurrence",
+    "NoteRecord",
+    "OccurrenceRecord",
+    "StandupRecord",
+    "StandupStore",
+]
 
 
 class StandupStore:
@@ -207,14 +50,14 @@ class StandupStore:
         rows = await self.db.fetchall(
             "SELECT * FROM standups WHERE room_id = ? ORDER BY name", (room_id,)
         )
-        return [_standup(row) for row in rows]
+        return [standup_from_row(row) for row in rows]
 
     async def all_standups(self) -> list[StandupRecord]:
-        return [_standup(row) for row in await self.db.fetchall("SELECT * FROM standups")]
+        return [standup_from_row(row) for row in await self.db.fetchall("SELECT * FROM standups")]
 
     async def standup(self, standup_id: int) -> StandupRecord | None:
         row = await self.db.fetchone("SELECT * FROM standups WHERE id = ?", (standup_id,))
-        return None if row is None else _standup(row)
+        return None if row is None else standup_from_row(row)
 
     async def create_standup(
         self, config: StandupConfig, created_by: str, now: datetime
@@ -224,8 +67,8 @@ class StandupStore:
             standup_id = await self.db.execute(
                 "INSERT INTO standups(room_id, name, config, active_since, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (config.room_id, config.name, config_to_json(config), _iso(now), created_by,
-                 _iso(now)),
+                (config.room_id, config.name, config_to_json(config), iso(now), created_by,
+                 iso(now)),
             )  # fmt: skip
         except sqlite3.IntegrityError:
             return None
@@ -241,7 +84,7 @@ class StandupStore:
         else:
             await self.db.execute(
                 "UPDATE standups SET config = ?, active_since = ? WHERE id = ?",
-                (config_to_json(config), _iso(active_since), standup_id),
+                (config_to_json(config), iso(active_since), standup_id),
             )
 
     async def delete_standup(self, standup_id: int) -> None:
@@ -257,8 +100,8 @@ class StandupStore:
                 " closes_at, adhoc, late_start, config, questions, participants, absent,"
                 " speaking_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    new.standup_id, new.day.isoformat(), _iso(new.kickoff_at),
-                    _iso(new.opened_at), _iso(new.closes_at), int(new.adhoc),
+                    new.standup_id, new.day.isoformat(), iso(new.kickoff_at),
+                    iso(new.opened_at), iso(new.closes_at), int(new.adhoc),
                     int(new.late_start), config_to_json(new.config),
                     json.dumps(list(new.questions), ensure_ascii=False),
                     json.dumps(list(new.participants)), json.dumps(list(new.absent)),
@@ -273,19 +116,19 @@ class StandupStore:
         row = await self.db.fetchone(
             "SELECT * FROM standup_occurrences WHERE id = ?", (occurrence_id,)
         )
-        return None if row is None else _occurrence(row)
+        return None if row is None else occurrence_from_row(row)
 
     async def occurrence_by_kickoff(self, event_id: str) -> OccurrenceRecord | None:
         row = await self.db.fetchone(
             "SELECT * FROM standup_occurrences WHERE kickoff_event_id = ?", (event_id,)
         )
-        return None if row is None else _occurrence(row)
+        return None if row is None else occurrence_from_row(row)
 
     async def open_occurrences(self) -> list[OccurrenceRecord]:
         rows = await self.db.fetchall(
             "SELECT * FROM standup_occurrences WHERE state = ? ORDER BY opened_at", (OPEN,)
         )
-        return [_occurrence(row) for row in rows]
+        return [occurrence_from_row(row) for row in rows]
 
     async def open_occurrence_of(self, standup_id: int) -> OccurrenceRecord | None:
         row = await self.db.fetchone(
@@ -293,7 +136,7 @@ class StandupStore:
             " ORDER BY opened_at DESC LIMIT 1",
             (standup_id, OPEN),
         )
-        return None if row is None else _occurrence(row)
+        return None if row is None else occurrence_from_row(row)
 
     async def has_occurrence_on(self, standup_id: int, day: date) -> bool:
         found = await self.db.fetchval(
@@ -312,7 +155,7 @@ class StandupStore:
             sql += " AND day = ?"
             params.append(day.isoformat())
         row = await self.db.fetchone(sql + " ORDER BY opened_at DESC LIMIT 1", params)
-        return None if row is None else _occurrence(row)
+        return None if row is None else occurrence_from_row(row)
 
     async def occurrences_between(
         self, standup_id: int, first: date, last: date
@@ -322,7 +165,7 @@ class StandupStore:
             " ORDER BY day, opened_at",
             (standup_id, first.isoformat(), last.isoformat()),
         )
-        return [_occurrence(row) for row in rows]
+        return [occurrence_from_row(row) for row in rows]
 
     async def set_kickoff_event(self, occurrence_id: int, event_id: str) -> None:
         await self.db.execute(
@@ -345,7 +188,7 @@ class StandupStore:
         await self.db.execute(
             "UPDATE standup_occurrences SET state = ?, report_room_id = ?, report_event_id = ?,"
             " closed_at = ? WHERE id = ?",
-            (CLOSED, report_room_id, report_event_id, _iso(closed_at), occurrence_id),
+            (CLOSED, report_room_id, report_event_id, iso(closed_at), occurrence_id),
         )
 
     # ---------------------------------------------------------------- answers and notes
@@ -357,7 +200,7 @@ class StandupStore:
             " question_index, server_ts, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(event_id) DO NOTHING RETURNING event_id",
             (answer.event_id, answer.occurrence_id, answer.user_id, answer.room_id, answer.text,
-             answer.question_index, _iso(answer.server_ts), int(answer.late)),
+             answer.question_index, iso(answer.server_ts), int(answer.late)),
         )  # fmt: skip
         return added is not None
 
@@ -366,7 +209,7 @@ class StandupStore:
             "SELECT * FROM standup_answers WHERE occurrence_id = ? ORDER BY server_ts",
             (occurrence_id,),
         )
-        return [_answer(row) for row in rows]
+        return [answer_from_row(row) for row in rows]
 
     async def answers_of(self, occurrence_id: int, user_id: str) -> list[AnswerRecord]:
         rows = await self.db.fetchall(
@@ -374,7 +217,7 @@ class StandupStore:
             " ORDER BY server_ts",
             (occurrence_id, user_id),
         )
-        return [_answer(row) for row in rows]
+        return [answer_from_row(row) for row in rows]
 
     async def edit_message(self, event_id: str, sender: str, text: str) -> int | None:
         """Replace the text of an answer or note (only its author may); its occurrence id."""
@@ -402,7 +245,7 @@ class StandupStore:
         added = await self.db.fetchval(
             "INSERT INTO standup_notes(event_id, occurrence_id, user_id, text, server_ts)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING RETURNING event_id",
-            (note.event_id, note.occurrence_id, note.user_id, note.text, _iso(note.server_ts)),
+            (note.event_id, note.occurrence_id, note.user_id, note.text, iso(note.server_ts)),
         )
         return added is not None
 
@@ -411,7 +254,7 @@ class StandupStore:
             "SELECT * FROM standup_notes WHERE occurrence_id = ? ORDER BY server_ts",
             (occurrence_id,),
         )
-        return [_note(row) for row in rows]
+        return [note_from_row(row) for row in rows]
 
     # ---------------------------------------------------------------- DM prompts
 

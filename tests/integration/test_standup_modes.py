@@ -1,0 +1,134 @@
+"""Stand-up variants against a real Synapse: questions by direct message with a late
+answer that edits the report, the live call with minutes, absences and redactions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from test_standup_support import (
+    BUILTINS,
+    FAST,
+    ask,
+    configure,
+    wait_ack,
+    wait_kickoff,
+    wait_report,
+)
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.events import Edit, Message
+from homeoffice_bot.kernel.ids import RoomID
+
+pytestmark = pytest.mark.integration
+
+StartBot = Callable[..., Awaitable[App]]
+People = Callable[..., Awaitable[Person]]
+
+
+async def _team(
+    start_bot: StartBot, people: People, *commands: str
+) -> tuple[App, RoomID, Person, Person, Person]:
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
+    room = await team_room(lead, bot, [anna, ben], encrypted=True)
+    await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich",
+        f"!standup teilnehmer entfernen {lead.user_id}",
+        *commands,
+    )  # fmt: skip
+    return bot, room, lead, anna, ben
+
+
+async def _bot_dm(person: Person, bot: App, team: RoomID, contains: str, since: int) -> Message:
+    return await person.wait_for(
+        Message,
+        lambda m: m.room_id != team and m.sender == bot.matrix.user_id and contains in m.body,
+        timeout=30,
+        since=since,
+    )
+
+
+async def test_questions_by_direct_message_and_a_late_answer_edits_the_report(
+    start_bot: StartBot, people: People
+) -> None:
+    bot, room, lead, anna, ben = await _team(
+        start_bot, people, "!standup antworten direkt", "!standup dauer 12s"
+    )
+    mark_anna, mark_ben = anna.mark(), ben.mark()
+    await lead.say(room, "!standup jetzt")
+    first = await _bot_dm(anna, bot, room, "Frage 1/3", mark_anna)
+    assert "Was hast du seit" in first.body
+    for answer, follow_up in (("Vorlage geschrieben", "Frage 2/3"), ("Workshop", "Frage 3/3"),
+                              ("Server-Umzug hängt", "Danke")):  # fmt: skip
+        mark = anna.mark()
+        await anna.say(first.room_id, answer)
+        await _bot_dm(anna, bot, room, follow_up, mark)
+    ben_dm = await _bot_dm(ben, bot, room, "Frage 1/3", mark_ben)
+
+    report = await wait_report(lead, room, bot, 0)
+    assert "Vorlage geschrieben" in report.body
+    assert "Server-Umzug hängt" in report.body
+    assert "1 Blocker" in report.body
+    assert "Keine Antwort: Ben" in report.body
+
+    mark = lead.mark()
+    await ben.say(ben_dm.room_id, "1. Akten\n2. Termine\n3. nichts")
+    edited = await lead.wait_for(
+        Edit, lambda e: e.original_event_id == report.event_id, timeout=20, since=mark
+    )
+    assert "Ben" in edited.new_body
+    assert "verspätet" in edited.new_body
+    assert "Keine Antwort" not in edited.new_body
+
+
+async def test_live_call_with_agenda_speaking_order_and_minutes(
+    start_bot: StartBot, people: People
+) -> None:
+    bot, room, lead, anna, _ = await _team(
+        start_bot, people, "!standup modus live", "!standup link https://meet.jit.si/team-digital",
+        "!standup dauer 8s",
+    )  # fmt: skip
+    mark = anna.mark()
+    await lead.say(room, "!standup jetzt")
+    kickoff = await wait_kickoff(anna, room, bot, mark)
+    assert "live" in kickoff.body
+    assert 'href="https://meet.jit.si/team-digital"' in (kickoff.formatted_body or "")
+    order = next(line for line in kickoff.body.splitlines() if line.startswith("Reihenfolge"))
+    assert "Anna" in order
+    assert "Ben" in order
+    await anna.say(room, "Beschluss: Release am Freitag", thread_root=kickoff.event_id)
+
+    closing = await anna.wait_message(room, "Die Zeit ist um", sender=bot.matrix.user_id,
+                                      since=mark)  # fmt: skip
+    assert closing.thread_root == kickoff.event_id
+    report = await wait_report(anna, room, bot, mark)
+    assert "Protokoll" in report.body
+    assert "Release am Freitag" in report.body
+    assert "Keine Antwort" not in report.body
+
+
+async def test_absent_people_are_not_asked_and_a_redacted_answer_is_gone(
+    start_bot: StartBot, people: People
+) -> None:
+    bot, room, lead, anna, ben = await _team(start_bot, people, "!standup dauer 10s")
+    refused = await ask(anna, room, bot, f"!standup abwesend {ben.user_id}")
+    assert "nur Moderator" in refused.body
+    marked = await ask(lead, room, bot, f"!standup abwesend {ben.user_id} heute")
+    assert "Ben ist am" in marked.body
+
+    mark = anna.mark()
+    await lead.say(room, "!standup jetzt")
+    kickoff = await wait_kickoff(anna, room, bot, mark)
+    answer = await anna.say(room, "Heute: aus Versehen geschickt", thread_root=kickoff.event_id)
+    await wait_ack(anna, answer, bot, mark)
+    await anna.client.redact(room, answer)
+
+    report = await wait_report(anna, room, bot, mark)
+    assert "aus Versehen" not in report.body
+    assert "Keine Antwort: Anna" in report.body
+    assert "Abwesend: Ben" in report.body
+    assert "0 von 1 haben geantwortet" in report.body
