@@ -48,10 +48,7 @@ def parse_window(text: str, min_seconds: int, max_seconds: int) -> int:
     if seconds_match is not None:
         seconds = int(seconds_match.group(1))
     else:
-        maximum = timedelta(seconds=max(max_seconds, 60))
-        seconds = int(
-            parse_duration(text, maximum=maximum, bare_unit=timedelta(minutes=1)).total_seconds()
-        )
+        seconds = int(parse_duration(text, bare_unit=timedelta(minutes=1)).total_seconds())
     if seconds < min_seconds:
         raise ParseError("standup.error.window_min", value=text.strip(), min=_length(min_seconds))
     if seconds > max_seconds:

@@ -11,12 +11,10 @@ from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.dateargs import DateRangeSpec, DateSpec
 from homeoffice_bot.kernel.errors import CommandError
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.standup.assemble import build_report, everyone
 from homeoffice_bot.standup.export import export_csv, export_markdown
 from homeoffice_bot.standup.handlers_base import HandlerBase
-from homeoffice_bot.standup.report import ReportData
 from homeoffice_bot.standup.runner import AlreadyRunningError
-from homeoffice_bot.standup.store import OccurrenceRecord, StandupRecord
+from homeoffice_bot.standup.store import StandupRecord
 from homeoffice_bot.standup.text import format_date, format_short_date, format_time
 
 MAX_EXPORT_DAYS = 400
@@ -80,7 +78,7 @@ class RunHandlers(HandlerBase):
         if occurrence is None:
             shown = format_date(day or self.today(ctx, record.config.tz), ctx.tr)
             raise CommandError("standup.cmd.report_none", name=record.name, date=shown)
-        await ctx.reply(await self.runner.report_markdown(occurrence, ctx.tr))
+        await ctx.reply(await self.runner.reports.markdown(occurrence, ctx.tr))
 
     async def export(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         record = await self.standup(ctx, args)
@@ -92,7 +90,7 @@ class RunHandlers(HandlerBase):
         start, end = format_date(first, ctx.tr), format_date(last, ctx.tr)
         if not occurrences:
             raise CommandError("standup.cmd.export_empty", name=record.name, start=start, end=end)
-        reports = [await self._report_data(ctx, occurrence) for occurrence in occurrences]
+        reports = [await self.runner.reports.data(occurrence) for occurrence in occurrences]
         stem = f"standup-{record.name}-{first.isoformat()}-{last.isoformat()}"
         markdown = export_markdown(reports, ctx.tr, record.config.report_format)
         await ctx.matrix.upload(ctx.room_id, f"{stem}.md", markdown.encode(), "text/markdown")
@@ -100,14 +98,6 @@ class RunHandlers(HandlerBase):
             ctx.room_id, f"{stem}.csv", export_csv(reports).encode(), "text/csv"
         )
         await ctx.reply(ctx.tr("standup.cmd.export_done", count=len(reports), start=start, end=end))
-
-    async def _report_data(self, ctx: CommandContext, occurrence: OccurrenceRecord) -> ReportData:
-        answers = await self.store.answers(occurrence.id)
-        notes = await self.store.notes(occurrence.id)
-        writers = [a.user_id for a in answers] + [n.user_id for n in notes]
-        users = [UserID(u) for u in everyone(occurrence, writers)]
-        names = self.plugin.matrix.names_for(ctx.room_id, users)
-        return build_report(occurrence, answers, notes, names)
 
     # ---------------------------------------------------------------- absences
 

@@ -61,12 +61,12 @@ class Intake:
             edit.original_event_id, edit.sender, edit.new_body
         )
         if occurrence_id is not None:
-            await self.runner.refresh_report(occurrence_id)
+            await self.runner.reports.refresh(occurrence_id)
 
     async def on_redaction(self, redaction: Redaction) -> None:
         occurrence_id = await self.store.remove_message(redaction.redacts)
         if occurrence_id is not None:
-            await self.runner.refresh_report(occurrence_id)
+            await self.runner.reports.refresh(occurrence_id)
 
     # ---------------------------------------------------------------- thread
 
@@ -76,7 +76,7 @@ class Intake:
                 message.event_id, occurrence.id, message.sender, message.body, message.server_ts
             )
             if await self.store.add_note(note) and not occurrence.is_open:
-                await self.runner.refresh_report(occurrence.id)
+                await self.runner.reports.refresh(occurrence.id)
             return
         late = is_late(message.server_ts, occurrence.closes_at)
         answer = AnswerRecord(
@@ -88,7 +88,7 @@ class Intake:
         tr = await self.ctx.tr_for(message.room_id)
         await self._react(message, render_answer_received(tr, late=late))
         if not occurrence.is_open:
-            await self.runner.refresh_report(occurrence.id)
+            await self.runner.reports.refresh(occurrence.id)
 
     # ---------------------------------------------------------------- direct messages
 
@@ -121,7 +121,7 @@ class Intake:
         await self._acknowledge_dm(occurrence, message, [*earlier, parsed], prompted,
                                    complete_before)  # fmt: skip
         if not occurrence.is_open:
-            await self.runner.refresh_report(occurrence.id)
+            await self.runner.reports.refresh(occurrence.id)
 
     async def _open_for(self, user_id: str) -> OccurrenceRecord | None:
         """The latest open written stand-up that asks ``user_id``."""

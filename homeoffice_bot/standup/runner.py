@@ -20,13 +20,7 @@ from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
-from homeoffice_bot.standup.assemble import (
-    build_report,
-    everyone,
-    kickoff_markdown,
-    not_answered,
-    who_is_asked,
-)
+from homeoffice_bot.standup.assemble import kickoff_markdown, not_answered, who_is_asked
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
 from homeoffice_bot.standup.live import (
     render_timebox_notice,
@@ -35,7 +29,7 @@ from homeoffice_bot.standup.live import (
 )
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
-from homeoffice_bot.standup.report import render_report
+from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.store import (
     NewOccurrence,
@@ -63,6 +57,19 @@ def _occurrence_job(occurrence: OccurrenceRecord, what: str) -> str:
     return f"{job_prefix(occurrence.standup_id)}occ:{occurrence.id}:{what}"
 
 
+def kickoff_skip(record: StandupRecord, at: datetime) -> str | None:
+    """Why the daily firing at ``at`` opens no occurrence, or None when it opens one:
+    "paused", "before_setup" (the schedule was set or changed after ``at``), or the
+    calendar's ``SkipReason`` (weekday, holiday, closure, skipped)."""
+    config = record.config
+    if config.paused:
+        return "paused"
+    if at < record.active_since:
+        return "before_setup"
+    reason = config.skip_reason(config.occurrence_day(at))
+    return None if reason is None else reason.value
+
+
 class AlreadyRunningError(Exception):
     """The stand-up has an open occurrence."""
 
@@ -72,7 +79,7 @@ class Runner:
         self.ctx = ctx
         self.store = store
         self.settings = settings
-        self._report_lock = asyncio.Lock()
+        self.reports = Reports(ctx, store)
         self.rng = random.Random()
 
     # ---------------------------------------------------------------- schedules
@@ -173,11 +180,10 @@ class Runner:
     async def scheduled_kickoff(self, standup_id: int, at: datetime) -> None:
         await self._synced()
         record = await self.store.standup(standup_id)
-        if record is None or record.config.paused or at < record.active_since:
+        if record is None:
             return
-        config = record.config
-        day = config.occurrence_day(at)
-        reason = config.skip_reason(day)
+        day = record.config.occurrence_day(at)
+        reason = kickoff_skip(record, at)
         if reason is not None:
             log.info("stand-up %s: no kickoff on %s (%s)", standup_id, day, reason)
             return
@@ -344,7 +350,7 @@ class Runner:
 
     async def close(self, occurrence_id: int) -> None:
         await self._synced()
-        async with self._report_lock:
+        async with self.reports.lock:
             occurrence = await self.store.occurrence(occurrence_id)
             if occurrence is None or not occurrence.is_open:
                 return
@@ -354,7 +360,7 @@ class Runner:
             root = occurrence.kickoff_event_id
             if config.mode is not StandupMode.WRITTEN:
                 await self._send(room, tr("standup.live.closed"), root)
-            report = await self.report_markdown(occurrence, tr)
+            report = await self.reports.markdown(occurrence, tr)
             in_thread = config.report_target is ReportTarget.THREAD and root is not None
             event_id = await self.ctx.matrix.send(
                 room, report, thread_root=EventID(root) if in_thread and root else None
@@ -370,29 +376,3 @@ class Runner:
             await self.ctx.matrix.send(await self.direct_chat(observer), report)
         except MatrixError:
             log.exception("could not send the report to observer %s", observer)
-
-    async def report_markdown(self, occurrence: OccurrenceRecord, tr: Translate) -> str:
-        answers = await self.store.answers(occurrence.id)
-        notes = await self.store.notes(occurrence.id)
-        writers = [a.user_id for a in answers] + [n.user_id for n in notes]
-        users = [UserID(u) for u in everyone(occurrence, writers)]
-        names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), users)
-        data = build_report(occurrence, answers, notes, names)
-        return render_report(data, tr, occurrence.config.report_format)
-
-    async def refresh_report(self, occurrence_id: int) -> None:
-        """Edit the posted report after a late answer, an edit or a redaction."""
-        async with self._report_lock:
-            occurrence = await self.store.occurrence(occurrence_id)
-            if occurrence is None or occurrence.is_open or occurrence.report_event_id is None:
-                return
-            tr = await self.ctx.tr_for(RoomID(occurrence.room_id))
-            report = await self.report_markdown(occurrence, tr)
-            try:
-                await self.ctx.matrix.edit(
-                    RoomID(occurrence.report_room_id or occurrence.room_id),
-                    EventID(occurrence.report_event_id),
-                    report,
-                )
-            except MatrixError:
-                log.exception("report %s could not be edited", occurrence.report_event_id)
