@@ -28,6 +28,14 @@ class RunHandlers(HandlerBase):
         except AlreadyRunningError:
             raise CommandError("standup.cmd.already_running", name=record.name) from None
 
+    async def end(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """Close the running stand-up now: the report follows at once."""
+        record = await self.standup(ctx, args)
+        running = await self.store.open_occurrence_of(record.id)
+        if running is None:
+            raise CommandError("standup.cmd.not_running", name=record.name)
+        await self.runner.close(running.id)
+
     async def status(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         records = await self.store.standups_in_room(ctx.room_id)
         if args.get("name") is not None or len(records) == 1:

@@ -218,7 +218,7 @@ class Runner:
         tr = await self.ctx.tr_for(room)
         bots = [self.ctx.matrix.user_id, *self.settings.bots]
         participants = who_is_asked(config, self.ctx.matrix.members(room), bots)
-        absent = await self._absent(config.room_id, participants, day, opened)
+        absent = await self._absent(config.room_id, participants, day, None if adhoc else opened)
         expected = [user for user in participants if user not in absent]
         order = [] if config.mode is StandupMode.WRITTEN else speaking_order(expected, self.rng)
         questions = questions_for(day, config.previous_standup_day(day), config.questions, tr)
@@ -239,11 +239,14 @@ class Runner:
         return occurrence
 
     async def _absent(
-        self, room_id: str, participants: tuple[str, ...], day: date, at: datetime
+        self, room_id: str, participants: tuple[str, ...], day: date, at: datetime | None
     ) -> set[str]:
-        """Who is not asked: on the stand-up's absence list, or not available by the
-        workday component (when it runs); everyone else is asked."""
+        """Who is not asked: on the stand-up's absence list, or (with ``at``, for scheduled
+        kickoffs) not available at ``at`` by the workday component when it runs. An ad-hoc
+        ``!standup jetzt`` asks whoever is in the room and not on the absence list."""
         absent = await self.store.absent_on(room_id, day) & set(participants)
+        if at is None:
+            return absent
         availability = self.ctx.services.get(Availability)  # type: ignore[type-abstract]
         if availability is None:
             return absent
@@ -269,8 +272,12 @@ class Runner:
             return
         await self.store.set_kickoff_event(occurrence.id, event_id)
         config = occurrence.config
-        if config.answer_channel is AnswerChannel.DM and config.mode is not StandupMode.LIVE:
-            for user in occurrence.expected():
+        if config.mode is StandupMode.LIVE:
+            return
+        by_dm = config.answer_channel is AnswerChannel.DM
+        members = set(self.ctx.matrix.members(room))
+        for user in occurrence.expected():
+            if by_dm or user not in members:  # people added from outside cannot see the thread
                 self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
 
     async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
@@ -349,6 +356,8 @@ class Runner:
     # ---------------------------------------------------------------- close and report
 
     async def close(self, occurrence_id: int) -> None:
+        """Post the report (once) and end the window; closed early (``!standup beenden``),
+        the window ends now, so that answers after it count as late."""
         await self._synced()
         async with self.reports.lock:
             occurrence = await self.store.occurrence(occurrence_id)
@@ -365,7 +374,10 @@ class Runner:
             event_id = await self.ctx.matrix.send(
                 room, report, thread_root=EventID(root) if in_thread and root else None
             )
-            await self.store.mark_closed(occurrence_id, room, event_id, self.ctx.clock.now())
+            now = self.ctx.clock.now()
+            await self.store.mark_closed(
+                occurrence_id, room, event_id, now, min(now, occurrence.closes_at)
+            )
         log.info("stand-up occurrence %s closed", occurrence_id)
         members = set(self.ctx.matrix.members(RoomID(occurrence.room_id)))
         for observer in sorted(occurrence.config.observers - members):

@@ -183,13 +183,19 @@ class StandupStore:
         return claimed is not None
 
     async def mark_closed(
-        self, occurrence_id: int, report_room_id: str, report_event_id: str, closed_at: datetime
+        self,
+        occurrence_id: int,
+        report_room_id: str,
+        report_event_id: str,
+        closed_at: datetime,
+        closes_at: datetime,
     ) -> None:
         await self.db.execute(
             "UPDATE standup_occurrences SET state = ?, report_room_id = ?, report_event_id = ?,"
-            " closed_at = ? WHERE id = ?",
-            (CLOSED, report_room_id, report_event_id, iso(closed_at), occurrence_id),
-        )
+            " closed_at = ?, closes_at = ? WHERE id = ?",
+            (CLOSED, report_room_id, report_event_id, iso(closed_at), iso(closes_at),
+             occurrence_id),
+        )  # fmt: skip
 
     # ---------------------------------------------------------------- answers and notes
 

@@ -87,11 +87,13 @@ async def test_reminder_is_claimed_once_and_closing_records_the_report(
     await store.set_kickoff_event(occurrence.id, "$kickoff")
     assert await store.claim_reminder(occurrence.id)
     assert not await store.claim_reminder(occurrence.id)
-    await store.mark_closed(occurrence.id, ROOM, "$report", NOW + timedelta(minutes=10))
+    early = NOW + timedelta(minutes=5)
+    await store.mark_closed(occurrence.id, ROOM, "$report", early, early)
     closed = await store.occurrence_by_kickoff("$kickoff")
     assert closed is not None
     assert closed.state == "closed"
     assert closed.report_event_id == "$report"
+    assert closed.closes_at == early
     assert await store.open_occurrence_of(record.id) is None
 
 
