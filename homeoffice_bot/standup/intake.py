@@ -78,6 +78,8 @@ class Intake:
             if await self.store.add_note(note) and not occurrence.is_open:
                 await self.runner.reports.refresh(occurrence.id)
             return
+        if await self._chat_after_close(occurrence, message):
+            return
         late = is_late(message.server_ts, occurrence.closes_at)
         answer = AnswerRecord(
             message.event_id, occurrence.id, message.sender, message.room_id, message.body,
@@ -90,6 +92,14 @@ class Intake:
         if not occurrence.is_open:
             await self.runner.reports.refresh(occurrence.id)
 
+    async def _chat_after_close(self, occurrence: OccurrenceRecord, message: Message) -> bool:
+        """After the report, a message from someone who already answered ("Danke!") is
+        conversation, not an answer; they can still edit their answer. Only a first answer
+        counts then (late, unless the server received it in time)."""
+        if occurrence.is_open or not is_late(message.server_ts, occurrence.closes_at):
+            return False
+        return bool(await self.store.answers_of(occurrence.id, message.sender))
+
     # ---------------------------------------------------------------- direct messages
 
     async def _direct(self, message: Message) -> None:
@@ -99,7 +109,7 @@ class Intake:
         if occurrence is None or not occurrence.is_open:
             occurrence = await self._open_for(message.sender) or occurrence
             prompted = prompted and occurrence is not None and occurrence.id == prompted_id
-        if occurrence is None:
+        if occurrence is None or await self._chat_after_close(occurrence, message):
             return
         earlier = [a.message() for a in await self.store.answers_of(occurrence.id, message.sender)]
         n_questions = len(occurrence.questions)

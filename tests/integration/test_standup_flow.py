@@ -78,6 +78,47 @@ async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_p
     assert "2 von 3 haben geantwortet, 1 Blocker." in report.body
     assert report.mentions == ()
     assert report.encrypted is encrypted
+    reminders = [
+        e for e in anna.events[mark:]
+        if isinstance(e, Message) and e.sender == bot_id and "Erinnerung" in e.body
+    ]  # fmt: skip
+    assert len(reminders) == 1
+    assert reminders[0].mentions == (carl.user_id,)
+    assert reminders[0].thread_root == kickoff.event_id
+
+    mark = anna.mark()
+    await anna.say(room, "Danke!", thread_root=kickoff.event_id)  # conversation, no answer
+    await carl.say(room, "Heute: Urlaubsplanung", thread_root=kickoff.event_id)
+    edited = await anna.wait_for(
+        Edit,
+        lambda e: e.original_event_id == report.event_id and "Carl" in e.new_body,
+        timeout=20,
+        since=mark,
+    )
+    assert "verspätet" in edited.new_body
+    assert "Keine Antwort" not in edited.new_body
+    edits = [e for e in anna.events[mark:] if isinstance(e, Edit)]
+    assert all("Danke" not in e.new_body for e in edits)
+
+
+async def test_several_named_standups_in_one_room(start_bot: StartBot, people: People) -> None:
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    lead = await people("lead")
+    room = await team_room(lead, bot, [], encrypted=False)
+    await configure(lead, room, bot, "!standup einrichten 09:00 mo-fr")
+    again = await ask(lead, room, bot, "!standup einrichten 06:30 mo-fr")
+    assert "gibt es in diesem Raum schon" in again.body
+    await configure(lead, room, bot, "!standup einrichten 06:30 mo-fr name=früh")
+    which = await ask(lead, room, bot, "!standup dauer 5 min")
+    assert "mehrere Stand-ups (name=früh, name=team)" in which.body
+    changed = await ask(lead, room, bot, "!standup dauer 5 min name=früh")
+    assert "„früh“ geändert" in changed.body
+    await configure(lead, room, bot, "!standup fragen hinzufügen name=früh Übergabe erledigt?")
+    status = await ask(lead, room, bot, "!standup status")
+    assert "Stand-up „früh“" in status.body
+    assert "Stand-up „team“" in status.body
+    assert "Dauer: 5 Minuten" in status.body
+    assert "4. Übergabe erledigt?" in status.body
 
 
 async def test_status_in_german_date_format_and_export_uploads_two_files(
