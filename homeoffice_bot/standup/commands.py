@@ -68,10 +68,12 @@ def _cmd(
     )  # fmt: skip
 
 
-def _people(group_de: str, group_en: str, what_de: str, what_en: str, add: Handler,
-            remove: Handler, listing: Handler) -> Command:  # fmt: skip
+def _people(group_de: str, group_en: str, who_de: str, what_de: str, what_en: str,
+            add: Handler, remove: Handler, listing: Handler) -> Command:  # fmt: skip
+    """A list of people: ``who_de`` in the accusative ("die Teilnehmenden"), ``what_de`` in
+    the dative ("den Teilnehmenden")."""
     return _cmd(
-        (group_de,), (group_en,), f"Zeigt {what_de}.", f"Shows {what_en}.", listing, NAME,
+        (group_de,), (group_en,), f"Zeigt {who_de}.", f"Shows {what_en}.", listing, NAME,
         permission=MEMBER,
         subcommands=(
             _cmd(("hinzufügen", "hinzufuegen", "plus"), ("add",),
@@ -120,11 +122,12 @@ def standup_command(setup: SetupHandlers, run: RunHandlers, window: WindowLength
                       "Zurück zu den drei Standardfragen.", "Back to the three default questions.",
                       s.questions_reset, NAME),
              ), examples=("standup fragen setzen Erledigt? | Geplant? | Blockiert?",)),
-        _people("teilnehmer", "participants", "den Teilnehmenden", "the participants",
-                s.participant_add, s.participant_remove, s.participants_list),
-        _people("beobachter", "observers", "den Beobachtenden (nur Bericht)",
-                "the observers (report only)", s.observer_add, s.observer_remove,
+        _people("teilnehmer", "participants", "die Teilnehmenden", "den Teilnehmenden",
+                "the participants", s.participant_add, s.participant_remove,
                 s.participants_list),
+        _people("beobachter", "observers", "die Beobachtenden (nur Bericht)",
+                "den Beobachtenden", "the observers (report only)", s.observer_add,
+                s.observer_remove, s.participants_list),
         _cmd(("antworten",), ("answers",), "Antworten im Thread oder per Direktnachricht.",
              "Answers in the thread or by direct message.", s.answers,
              Arg("channel", CHANNELS), NAME),

@@ -1,0 +1,160 @@
+"""The occurrence lifecycle with a real store and recording fakes for Matrix and the
+scheduler: which jobs an open occurrence gets, and what the reminder and the time-box
+notice post."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from homeoffice_bot.kernel.clock import FixedClock
+from homeoffice_bot.kernel.i18n import Catalogue
+from homeoffice_bot.kernel.plugins import PluginContext, Services
+from homeoffice_bot.kernel.schedule_rules import Daily, Once
+from homeoffice_bot.kernel.storage import Database
+from homeoffice_bot.kernel.tasks import TaskTracker
+from homeoffice_bot.standup.config import StandupConfig, StandupMode
+from homeoffice_bot.standup.runner import Runner
+from homeoffice_bot.standup.schema import MIGRATIONS
+from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.store import AnswerRecord, StandupStore
+
+LOCALES = Path(__file__).resolve().parents[3] / "homeoffice_bot" / "standup" / "locales"
+ROOM = "!team:example.org"
+BOT, ANNA, BEN, CARL = (f"@{n}:example.org" for n in ("bot", "anna", "ben", "carl"))
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
+
+
+@dataclass
+class FakeMatrix:
+    user_id: str = BOT
+    sent: list[tuple[str, str, str | None]] = field(default_factory=list)
+    synced: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def members(self, room: str) -> list[str]:
+        return [BOT, ANNA, BEN, CARL]
+
+    def names_for(self, room: str, users: list[str]) -> dict[str, str]:
+        return {u: u[1:].split(":")[0].capitalize() for u in users}
+
+    async def send(self, room: str, text: str, *, thread_root: str | None = None) -> str:
+        self.sent.append((room, text, thread_root))
+        return f"$event{len(self.sent)}"
+
+
+@dataclass
+class FakeScheduler:
+    jobs: dict[str, tuple[Any, timedelta]] = field(default_factory=dict)
+
+    async def schedule(self, job_id: str, trigger: Any, func: Any, *, grace: timedelta) -> None:
+        self.jobs[job_id] = (trigger, grace)
+
+    def cancel(self, job_id: str) -> None:
+        self.jobs.pop(job_id, None)
+
+    def cancel_prefix(self, prefix: str) -> None:
+        for job_id in [j for j in self.jobs if j.startswith(prefix)]:
+            del self.jobs[job_id]
+
+
+class FakeRooms:
+    async def language(self, room: str) -> str:
+        return "de"
+
+
+@pytest.fixture
+async def parts(tmp_path: Path) -> AsyncIterator[tuple[Runner, FakeMatrix, FakeScheduler]]:
+    db = Database(tmp_path / "db.sqlite3")
+    await db.open()
+    await db.migrate("standup", MIGRATIONS)
+    matrix, scheduler = FakeMatrix(), FakeScheduler()
+    matrix.synced.set()
+    ctx = PluginContext(
+        name="standup", settings=StandupSettings(), bot=None, db=db,
+        scheduler=cast(Any, scheduler), matrix=cast(Any, matrix), clock=FixedClock(NOW),
+        tasks=TaskTracker(), rooms=cast(Any, FakeRooms()), catalogue=Catalogue.from_folder(LOCALES),
+        services=Services(), data_dir=tmp_path, logger=logging.getLogger("test"),
+    )  # fmt: skip
+    store = StandupStore(db)
+    yield Runner(ctx, store, StandupSettings()), matrix, scheduler
+    await db.close()
+
+
+async def test_written_kickoff_schedules_reminder_and_close(
+    parts: tuple[Runner, FakeMatrix, FakeScheduler],
+) -> None:
+    runner, matrix, scheduler = parts
+    record = await runner.store.create_standup(
+        StandupConfig("team", ROOM, time(9, 0)), ANNA, NOW - timedelta(days=1)
+    )
+    assert record is not None
+    await runner.schedule_standup(record)
+    trigger, grace = scheduler.jobs[f"standup:{record.id}:kickoff"]
+    assert trigger == Daily(time(9, 0), frozenset({1, 2, 3, 4, 5}), "Europe/Berlin")
+    assert grace == timedelta(minutes=30)
+
+    await runner.scheduled_kickoff(record.id, NOW)
+    occurrence = await runner.store.latest_occurrence(record.id)
+    assert occurrence is not None
+    assert occurrence.participants == (ANNA, BEN, CARL)
+    assert occurrence.questions[0] == "Was hast du seit Freitag erledigt?"
+    assert matrix.sent[0][1].startswith("☀️ **Stand-up „team“**")
+    prefix = f"standup:{record.id}:occ:{occurrence.id}:"
+    assert scheduler.jobs[prefix + "close"][0] == Once(NOW + timedelta(minutes=10))
+    assert scheduler.jobs[prefix + "remind"][0] == Once(NOW + timedelta(minutes=8))
+    assert not any("timebox" in job for job in scheduler.jobs)
+
+    await runner.scheduled_kickoff(record.id, NOW)  # the same firing again: no second one
+    assert len(matrix.sent) == 1
+
+
+async def test_reminder_mentions_only_those_without_answer_and_only_once(
+    parts: tuple[Runner, FakeMatrix, FakeScheduler],
+) -> None:
+    runner, matrix, _ = parts
+    record = await runner.store.create_standup(StandupConfig("team", ROOM, time(9, 0)), ANNA, NOW)
+    assert record is not None
+    occurrence = await runner.open_now(record)
+    await runner.store.add_answer(
+        AnswerRecord("$a", occurrence.id, ANNA, ROOM, "Heute: Akten", None, NOW, False)
+    )
+    await runner.remind(occurrence.id)
+    await runner.remind(occurrence.id)
+    reminders = [m for m in matrix.sent if "Erinnerung" in m[1]]
+    assert len(reminders) == 1
+    _, text, thread_root = reminders[0]
+    assert thread_root == "$event1"
+    assert f"{{{BEN}}}" in text
+    assert f"{{{CARL}}}" in text
+    assert ANNA not in text
+
+
+async def test_live_window_gets_a_two_minute_notice_and_a_closing_notice(
+    parts: tuple[Runner, FakeMatrix, FakeScheduler],
+) -> None:
+    runner, matrix, scheduler = parts
+    config = StandupConfig("team", ROOM, time(9, 0), mode=StandupMode.LIVE)
+    record = await runner.store.create_standup(config, ANNA, NOW)
+    assert record is not None
+    occurrence = await runner.open_now(record)
+    prefix = f"standup:{record.id}:occ:{occurrence.id}:"
+    assert scheduler.jobs[prefix + "timebox2"][0] == Once(NOW + timedelta(minutes=8))
+    assert prefix + "remind" not in scheduler.jobs
+    assert "**Reihenfolge:**" in matrix.sent[0][1]
+
+    await runner.timebox_notice(occurrence.id, 2)
+    assert matrix.sent[-1] == (ROOM, "⏳ Noch 2 Minuten.", "$event1")
+    await runner.close(occurrence.id)
+    assert matrix.sent[-2] == (ROOM, "🔔 Die Zeit ist um – danke! Das Protokoll folgt.", "$event1")
+    assert matrix.sent[-1][1].startswith("### Stand-up „team“")
+    assert not any(job.startswith(prefix) for job in scheduler.jobs)
+    closed = await runner.store.occurrence(occurrence.id)
+    assert closed is not None
+    assert closed.state == "closed"
