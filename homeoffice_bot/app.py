@@ -52,6 +52,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 """Features that are always on, in start order."""
 
 BATCH_TIMEOUT_SECONDS = 60.0
+STOP_SECONDS = 8.0
+"""From stop() to closed, in-flight work included (docker stop sends SIGKILL after 10 s)."""
 
 
 def load_builtin(path: str) -> type[Plugin]:
@@ -169,11 +171,17 @@ class App:
         self._stopped.set()
 
     async def stop(self) -> None:
-        """Stop syncing, let in-flight work finish, then close everything."""
+        """Stop syncing, let in-flight work finish (STOP_SECONDS in all), then close everything."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_SECONDS
+
+        def left(reserve: float = 0.0) -> float:
+            return max(0.1, deadline - reserve - loop.time())
+
         self.matrix.stop()
         if self._sync_task is not None:
             try:
-                await asyncio.wait_for(asyncio.shield(self._sync_task), timeout=10)
+                await asyncio.wait_for(asyncio.shield(self._sync_task), timeout=left(reserve=2))
             except (TimeoutError, MatrixError):
                 self._sync_task.cancel()
             except asyncio.CancelledError:
@@ -181,10 +189,10 @@ class App:
         self.scheduler.stop()
         for name, plugin in reversed(self.plugins.items()):
             try:
-                await plugin.stop()
+                await asyncio.wait_for(plugin.stop(), timeout=left(reserve=1))
             except Exception:
                 log.exception("plugin %s failed to stop", name)
-        await self.tasks.drain(timeout=5)
+        await self.tasks.drain(timeout=left())
         await self.web.stop()
         await self.matrix.close()
         await self.db.close()

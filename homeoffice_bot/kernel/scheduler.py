@@ -10,6 +10,8 @@ job's grace time.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -137,7 +139,11 @@ class Scheduler:
             self._triggers.pop(job_id, None)
         else:
             scheduled = now
-        await self._fire(job_id, trigger, func, scheduled)
+        # A tracked task, shielded from APScheduler's shutdown (which cancels running jobs):
+        # stopping the bot drains a running job like an event handler.
+        task = self._tasks.spawn(self._fire(job_id, trigger, func, scheduled), f"job {job_id}")
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(task)
 
     async def _fire(self, job_id: str, trigger: Trigger, func: JobFunc, at: datetime) -> None:
         if not isinstance(trigger, Every) and not await self.claim(f"{job_id}@{at.isoformat()}"):
