@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from homeoffice_bot.admin.plugin import AdminSettings
 from homeoffice_bot.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +157,10 @@ def test_every_commented_out_example_value_is_valid(tmp_path: Path) -> None:
         settings = load_settings(config)
 
         value = tomllib.loads(line)[key]
-        actual = getattr(getattr(settings, section), key)
+        if section.startswith("plugins."):
+            actual = settings.plugins.section(section.removeprefix("plugins."))[key]
+        else:
+            actual = getattr(getattr(settings, section), key)
         if hasattr(actual, "get_secret_value"):
             actual = actual.get_secret_value()
         elif isinstance(actual, Path):
@@ -217,3 +221,9 @@ def test_env_example_with_the_example_toml_gives_the_trial_setup(
     assert settings.bot.allowed_servers == ["localhost"]
     assert settings.logging.format == "json"
     assert settings.bot.default_holiday_region == "DE-NW"
+
+
+def test_builtin_plugin_sections_name_only_their_settings() -> None:
+    documented = {key for key, _, _ in example_keys()["plugins.admin"]}
+    assert documented == set(AdminSettings.model_fields)
+    AdminSettings.model_validate({"backup_dir": "/data/backups"})
