@@ -149,7 +149,7 @@ class CommandDispatcher:
             self.on_handled(root.name_in("en"), "ok")
         except CommandError as exc:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
-            self.on_handled(name, type(exc).__name__)
+            self.on_handled(name, outcome_of(exc))
             await self._reply_error(message, exc, kernel_tr, lang, resolved)
         except Exception:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
@@ -184,6 +184,17 @@ class CommandDispatcher:
                 text += "\n" + tr("command.usage", usage=f"`{usage_line(path, lang, self.prefix)}`")
         ctx = CommandContext(message, lang, tr, self.matrix, self.prefix, Permission.MEMBER)
         await ctx.reply(text)
+
+
+def outcome_of(exc: CommandError) -> str:
+    """How a refused command ended, for ``on_handled``: unknown, denied, invalid or rejected."""
+    if isinstance(exc, UnknownCommandError):
+        return "unknown"
+    if isinstance(exc, PermissionDeniedError):
+        return "denied"
+    if isinstance(exc, ParseError):
+        return "invalid"
+    return "rejected"
 
 
 def _plain(value: Any) -> Any:

@@ -204,7 +204,9 @@ class KernelMetrics:
     def __init__(self, metrics: Metrics, version: str) -> None:
         self.metrics = metrics
         self.commands = metrics.counter(
-            "commands", "Commands handled, by command (English name) and outcome.",
+            "commands",
+            "Commands handled, by command (English name) and outcome"
+            " (ok, unknown, denied, invalid, rejected, error).",
             ("command", "outcome"),
         )  # fmt: skip
         self.messages_sent = metrics.counter(

@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from homeoffice_bot.kernel.commands import outcome_of
+from homeoffice_bot.kernel.errors import (
+    CommandError,
+    ParseError,
+    PermissionDeniedError,
+    UnknownCommandError,
+)
 from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
+from homeoffice_bot.kernel.parser import CommandParseError
 
 
 def samples(body: bytes) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -40,12 +48,12 @@ async def test_counter_with_labels_and_gauge() -> None:
     done = metrics.counter("commands", "Commands.", ("command", "outcome"))
     done.labels("help", "ok").inc()
     done.labels("help", "ok").inc()
-    done.labels("language", "PermissionDeniedError").inc()
+    done.labels("language", "denied").inc()
     metrics.gauge("temperature", "Degrees.").set(21.5)
 
     got = await scrape(metrics)
     assert got[("homeoffice_commands_total", (("command", "help"), ("outcome", "ok")))] == 2
-    key = (("command", "language"), ("outcome", "PermissionDeniedError"))
+    key = (("command", "language"), ("outcome", "denied"))
     assert got[("homeoffice_commands_total", key)] == 1
     assert got[("homeoffice_temperature", ())] == 21.5
 
@@ -191,3 +199,17 @@ async def test_sync_lag_counts_from_the_start_before_the_first_sync() -> None:
     got = await scrape(metrics)
     assert got[("homeoffice_sync_lag_seconds", ())] == 30
     assert got[("homeoffice_sync_backoff_seconds", ())] == 4
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (UnknownCommandError("command.unknown"), "unknown"),
+        (PermissionDeniedError("command.denied.moderator"), "denied"),
+        (ParseError("parse.missing"), "invalid"),
+        (CommandParseError("parse.too_many", usage_path=()), "invalid"),
+        (CommandError("standup.not_configured"), "rejected"),
+    ],
+)
+def test_command_outcomes_are_a_small_fixed_set(error: CommandError, outcome: str) -> None:
+    assert outcome_of(error) == outcome
