@@ -11,6 +11,7 @@ from test_standup_support import (
     FAST,
     ask,
     configure,
+    in_seconds,
     wait_ack,
     wait_kickoff,
     wait_report,
@@ -132,3 +133,28 @@ async def test_absent_people_are_not_asked_and_a_redacted_answer_is_gone(
     assert "Keine Antwort: Anna" in report.body
     assert "Abwesend: Ben" in report.body
     assert "0 von 1 haben geantwortet" in report.body
+
+
+async def test_scheduled_standup_leaves_out_whom_workday_knows_to_be_off(
+    start_bot: StartBot, people: People
+) -> None:
+    bot = await start_bot(plugins=FAST)  # with the workday feature
+    lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
+    room = await team_room(lead, bot, [anna, ben], encrypted=False)
+    off = await ask(ben, room, bot, "!feierabend")
+    assert "Feierabend" in off.body
+    await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich",
+        "!standup region aus",
+        "!standup dauer 5s",
+        f"!standup teilnehmer entfernen {lead.user_id}",
+    )  # fmt: skip
+    mark = anna.mark()
+    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    report = await wait_report(anna, room, bot, mark)
+    absent = next(line for line in report.body.splitlines() if line.startswith("Abwesend:"))
+    assert "Ben" in absent
+    assert "Ben" not in "".join(
+        line for line in report.body.splitlines() if line.startswith("Keine Antwort")
+    )
