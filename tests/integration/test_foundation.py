@@ -140,6 +140,7 @@ async def test_direct_messages_reuse_one_encrypted_room(
     anna = await people("anna")
     first = await bot.matrix.direct_room(anna.user_id)
     assert await bot.matrix.direct_room(anna.user_id) == first  # before any sync shows it
+    assert await bot.matrix.wait_member_joined(first, anna.user_id, timeout=20)
     await bot.matrix.send(first, "Guten Morgen, Anna!")
     message = await anna.wait_message(first, "Guten Morgen", sender=bot.matrix.user_id)
     assert message.encrypted

@@ -140,6 +140,7 @@ class MatrixClient:
         self._dm_rooms: dict[UserID, RoomID] = {}
         self._key_requests: set[str] = set()
         self._creators: dict[RoomID, frozenset[str]] = {}
+        self._keys_lock = asyncio.Lock()
 
     # ---------------------------------------------------------------- login
 
@@ -273,8 +274,7 @@ class MatrixClient:
         await client.send_to_device_messages()
         if client.should_upload_keys:
             await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
+        await self._query_keys()
         if client.should_claim_keys:
             await client.keys_claim(client.get_users_for_key_claiming())
 
@@ -439,9 +439,29 @@ class MatrixClient:
 
     # ---------------------------------------------------------------- sending
 
+    async def _query_keys(self) -> None:
+        """Fetch outdated device lists; one query at a time, so that a sender waits for a
+        query the sync loop has in flight instead of sharing a room key too early."""
+        async with self._keys_lock:
+            if self._client.should_query_keys:
+                await self._client.keys_query()
+
+    async def _know_member_devices(self, room_id: RoomID) -> None:
+        room = self._client.rooms.get(room_id)
+        if room is None or not room.encrypted or self._client.olm is None:
+            return
+        if not room.members_synced:
+            await self._client.joined_members(room_id)
+        olm = self._client.olm
+        unknown = {u for u in room.users if not list(olm.device_store.active_user_devices(u))}
+        if unknown:  # e.g. an invitee of a room just created: its key must reach them too
+            olm.users_for_key_query.update(unknown)
+        await self._query_keys()
+
     async def send_content(
         self, room_id: RoomID, event_type: str, content: dict[str, Any]
     ) -> EventID:
+        await self._know_member_devices(room_id)
         try:
             response = await self._client.room_send(
                 room_id, event_type, content, ignore_unverified_devices=self._trust_unverified
@@ -550,7 +570,8 @@ class MatrixClient:
 
     async def direct_room(self, user_id: UserID) -> RoomID:
         """Find the direct chat with ``user_id`` (an unnamed room of just the two of us) or
-        create one. A room just created is remembered before the next sync shows it."""
+        create one. A room just created is remembered at once, and the caller can send to
+        it right away."""
         cached = self._dm_rooms.get(user_id)
         if cached is not None:
             return cached
@@ -570,18 +591,37 @@ class MatrixClient:
             raise SendError(f"could not open a direct chat with {user_id}: {response}")
         room_id = RoomID(response.room_id)
         self._dm_rooms[user_id] = room_id
+        self._remember_created_room(room_id, invited=[user_id])
         return room_id
+
+    def _remember_created_room(self, room_id: RoomID, invited: Sequence[UserID]) -> None:
+        """Make a room the bot has just created known before a sync shows it, so that it
+        can send there at once — also from inside an event handler, while the sync loop
+        waits for that handler. Invitees count as members, so that they get the room key
+        of an encrypted room; the next sync brings the full state."""
+        if room_id in self._client.rooms:
+            return
+        room = nio.MatrixRoom(room_id, self.user_id, self.encryption_enabled)
+        room.add_member(self.user_id, None, None)
+        for user_id in invited:
+            room.add_member(user_id, None, None, invited=True)
+        self._client.rooms[room_id] = room
+        if self.encryption_enabled:
+            self._client.encrypted_rooms.add(room_id)
 
     async def wait_member_joined(self, room_id: RoomID, user_id: UserID, timeout: float) -> bool:
         """Wait (syncing in the background) until ``user_id`` has joined ``room_id``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            room = self._client.rooms.get(room_id)
-            if room is not None and user_id in room.users:
+            if self.has_joined(room_id, user_id):
                 return True
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.1)
         return False
+
+    def has_joined(self, room_id: RoomID, user_id: UserID) -> bool:
+        room = self._client.rooms.get(room_id)
+        return room is not None and user_id in room.users and user_id not in room.invited_users
 
     # ---------------------------------------------------------------- used by test clients
 
