@@ -138,6 +138,8 @@ class App:
         self._builtins = builtins
         self._sync_task: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
+        self.sync_error: MatrixError | None = None
+        """Why the bot stopped on its own (e.g. its login was revoked); None after a stop request."""
         self.on_event: Callable[[Event], Awaitable[None]] | None = None
         """A hook for tests and the demo: sees every event the bot processes."""
 
@@ -156,8 +158,9 @@ class App:
     async def _sync(self) -> None:
         try:
             await self.matrix.sync_forever(self._handle_batch, self._load_token, self._save_token)
-        except MatrixError:
+        except MatrixError as exc:
             log.exception("the sync loop stopped")
+            self.sync_error = exc
             self._stopped.set()
             raise
 

@@ -41,6 +41,9 @@ async def _run(settings: Settings) -> int:
     finally:
         log.info("stopping")
         await app.stop()
+    if app.sync_error is not None:  # stopped on its own: a service manager should notice
+        log.error("stopped because the sync loop failed: %s", app.sync_error)
+        return 1
     return 0
 
 

@@ -5,7 +5,6 @@ environment, stopped with SIGTERM while a person keeps sending commands. It exit
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import shutil
@@ -218,7 +217,24 @@ async def test_sigterm_during_activity_exits_0_and_a_restart_answers_everything_
     code, seconds = await bot_process.terminate()
     assert (code, seconds < 10) == (0, True), bot_process.log_tail()
     assert shutdown_errors(bot_process.log_path) == [[], []]
-    with contextlib.suppress(FileNotFoundError):
-        saved = json.loads((Path(bot_process.env["HOMEOFFICE_STORAGE__DATA_DIR"]) /
-                            "credentials.json").read_text())  # fmt: skip
-        assert saved["device_id"] == device
+    data_dir = Path(bot_process.env["HOMEOFFICE_STORAGE__DATA_DIR"])
+    assert json.loads((data_dir / "credentials.json").read_text())["device_id"] == device
+
+
+async def test_a_revoked_login_stops_the_bot_with_exit_code_1(
+    bot_process: BotProcess, synapse: SynapseServer
+) -> None:
+    await bot_process.start()
+    await bot_process.wait_healthy()
+    data_dir = Path(bot_process.env["HOMEOFFICE_STORAGE__DATA_DIR"])
+    token = json.loads((data_dir / "credentials.json").read_text())["access_token"]
+
+    synapse.request("POST", "/_matrix/client/v3/logout", {}, access_token=token)
+
+    assert bot_process.proc is not None
+    try:
+        code = await asyncio.wait_for(bot_process.proc.wait(), timeout=30)
+    except TimeoutError:
+        pytest.fail(f"the bot kept running without a login:\n{bot_process.log_tail()}")
+    assert code == 1, bot_process.log_tail()
+    assert "stopped because the sync loop failed" in bot_process.log_path.read_text()
