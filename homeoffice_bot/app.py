@@ -139,7 +139,7 @@ class App:
         self._sync_task: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
         self.sync_error: MatrixError | None = None
-        """Why the bot stopped on its own (e.g. its login was revoked); None after a stop request."""
+        """Why the bot stopped on its own (e.g. its login was revoked); None when asked to stop."""
         self.on_event: Callable[[Event], Awaitable[None]] | None = None
         """A hook for tests and the demo: sees every event the bot processes."""
 
