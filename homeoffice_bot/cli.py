@@ -1,4 +1,4 @@
-"""Command line: ``homeoffice-bot run | check-config | version | demo``."""
+"""Command line: ``homeoffice-bot run | check-config | version | publish | demo``."""
 
 from __future__ import annotations
 
@@ -74,6 +74,21 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Render the #DigitalNah page and feeds once from the database (no Matrix login)."""
+    settings = load_settings(args.config)
+    _configure_logging(settings)
+    if "digitalnah" not in settings.plugins.enabled:
+        raise ConfigError("plugins.enabled", "the digitalnah plugin is not enabled")
+    try:
+        from digitalnah.offline import publish_from_settings
+    except ImportError:
+        raise ConfigError("plugins.enabled", "the digitalnah plugin is not installed") from None
+    out_dir, count = asyncio.run(publish_from_settings(settings))
+    print(f"published {count} #DigitalNah offerings into {out_dir}")
+    return 0
+
+
 def cmd_version(args: argparse.Namespace) -> int:
     print(f"homeoffice-bot {__version__}")
     return 0
@@ -102,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_check_config
     )
     sub.add_parser("version", help="print the version").set_defaults(func=cmd_version)
+    sub.add_parser(
+        "publish", help="render the #DigitalNah page and feeds once from the database"
+    ).set_defaults(func=cmd_publish)
     demo = sub.add_parser("demo", help="play a team conversation on a local homeserver")
     demo.add_argument("--keep", action="store_true", help="keep everything running afterwards")
     demo.add_argument("--workdir", type=Path, default=None, help="folder for the demo's data")

@@ -16,6 +16,14 @@ Exposition = Callable[[str | None], Awaitable[tuple[bytes, str]]]
 """Gets the scraper's Accept header; returns the metrics body and its content type."""
 
 
+def local_address(bind: str, port: int) -> str:
+    """``http://host:port`` for a bind address; a wildcard (0.0.0.0, ::) shows as 127.0.0.1."""
+    host = "127.0.0.1" if bind in ("", "0.0.0.0", "::") else bind
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 class WebServer:
     def __init__(
         self, bind: str, port: int, health: HealthProbe, metrics: Exposition | None = None
@@ -31,12 +39,8 @@ class WebServer:
         self._runner: web.AppRunner | None = None
 
     def address(self) -> str:
-        """``http://host:port`` of this server: the real port once it listens; a wildcard
-        bind address (0.0.0.0, ::) is shown as 127.0.0.1."""
-        host = "127.0.0.1" if self.bind in ("", "0.0.0.0", "::") else self.bind
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        """``http://host:port`` of this server: the real port once it listens."""
+        return local_address(self.bind, self.port)
 
     def add_routes(self, routes: Sequence[Route]) -> None:
         for route in routes:

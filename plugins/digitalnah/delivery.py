@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 
 from digitalnah.model import Offering
-from digitalnah.render import SiteSettings
+from digitalnah.render import SiteSettings, published
 from digitalnah.store import OfferingStore
 from digitalnah.webhook import RetryPolicy, build_payload, request_headers, should_retry
 
@@ -86,6 +86,8 @@ class WebhookSender:
         state = await self.store.publish_state()
         if fingerprint in (state.webhook_hash, self._sending_hash):
             return
+        if state.webhook_hash is None and not published(offerings):
+            return  # nothing was ever published: nothing to tell the receiver yet
         await self.cancel()
         body = build_payload(offerings, site, generated_at=now)
         self._sending_hash = fingerprint

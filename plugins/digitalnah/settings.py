@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 from digitalnah.model import DEFAULT_CATEGORIES
 
 _MXID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?$")
-_ROOM_ID = re.compile(r"^![^:\s]+:[A-Za-z0-9.\-]+(:\d{1,5})?$")
+_ROOM_ID = re.compile(r"^![^:\s]+(:[A-Za-z0-9.\-]+(:\d{1,5})?)?$")
+"""``!opaque:server``, or ``!opaque`` alone (room version 12)."""
 _PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
 
 
