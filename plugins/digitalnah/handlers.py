@@ -63,7 +63,11 @@ class ChatHandlers:
             if offering is not None and not contains_hashtag(message.body):
                 await self._complete(offering, message)
                 return
-        if self.dn.watches(message.room_id) and contains_hashtag(message.body):
+        if (
+            message.msgtype != "m.notice"  # other bots' notices are no tips
+            and self.dn.watches(message.room_id)
+            and contains_hashtag(message.body)
+        ):
             await self._new_tip(message)
 
     async def _new_tip(self, message: Message) -> None:

@@ -53,7 +53,28 @@ class DigitalNahPlugin(Plugin):
                 settings.digest_time, frozenset({settings.digest_weekday}), settings.digest_timezone
             )
             await self.ctx.scheduler.schedule(DIGEST_JOB, trigger, self.digest)
+        self._metrics()
         self.dn.publisher.changed()  # the output reflects the database after every start
+
+    def _metrics(self) -> None:
+        metrics, dn = self.ctx.metrics, self.dn
+
+        async def by_state() -> dict[str | tuple[str, ...], float | int]:
+            counts: dict[str | tuple[str, ...], float | int] = {}
+            counts.update(await dn.store.count_by_state())
+            return counts
+
+        metrics.sampled_gauge("offerings", "#DigitalNah offerings by state.", by_state, ["state"])
+        metrics.sampled_counter(
+            "publishes", "Times the page and feeds were written.", lambda: dn.publisher.runs
+        )
+
+        async def webhook_failing() -> int:
+            return int((await dn.store.publish_state()).webhook_error is not None)
+
+        metrics.sampled_gauge(
+            "webhook_failing", "1 while the last webhook delivery gave up.", webhook_failing
+        )
 
     async def stop(self) -> None:
         await self.dn.stop()

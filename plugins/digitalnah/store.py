@@ -174,6 +174,15 @@ class OfferingStore:
         )
         return [_offering(row) for row in rows]
 
+    async def count_by_state(self) -> dict[str, int]:
+        """How many offerings are in each state (every state listed)."""
+        rows = await self.db.fetchall(
+            "SELECT state, COUNT(*) AS n FROM digitalnah_offerings GROUP BY state"
+        )
+        counts = dict.fromkeys((s.value for s in OfferingState), 0)
+        counts.update({str(row["state"]): int(row["n"]) for row in rows})
+        return counts
+
     async def audit(self, offering_id: int) -> list[AuditEntry]:
         rows = await self.db.fetchall(
             "SELECT * FROM digitalnah_audit WHERE offering_id = ? ORDER BY at, id",
