@@ -115,8 +115,10 @@ class ChatHandlers:
             return
         prefix = dn.ctx.bot.command_prefix
         body = edit.new_body
-        if body.lstrip().startswith(prefix):  # an edited ``!angebot neu``
-            extracted = parse_field_lines(body.lstrip().partition("\n")[2])
+        if body.lstrip().startswith(prefix):  # an edited ``!angebot neu …``
+            first, _, others = body.lstrip().partition("\n")
+            same_line = first.split(maxsplit=2)[2:]  # what follows "!angebot neu"
+            extracted = parse_field_lines("\n".join([*same_line, others]))
         else:
             extracted = extract_from_message(body, dn.categories)
         result = await dn.update(offering.id, extracted, edit.sender, edit.server_ts)

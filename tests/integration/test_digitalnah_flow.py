@@ -222,8 +222,20 @@ async def test_offering_from_field_lines_with_english_keys(
     assert "Titel: Online-Terminbuchung" in reply.body  # a template to copy
 
     mark = lead.mark()
+    await lead.edit(room, command, "!angebot neu Titel: Parken per Handy\nKategorie: Mobilität")
+    edited = await bot_in_thread(lead, bot, command, "aktualisiert", since=mark)
+    assert "Parken per Handy" in edited.body
+    assert "Ordnungsamt" in edited.body  # fields the edit leaves out stay
+
+    mark = lead.mark()
+    await lead.say(room, "!angebot bearbeiten 1\nKontakt: ordnungsamt@example.org")
+    await lead.wait_message(room, "Angebot #1 ist geändert", sender=bot.matrix.user_id, since=mark)
+    changed = await bot_in_thread(lead, bot, command, "ordnungsamt@example.org", since=mark)
+    assert "aktualisiert" in changed.body
+
+    mark = lead.mark()
     again = await lead.say(
-        room, "!angebot neu\nTitel: Parken per App\nLink: https://parken.example.org/"
+        room, "!angebot neu\nTitel: Parken per Handy\nLink: https://parken.example.org/"
     )
     reply = await bot_in_thread(lead, bot, again, "Es fehlt noch", since=mark)
     assert "Dieser Link ist schon erfasst – Angebot #1" in reply.body
