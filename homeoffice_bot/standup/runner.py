@@ -327,7 +327,7 @@ class Runner:
             config.name, missing, occurrence.closes_at, config.tz, tr,
             mass_mention=config.mass_mention,
         )  # fmt: skip
-        await self._send(room, text, occurrence.kickoff_event_id)
+        await self._send(room, text, occurrence.kickoff_event_id, mention_room=config.mass_mention)
 
     async def timebox_notice(self, occurrence_id: int, minutes_left: int) -> None:
         await self._synced()
@@ -345,10 +345,15 @@ class Runner:
             occurrence.kickoff_event_id,
         )
 
-    async def _send(self, room: RoomID, text: str, thread_root: str | None = None) -> None:
+    async def _send(
+        self, room: RoomID, text: str, thread_root: str | None = None, *, mention_room: bool = False
+    ) -> None:
         try:
             await self.ctx.matrix.send(
-                room, text, thread_root=EventID(thread_root) if thread_root else None
+                room,
+                text,
+                thread_root=EventID(thread_root) if thread_root else None,
+                mention_room=mention_room,
             )
         except MatrixError:
             log.exception("stand-up message could not be sent to %s", room)

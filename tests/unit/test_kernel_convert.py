@@ -102,3 +102,25 @@ def test_unknown_events_are_ignored() -> None:
     assert (
         convert_timeline_event(ROOM, event("m.room.topic", {"topic": "x"}), is_direct=False) is None
     )
+
+
+def test_a_reply_inside_a_thread_keeps_its_reply_target() -> None:
+    from homeoffice_bot.kernel.ids import EventID
+    from homeoffice_bot.kernel.matrix import relates_to
+
+    content = {
+        "msgtype": "m.text",
+        "body": "Antwort",
+        "m.relates_to": relates_to(thread_root=EventID("$root"), reply_to=EventID("$q")),
+    }
+    converted = convert_timeline_event(ROOM, event("m.room.message", content), is_direct=False)
+    assert isinstance(converted, Message)
+    assert (converted.thread_root, converted.reply_to) == ("$root", "$q")
+    fallback = {
+        "msgtype": "m.text",
+        "body": "Im Thread",
+        "m.relates_to": relates_to(thread_root=EventID("$root")),
+    }
+    converted = convert_timeline_event(ROOM, event("m.room.message", fallback), is_direct=False)
+    assert isinstance(converted, Message)
+    assert (converted.thread_root, converted.reply_to) == ("$root", None)

@@ -501,11 +501,15 @@ class MatrixClient:
         reply_to: EventID | None = None,
         thread_root: EventID | None = None,
         names: dict[str, str] | None = None,
+        mention_room: bool = False,
     ) -> EventID:
-        """Send a Markdown message (a notice by default), optionally as reply or in a thread."""
+        """Send a Markdown message (a notice by default), optionally as reply or in a thread.
+        ``mention_room`` notifies the whole room (``@room``), where the bot may."""
         content, _ = self._message_content(
             room_id, markdown, "m.notice" if notice else "m.text", names
         )
+        if mention_room:
+            content["m.mentions"]["room"] = True
         relation = relates_to(thread_root=thread_root, reply_to=reply_to)
         if relation is not None:
             content["m.relates_to"] = relation
@@ -659,12 +663,14 @@ class MatrixClient:
 def relates_to(
     *, thread_root: EventID | None = None, reply_to: EventID | None = None
 ) -> dict[str, Any] | None:
-    """The ``m.relates_to`` of a message in a thread (with a reply fallback) or a reply."""
+    """The ``m.relates_to`` of a message in a thread or of a reply. In a thread, a message
+    that answers a particular one is a real reply; otherwise the reply is a fallback to the
+    thread root for clients without threads."""
     if thread_root is not None:
         return {
             "rel_type": "m.thread",
             "event_id": thread_root,
-            "is_falling_back": True,
+            "is_falling_back": reply_to is None,
             "m.in_reply_to": {"event_id": reply_to or thread_root},
         }
     if reply_to is not None:

@@ -36,6 +36,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
 class FakeMatrix:
     user_id: str = BOT
     sent: list[tuple[str, str, str | None]] = field(default_factory=list)
+    room_mentions: list[bool] = field(default_factory=list)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
 
     def members(self, room: str) -> list[str]:
@@ -44,8 +45,11 @@ class FakeMatrix:
     def names_for(self, room: str, users: list[str]) -> dict[str, str]:
         return {u: u[1:].split(":")[0].capitalize() for u in users}
 
-    async def send(self, room: str, text: str, *, thread_root: str | None = None) -> str:
+    async def send(
+        self, room: str, text: str, *, thread_root: str | None = None, mention_room: bool = False
+    ) -> str:
         self.sent.append((room, text, thread_root))
+        self.room_mentions.append(mention_room)
         return f"$event{len(self.sent)}"
 
 
@@ -134,6 +138,21 @@ async def test_reminder_mentions_only_those_without_answer_and_only_once(
     assert f"{{{BEN}}}" in text
     assert f"{{{CARL}}}" in text
     assert ANNA not in text
+    assert matrix.room_mentions[matrix.sent.index(reminders[0])] is False
+
+
+async def test_reminder_with_mass_mention_notifies_the_room(
+    parts: tuple[Runner, FakeMatrix, FakeScheduler],
+) -> None:
+    runner, matrix, _ = parts
+    config = StandupConfig("team", ROOM, time(9, 0), mass_mention=True)
+    record = await runner.store.create_standup(config, ANNA, NOW)
+    assert record is not None
+    occurrence = await runner.open_now(record)
+    await runner.remind(occurrence.id)
+    (index,) = [i for i, m in enumerate(matrix.sent) if "Erinnerung" in m[1]]
+    assert "@room" in matrix.sent[index][1]
+    assert matrix.room_mentions[index] is True
 
 
 async def test_live_window_gets_a_two_minute_notice_and_a_closing_notice(
