@@ -124,3 +124,13 @@ async def test_publish_from_the_database_without_the_bot(tmp_path: Path) -> None
 
     with pytest.raises(ConfigError, match=r"plugins\.digitalnah\.path"):
         await publish_from_settings(bot_settings(tmp_path, path="/"))
+
+
+def test_the_documented_example_section_is_valid() -> None:
+    import tomllib
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "digitalnah.md"
+    block = docs.read_text("utf-8").split("```toml\n[plugins.digitalnah]\n")[1].split("```")[0]
+    settings = DigitalNahSettings.model_validate(tomllib.loads(block))
+    assert settings.moderators == ["@cdo:paderborn.de"]
+    assert settings.digest_time == time(9, 0)
