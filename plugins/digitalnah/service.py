@@ -237,5 +237,5 @@ class DigitalNah:
     async def stop(self) -> None:
         await self.publisher.flush()
         if self.webhook is not None:
-            await self.webhook.wait(timeout=5)
+            await self.webhook.wait(timeout=2)
             await self.webhook.cancel()
