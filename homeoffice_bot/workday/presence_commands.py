@@ -53,6 +53,8 @@ class PresenceCommands:
         return now, await self.wd.directory.profile(ctx.sender)
 
     async def _board(self, ctx: CommandContext) -> None:
+        """After answering: update the person's boards, and post this room's first one."""
+        await self.wd.board.refresh_for(ctx.sender)
         if not ctx.message.is_direct:
             await self.wd.board.ensure(ctx.room_id)
 
@@ -64,7 +66,7 @@ class PresenceCommands:
     async def start(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         now, profile = await self._enter(ctx)
         user = ctx.sender
-        await self.wd.change(user, start_work(user, now), WorkEventKind.START, now)
+        await self.wd.change(user, start_work(user, now), WorkEventKind.START, now, boards=False)
         end = end_of_today(profile.schedule, now)
         name = self._name(ctx, user)
         if end is not None and end > now:
@@ -100,7 +102,9 @@ class PresenceCommands:
 
     async def back(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         now, _ = await self._enter(ctx)
-        await self.wd.change(ctx.sender, start_work(ctx.sender, now), WorkEventKind.START, now)
+        await self.wd.change(
+            ctx.sender, start_work(ctx.sender, now), WorkEventKind.START, now, boards=False
+        )
         await ctx.reply(ctx.tr("cmd.back.reply"))
         await self._board(ctx)
 
@@ -111,7 +115,7 @@ class PresenceCommands:
         text = args.get("when")
         until = parse_until(text, now, profile.tz) if text else None
         await self.wd.change(
-            ctx.sender, take_break(ctx.sender, now, until), WorkEventKind.BREAK, now
+            ctx.sender, take_break(ctx.sender, now, until), WorkEventKind.BREAK, now, boards=False
         )
         if until is None:
             await ctx.reply(ctx.tr("cmd.pause.reply_open"))
@@ -124,7 +128,7 @@ class PresenceCommands:
         now, profile = await self._enter(ctx)
         request = parse_away(args.get("rest") or "", now, profile.tz)
         status = step_away(ctx.sender, now, request.until, request.note, request.note_shared)
-        await self.wd.change(ctx.sender, status, WorkEventKind.BREAK, now)
+        await self.wd.change(ctx.sender, status, WorkEventKind.BREAK, now, boards=False)
         if request.until is None:
             text = ctx.tr("cmd.away.reply_open")
         else:
@@ -142,7 +146,7 @@ class PresenceCommands:
     async def off(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         now, profile = await self._enter(ctx)
         status = finish_day(ctx.sender, now, profile.schedule)
-        await self.wd.change(ctx.sender, status, WorkEventKind.END, now)
+        await self.wd.change(ctx.sender, status, WorkEventKind.END, now, boards=False)
         if status.until is None:
             await ctx.reply(ctx.tr("cmd.off.reply_open"))
         else:
@@ -168,9 +172,7 @@ class PresenceCommands:
         await self.wd.store.add_leave(ctx.sender, period, now)
         if request.first_day <= today:
             status = go_on_leave(ctx.sender, now, today, request.last_day, stand_in, profile.tz)
-            await self.wd.change(ctx.sender, status, WorkEventKind.END, now)
-        else:
-            await self.wd.board.refresh_for(ctx.sender)
+            await self.wd.change(ctx.sender, status, WorkEventKind.END, now, boards=False)
         first, last = format_date(request.first_day, ctx.tr), format_date(request.last_day, ctx.tr)
         if stand_in is None:
             await ctx.reply(ctx.tr("cmd.leave.reply", first=first, last=last))
@@ -213,9 +215,7 @@ class PresenceCommands:
             return
         status = await self.wd.store.status(ctx.sender)
         if status is not None and status.state is PresenceState.LEAVE:
-            await self.wd.change(ctx.sender, None, None, now)
-        else:
-            await self.wd.board.refresh_for(ctx.sender)
+            await self.wd.change(ctx.sender, None, None, now, boards=False)
         first, last = gone[0].first_day, gone[-1].last_day
         await ctx.reply(
             ctx.tr(
@@ -224,11 +224,12 @@ class PresenceCommands:
                 last=format_date(last, ctx.tr),
             )
         )
+        await self.wd.board.refresh_for(ctx.sender)
 
     async def absent(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         now, profile = await self._enter(ctx)
         status = mark_absent(ctx.sender, now, profile.tz)
-        await self.wd.change(ctx.sender, status, WorkEventKind.END, now)
+        await self.wd.change(ctx.sender, status, WorkEventKind.END, now, boards=False)
         await ctx.reply(ctx.tr("cmd.absent.reply"))
         await self._board(ctx)
 

@@ -61,15 +61,19 @@ class Workday:
         status: PersonStatus | None,
         kind: WorkEventKind | None,
         at: datetime,
+        *,
+        boards: bool = True,
     ) -> None:
-        """Set (or clear) a person's status, record the work event, update the boards."""
+        """Set (or clear) a person's status, record the work event, update the boards
+        (``boards=False``: the caller does, e.g. after answering)."""
         if status is None:
             await self.store.clear_status(user)
         else:
             await self.store.set_status(status)
         if kind is not None:
             await self.store.add_event(user, at, kind)
-        await self.board.refresh_for(user)
+        if boards:
+            await self.board.refresh_for(user)
         await self.jobs.schedule_expiry()
 
     async def dm(self, user: UserID, markdown: str) -> None:
