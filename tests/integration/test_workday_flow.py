@@ -184,3 +184,44 @@ async def test_encrypted_room_break_board_and_off_note(
     await lead.say_mentioning(room, f"{anna.user_id} kurze Frage", anna.user_id, "Anna")
     note = await lead.wait_message(room, "morgen, 08:00", sender=me, since=mark)
     assert note.encrypted
+
+
+async def test_a_command_typed_while_the_bot_is_down_edits_the_same_board(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(TUESDAY_10)
+    bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
+    lead = await people("lead")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=True)
+    mark = ben.mark()
+    await command(ben, room, "!moin", bot, "Guten Morgen")
+    board = await ben.wait_message(room, "Wer ist da?", sender=bot.matrix.user_id, since=mark)
+    await bot.stop()
+
+    mark = ben.mark()
+    await ben.say(room, "!pause 15m")
+    bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
+    await ben.wait_message(room, "Gute Pause", sender=bot.matrix.user_id, since=mark)
+    edit = await board_edit(ben, bot, "Ben — ☕ Pause bis 10:15", mark)
+    assert edit.original_event_id == board.event_id
+
+    mark = ben.mark()
+    clock.advance(timedelta(minutes=15))
+    await workday_of(bot).tick()
+    edit = await board_edit(ben, bot, "Ben — 🟢 Im Dienst", mark)
+    assert edit.original_event_id == board.event_id
+
+
+async def test_english_room(start_bot: BotFactory, people: PeopleFactory) -> None:
+    bot = await start_bot(plugins=QUIET, clock=FixedClock(TUESDAY_10), builtins=BUILTINS)
+    lead = await people("lead")
+    room = await team_room(lead, bot, [], encrypted=False)
+    await command(lead, room, "!language en", bot, "English")
+    mark = lead.mark()
+    reply = await command(lead, room, "!break until 10:30", bot, "Enjoy your break")
+    assert "until 10:30" in reply.body
+    board = await lead.wait_message(room, "Who's around?", sender=bot.matrix.user_id, since=mark)
+    assert "Lead — ☕ On a break until 10:30" in board.body
+    refused = await command(lead, room, "!break until 9:00", bot, "Usage")
+    assert "09:00" in refused.body
