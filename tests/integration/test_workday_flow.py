@@ -3,6 +3,7 @@ evening boundary with one kind note per sender, and the digest at the next start
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -225,3 +226,43 @@ async def test_english_room(start_bot: BotFactory, people: PeopleFactory) -> Non
     assert "Lead — ☕ On a break until 10:30" in board.body
     refused = await command(lead, room, "!break until 9:00", bot, "Usage")
     assert "09:00" in refused.body
+
+
+async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=QUIET, clock=FixedClock(TUESDAY_10), builtins=BUILTINS)
+    me = bot.matrix.user_id
+    lead = await people("lead")
+    anna = await people("anna")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [anna, ben], encrypted=False)
+    await lead.client.set_power_level(room, me, 50)
+    for _ in range(100):
+        if bot.matrix.power_level(room, me) >= 50:
+            break
+        await asyncio.sleep(0.1)
+
+    mark = ben.mark()
+    await command(ben, room, "!feierabend", bot, "Feierabend")
+    board = await ben.wait_message(room, "Wer ist da?", sender=me, since=mark)
+    pinned: list[str] = []
+    for _ in range(50):  # the bot pins right after posting
+        state = await lead.client._client.room_get_state_event(room, "m.room.pinned_events")
+        pinned = getattr(state, "content", {}).get("pinned", [])
+        if pinned:
+            break
+        await asyncio.sleep(0.1)
+    assert pinned == [board.event_id]
+
+    refused = await command(anna, room, "!dringend #dringend", bot, "Moderator")
+    assert "nur Moderator" in refused.body
+    await command(lead, room, "!dringend #dringend", bot, "protokolliert")
+    mark = anna.mark()
+    await anna.say_mentioning(
+        room, f"#dringend {ben.user_id} der Server brennt", ben.user_id, "Ben"
+    )
+    await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
+    said = [e.body for e in anna.events[mark:] if isinstance(e, Message) and e.sender == me]
+    assert not any("nicht im Dienst" in body for body in said)
+    assert await workday_of(bot).workday.inbox.mentions(ben.user_id) == []
