@@ -123,8 +123,8 @@ class Jobs:
         for user, status in (await self.wd.store.statuses()).items():
             profile = await self.wd.directory.profile(user)
             end = expires_at(status, profile.tz)
-            if end is None or end > now:
-                continue
+            if end is None or end > now or await self.wd.store.status(user) != status:
+                continue  # not over, or the person set a new status meanwhile
             if status.state in (PresenceState.BREAK, PresenceState.AWAY) and status.until:
                 await self.wd.store.set_status(start_work(user, status.until))
                 await self.wd.store.add_event(user, status.until, WorkEventKind.START)
@@ -207,6 +207,8 @@ class Jobs:
         if at is None:
             return False
         day = local_date(at, profile.tz).isoformat()
+        if await wd.store.status(profile.user) != status:
+            return False  # the person just set a new status
         if not await wd.store.claim_reminder(profile.user, day, "autooff", now):
             return False
         until = next_workday_start(profile.schedule, at)

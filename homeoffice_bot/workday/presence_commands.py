@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from homeoffice_bot.kernel.argtypes import fold, parse_user_id
@@ -14,6 +14,7 @@ from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, render_reminder
 from homeoffice_bot.workday.board import render_status, render_wrapup_handback
 from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
+from homeoffice_bot.workday.jobs import ARBZG_HISTORY
 from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.profiles import Profile
 from homeoffice_bot.workday.states import (
@@ -37,7 +38,6 @@ from homeoffice_bot.workday.when import parse_away, parse_leave, parse_until
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
 
-ARBZG_HISTORY = timedelta(hours=40)
 CANCEL_WORDS = frozenset({"aus", "löschen", "loeschen", "stornieren", "off", "cancel", "delete"})
 
 
@@ -192,7 +192,7 @@ class PresenceCommands:
             raise CommandError("workday.error.stand_in_self")
         return user
 
-    def _leave_list(self, ctx: CommandContext, profile: Profile, today: Any) -> str:
+    def _leave_list(self, ctx: CommandContext, profile: Profile, today: date) -> str:
         upcoming = [p for p in profile.schedule.leave if p.last_day >= today]
         if not upcoming:
             return ctx.tr("cmd.leave.none")
