@@ -47,7 +47,10 @@ class Stage:
         indent = "    ↳ " if message.thread_root else ""
         if message.sender == self.bot.matrix.user_id:
             who = "🤖 " + who
-        self._line(message.server_ts, who, message.body, indent)
+        body = message.body
+        for user_id, name in self.names.items():  # mention pills arrive as user ids
+            body = body.replace(user_id, name)
+        self._line(message.server_ts, who, body, indent)
 
     async def say(
         self,

@@ -55,12 +55,27 @@ class Rendered:
     mentions: tuple[UserID, ...]
 
 
-def _plain(source: str, names: Mapping[str, str]) -> str:
-    text = _MENTION_TOKEN.sub(lambda m: names.get(m.group(1), m.group(1)), source)
-    text = text.replace("\\{", "{").replace("\\}", "}")
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"(?<!\\)`([^`]*)`", r"\1", text)
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
+_CODE = re.compile(r"(<code[^>]*>)(.*?)</code>", re.S)
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+
+
+def plain_text(html_body: str) -> str:
+    """The plain-text body for clients without HTML: what the formatted body shows."""
+
+    def link(match: re.Match[str]) -> str:
+        href, label = html.unescape(match.group(1)), match.group(2)
+        if href.startswith("https://matrix.to/#/@") or html.unescape(label) == href:
+            return label
+        return f"{label} ({href})"
+
+    text = _LINK.sub(link, html_body)
+    text = re.sub(r"<br\s*/?>\n?", "\n", text)
+    text = re.sub(r"<li>\s*", "- ", text)
+    text = re.sub(r"</(p|h[1-6]|ul|ol|blockquote|pre)>\n?", "\n\n", text)
+    text = re.sub(r"</li>\n?|<hr\s*/?>\n?", "\n", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return html.unescape(text).strip()
 
 
 def render(source: str, names: Mapping[str, str] | None = None) -> Rendered:
@@ -88,6 +103,10 @@ def render(source: str, names: Mapping[str, str] | None = None) -> Rendered:
     escaped = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _MENTION_TOKEN.sub(placeholder, escaped)
     rendered = md_lib.markdown(escaped, extensions=["sane_lists", "nl2br"], output_format="html")
+    # Markdown escapes "&" once more inside code; the source was escaped already.
+    rendered = _CODE.sub(
+        lambda m: m.group(1) + m.group(2).replace("&amp;", "&") + "</code>", rendered
+    )
     rendered = re.sub(rf"mx{nonce}n(\d+)x", lambda m: pill(tokens[int(m.group(1))]), rendered)
     clean = nh3.clean(
         rendered,
@@ -98,7 +117,7 @@ def render(source: str, names: Mapping[str, str] | None = None) -> Rendered:
     )
     if clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:
         clean = clean[3:-4]
-    return Rendered(_plain(source, names), clean, tuple(mentioned))
+    return Rendered(plain_text(clean), clean, tuple(mentioned))
 
 
 _PILL = re.compile(r'<a\s+href="https://matrix\.to/#/(@[^"?]+)[^"]*"\s*>.*?</a>', re.S | re.I)

@@ -78,3 +78,10 @@ def test_mentioned_user_ids_from_m_mentions_and_pills() -> None:
         "m.mentions": {"user_ids": ["@b:x.org", "@a:x.org"]},
     }
     assert mentioned_user_ids(content) == ("@b:x.org", "@a:x.org")
+
+
+def test_code_spans_show_angle_brackets_and_ampersands_once() -> None:
+    rendered = render("Verwendung: `!sprache <Sprache>` & `a &amp; b`")
+    assert "<code>!sprache &lt;Sprache&gt;</code>" in rendered.formatted_body
+    assert "<code>a &amp;amp; b</code>" in rendered.formatted_body
+    assert rendered.body == "Verwendung: !sprache <Sprache> & a &amp; b"
