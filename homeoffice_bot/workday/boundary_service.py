@@ -2,9 +2,13 @@
 held messages that wait for a person's next working time.
 
 Nothing the bot sends on its own (reminders, digests, other components' pings) reaches a
-person who is off, on leave, absent, on a weekend or public holiday, or outside their
-working hours: ``deliver`` holds it, and ``Jobs.tick`` (or the person's ``!moin``)
-releases it at the start of their next working time.
+person who is off, on leave, absent, on a break or away, on a weekend or public holiday, or
+outside their working hours: ``deliver`` holds it, and ``Jobs.tick`` (or the person's
+``!moin``) releases it at the start of their next working time.
+
+People who have never used a workday command are always available: the workday knows
+neither their hours nor their leave, so it does not second-guess a caller's own schedule
+(a stand-up at 07:30 still asks them).
 """
 
 from __future__ import annotations
@@ -38,10 +42,14 @@ class AvailabilityService:
 
     async def is_available(self, user_id: UserID, at: datetime) -> bool:
         profile, status, _ = await self.wd.directory.state(user_id, as_utc(at))
+        if not profile.known:
+            return True  # never used the workday: nothing known to hold back for
         return is_available(profile.schedule, as_utc(at), status)
 
     async def next_available(self, user_id: UserID, after: datetime) -> datetime | None:
         profile, status, _ = await self.wd.directory.state(user_id, as_utc(after))
+        if not profile.known:
+            return as_utc(after)
         return deliver_at(profile.schedule, as_utc(after), status)
 
     async def deliver(
