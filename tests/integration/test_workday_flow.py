@@ -39,10 +39,14 @@ def workday_of(bot: App) -> WorkdayPlugin:
 
 
 async def command(person: Person, room: RoomID, text: str, bot: App, contains: str) -> Message:
-    """Say a command and wait for the bot's answer that contains ``contains``."""
+    """Say a command and wait for the bot's answer to it that contains ``contains``."""
     mark = person.mark()
-    await person.say(room, text)
-    return await person.wait_message(room, contains, sender=bot.matrix.user_id, since=mark)
+    asked = await person.say(room, text)
+    return await person.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and m.reply_to == asked and contains in m.body,
+        since=mark,
+    )
 
 
 async def board_edit(person: Person, bot: App, contains: str, since: int) -> Edit:
@@ -153,7 +157,7 @@ async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: Peo
     assert "nur Moderator" in refused.body
     saved = await command(lead, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Team")
     assert "Mo–Fr 09:00–17:00" in saved.body
-    own = await command(ben, room, "!arbeitszeit", bot, "Arbeitszeit")
+    own = await command(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
     assert "Mo–Fr 09:00–17:00" in own.body
     assert "Standard deines Teams" in own.body
     wrong = await command(ben, room, "!arbeitszeit mo-fr 9-", bot, "Verwendung")

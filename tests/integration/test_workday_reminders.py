@@ -33,9 +33,14 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def command(person: Person, room: RoomID, text: str, bot: App, contains: str) -> Message:
+    """Say a command and wait for the bot's answer to it that contains ``contains``."""
     mark = person.mark()
-    await person.say(room, text)
-    return await person.wait_message(room, contains, sender=bot.matrix.user_id, since=mark)
+    asked = await person.say(room, text)
+    return await person.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and m.reply_to == asked and contains in m.body,
+        since=mark,
+    )
 
 
 async def direct(person: Person, bot: App, contains: str, since: int) -> Message:
