@@ -55,7 +55,9 @@ class PresenceCommands:
     async def _board(self, ctx: CommandContext) -> None:
         """After answering: update the person's boards, and post this room's first one."""
         await self.wd.board.refresh_for(ctx.sender)
-        if not ctx.message.is_direct:
+        if ctx.message.is_direct:
+            return
+        if (await self.wd.store.room(ctx.room_id)).board_event_id is None:
             await self.wd.board.ensure(ctx.room_id)
 
     def _name(self, ctx: CommandContext, user: UserID) -> str:
@@ -107,6 +109,7 @@ class PresenceCommands:
         )
         await ctx.reply(ctx.tr("cmd.back.reply"))
         await self._board(ctx)
+        await self.wd.availability.release(ctx.sender)  # what was held during the break
 
     # ------------------------------------------------------------ breaks and away
 

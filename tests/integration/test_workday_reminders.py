@@ -136,3 +136,27 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     await command(anna, room, "!moin", bot, "Guten Morgen")
     rest = await direct(anna, bot, "11 Stunden Ruhezeit", mark_anna)
     assert "03:30" in rest.body
+
+
+async def test_a_message_held_during_a_break_comes_with_zurueck(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(at(12, 10))
+    bot = await start_bot(plugins=QUIET, clock=clock)
+    plugin = bot.plugins["workday"]
+    assert isinstance(plugin, WorkdayPlugin)
+    lead = await people("lead")
+    room = await team_room(lead, bot, [], encrypted=False)
+    await command(lead, room, "!pause 30m", bot, "Gute Pause")
+    availability = bot.services.get(Availability)  # type: ignore[type-abstract]
+    assert availability is not None
+    assert await availability.next_available(lead.user_id, clock.now()) == at(12, 10, 30)
+    await availability.deliver(lead.user_id, "Rückruf von Herrn Meier")
+    held = await plugin.workday.inbox.held(lead.user_id)
+    assert [h.markdown for h in held] == ["Rückruf von Herrn Meier"]
+
+    mark = lead.mark()
+    clock.set(at(12, 10, 5))
+    await command(lead, room, "!zurück", bot, "Willkommen zurück")
+    await direct(lead, bot, "Rückruf von Herrn Meier", mark)
+    assert await plugin.workday.inbox.held(lead.user_id) == []
