@@ -14,12 +14,15 @@ from homeoffice_bot.kernel.ids import RoomID, UserID
 
 class Availability(Protocol):
     async def is_available(self, user_id: UserID, at: datetime) -> bool:
-        """True when ``user_id`` is working at ``at``: within working hours, not on leave,
-        not off, absent or away, and not on a weekend or public holiday."""
+        """True when ``user_id`` is working at ``at``: within working hours (or checked in
+        with ``!moin``), not on leave, not off, absent, on a break or away, and not on a
+        weekend or public holiday. People who never used the workday count as available."""
         ...
 
     async def next_available(self, user_id: UserID, after: datetime) -> datetime | None:
-        """The start of the person's next working time after ``after``."""
+        """When the person is available next: ``after`` itself if they are available then,
+        else the end of their break or the start of their next working time (``None``:
+        no working time ahead)."""
         ...
 
     async def deliver(
