@@ -65,8 +65,17 @@ async def wait_kickoff(person: Person, room: RoomID, bot: App, since: int) -> Me
 
 
 async def wait_report(person: Person, room: RoomID, bot: App, since: int) -> Message:
-    return await person.wait_message(
-        room, "### Stand-up", sender=bot.matrix.user_id, since=since, timeout=60
+    # The report opens with its heading "Stand-up „name“ · date" (the kickoff with ☀️).
+    return await person.wait_for(
+        Message,
+        lambda m: (
+            m.room_id == room
+            and m.sender == bot.matrix.user_id
+            and m.body.startswith("Stand-up ")
+            and " · " in m.body.split("\n", 1)[0]
+        ),
+        timeout=60,
+        since=since,
     )
 
 
