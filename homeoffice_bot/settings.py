@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
@@ -25,6 +24,7 @@ from pydantic_settings import (
 )
 
 from homeoffice_bot.kernel.errors import ConfigError
+from homeoffice_bot.kernel.validators import check_http_url, check_timezone
 
 MXID_PATTERN = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?$")
 CONFIG_ENV = "HOMEOFFICE_CONFIG"
@@ -67,9 +67,7 @@ class MatrixSettings(_Section):
     @field_validator("homeserver")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http:// or https:// URL")
-        return value.rstrip("/")
+        return check_http_url(value).rstrip("/")
 
     @field_validator("user_id")
     @classmethod
@@ -114,11 +112,7 @@ class BotSettings(_Section):
     @field_validator("default_timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
-        return value
+        return check_timezone(value)
 
     @field_validator("default_holiday_region")
     @classmethod

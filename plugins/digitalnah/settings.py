@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from digitalnah.model import DEFAULT_CATEGORIES
+from homeoffice_bot.kernel.validators import check_http_url, check_timezone
 
 _MXID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?$")
 _ROOM_ID = re.compile(r"^![^:\s]+(:[A-Za-z0-9.\-]+(:\d{1,5})?)?$")
@@ -107,18 +107,12 @@ class DigitalNahSettings(BaseModel):
     @field_validator("public_url", "webhook_url")
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http:// or https:// URL")
-        return value
+        return None if value is None else check_http_url(value)
 
     @field_validator("site_timezone", "digest_timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
-        return value
+        return check_timezone(value)
 
     @field_validator("webhook_retry_seconds")
     @classmethod
