@@ -34,7 +34,8 @@ def local_instant(day: date, at: time, tz: str) -> datetime:
     """The UTC instant of local ``at`` on ``day``. A time inside a DST gap moves forward
     by the gap (02:30 on the spring-forward day is 03:30 CEST); a repeated autumn time is
     taken at its first occurrence (fold=0 semantics of zoneinfo)."""
-    return datetime.combine(day, at).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC)
 
 
 def last_fire(trigger: Daily, now: datetime) -> datetime | None:

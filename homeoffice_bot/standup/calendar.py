@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.standup.errors import StandupSettingError
 
 SEARCH_DAYS = 400
@@ -123,18 +124,6 @@ def is_standup_day(
     return skip_reason(day, weekdays, region, closures, skipped) is None
 
 
-def kickoff_instant(day: date, at: time, tz: str) -> datetime:
-    """The UTC instant of local time ``at`` on ``day`` in zone ``tz``.
-
-    A local time inside a daylight-saving gap moves forward by the gap (02:30 on the
-    spring-forward day is 03:30 summer time); a repeated local time (autumn) is taken
-    at its first occurrence.
-    """
-    zone = ZoneInfo(tz)
-    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=zone)
-    return local.astimezone(UTC)
-
-
 def local_day(instant: datetime, tz: str) -> date:
     """The date of ``instant`` in zone ``tz`` (the occurrence day of a kickoff)."""
     return instant.astimezone(ZoneInfo(tz)).date()
@@ -155,7 +144,7 @@ def next_kickoff(
     for ahead in range(SEARCH_DAYS + 1):
         day = today + timedelta(days=ahead)
         if reason(day) is None:
-            instant = kickoff_instant(day, at, tz)
+            instant = local_instant(day, at, tz)
             if instant > now_utc:
                 return instant
     return None
@@ -180,7 +169,7 @@ def previous_kickoff(
     for back in range(SEARCH_DAYS + 1):
         day = today - timedelta(days=back)
         if reason(day) is None:
-            instant = kickoff_instant(day, at, tz)
+            instant = local_instant(day, at, tz)
             if instant <= now_utc:
                 return instant
     return None

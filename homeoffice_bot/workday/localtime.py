@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from homeoffice_bot.kernel.schedule_rules import local_instant
+
 
 @lru_cache(maxsize=64)
 def zone(tz: str) -> ZoneInfo:
@@ -22,16 +24,6 @@ def as_utc(instant: datetime) -> datetime:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("expected an aware datetime")
     return instant.astimezone(UTC)
-
-
-def local_instant(day: date, at: time, tz: str) -> datetime:
-    """The UTC instant of wall-clock ``at`` on ``day`` in ``tz``.
-
-    A wall-clock time that does not exist (skipped by the spring switch) is moved
-    forward by the length of the gap (02:30 becomes 03:30 in Europe/Berlin); an
-    ambiguous one (autumn) means its first occurrence.
-    """
-    return datetime.combine(day, at).replace(tzinfo=zone(tz), fold=0).astimezone(UTC)
 
 
 def local_date(instant: datetime, tz: str) -> date:

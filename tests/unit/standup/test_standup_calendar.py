@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.standup.calendar import (
     SkipReason,
     holiday_name,
     is_standup_day,
-    kickoff_instant,
     local_day,
     next_kickoff,
     previous_kickoff,
@@ -49,8 +49,8 @@ def test_holiday_name_in_english() -> None:
 
 
 def test_nine_o_clock_berlin_is_seven_utc_in_july_and_eight_utc_in_january() -> None:
-    assert kickoff_instant(date(2026, 7, 15), NINE, BERLIN) == utc(2026, 7, 15, 7, 0)
-    assert kickoff_instant(date(2026, 1, 15), NINE, BERLIN) == utc(2026, 1, 15, 8, 0)
+    assert local_instant(date(2026, 7, 15), NINE, BERLIN) == utc(2026, 7, 15, 7, 0)
+    assert local_instant(date(2026, 1, 15), NINE, BERLIN) == utc(2026, 1, 15, 8, 0)
 
 
 def test_next_kickoff_fires_at_seven_utc_in_july_and_eight_utc_in_january() -> None:
@@ -68,7 +68,7 @@ def test_local_time_stays_across_the_spring_change() -> None:
 
 def test_time_in_the_spring_forward_gap_moves_forward_by_the_gap() -> None:
     # 02:30 does not exist on 29 March 2026 in Berlin: it becomes 03:30 CEST.
-    instant = kickoff_instant(date(2026, 3, 29), time(2, 30), BERLIN)
+    instant = local_instant(date(2026, 3, 29), time(2, 30), BERLIN)
     assert instant == utc(2026, 3, 29, 1, 30)
     every_day = frozenset(range(1, 8))
     saturday_noon = utc(2026, 3, 28, 12, 0)
@@ -77,7 +77,7 @@ def test_time_in_the_spring_forward_gap_moves_forward_by_the_gap() -> None:
 
 def test_repeated_autumn_time_is_taken_at_its_first_occurrence() -> None:
     # 02:30 happens twice on 25 October 2026; the first one is still CEST (UTC+2).
-    assert kickoff_instant(date(2026, 10, 25), time(2, 30), BERLIN) == utc(2026, 10, 25, 0, 30)
+    assert local_instant(date(2026, 10, 25), time(2, 30), BERLIN) == utc(2026, 10, 25, 0, 30)
 
 
 def test_weekend_is_skipped() -> None:
