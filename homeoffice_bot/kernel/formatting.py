@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import markdown as md_lib
@@ -40,6 +40,24 @@ def mention(user_id: str) -> str:
 def mention_ids(source: str) -> list[UserID]:
     """The user ids of the mention tokens in a Markdown source."""
     return list(dict.fromkeys(UserID(m.group(1)) for m in _MENTION_TOKEN.finditer(source)))
+
+
+def format_day_ranges(days: Iterable[int], name: Callable[[int], str]) -> str:
+    """ISO weekdays as names with ranges of three or more: "Mo–Fr", "Mo, Mi, Fr", "Mo–Mi, Fr".
+    ``name`` gives a day's (short) name in the reader's language."""
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{name(run[0])}–{name(run[-1])}")
+        else:
+            parts.extend(name(day) for day in run)
+    return ", ".join(parts)
 
 
 def escape_markdown(text: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from homeoffice_bot.kernel.formatting import escape_markdown
+from homeoffice_bot.kernel.formatting import escape_markdown, format_day_ranges
 
 Translate = Callable[..., str]
 """``tr(key, **params) -> str``: the formatted message in the room's language."""
@@ -102,20 +102,7 @@ def format_datetime(instant: datetime, tz: str, tr: Translate) -> str:
 
 def format_weekdays(weekdays: Iterable[int], tr: Translate) -> str:
     """ISO weekdays as short names with ranges: "Mo–Fr", "Mo, Mi, Fr", "Mo–Mi, Fr"."""
-    days = sorted(set(weekdays))
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    parts: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{weekday_short(run[0], tr)}–{weekday_short(run[-1], tr)}")
-        else:
-            parts.extend(weekday_short(day, tr) for day in run)
-    return ", ".join(parts)
+    return format_day_ranges(weekdays, lambda day: weekday_short(day, tr))
 
 
 def format_names(names: Iterable[str]) -> str:

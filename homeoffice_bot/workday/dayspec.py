@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.formatting import format_day_ranges
 from homeoffice_bot.workday.texts import Translate
 
 ALL_DAYS: frozenset[int] = frozenset(range(1, 8))
@@ -201,22 +202,10 @@ def _words_to_days(
 
 def format_days(days: Iterable[int], tr: Translate) -> str:
     """``{1,2,3,4,5}`` → ``Mo–Fr``; ``{1,3,5}`` → ``Mo, Mi, Fr``; all → ``täglich``."""
-    ordered = sorted(set(days))
-    if set(ordered) == ALL_DAYS:
+    chosen = set(days)
+    if chosen == ALL_DAYS:
         return tr("weekday.daily")
-    runs: list[list[int]] = []
-    for day in ordered:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    parts: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{tr(f'weekday.{run[0]}')}–{tr(f'weekday.{run[-1]}')}")
-        else:
-            parts.extend(tr(f"weekday.{day}") for day in run)
-    return ", ".join(parts)
+    return format_day_ranges(chosen, lambda day: tr(f"weekday.{day}"))
 
 
 def format_window(window: TimeWindow) -> str:

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from homeoffice_bot.kernel.formatting import (
     command_text,
     escape_markdown,
+    format_day_ranges,
     mention,
     mentioned_user_ids,
     render,
@@ -85,3 +86,11 @@ def test_code_spans_show_angle_brackets_and_ampersands_once() -> None:
     assert "<code>!sprache &lt;Sprache&gt;</code>" in rendered.formatted_body
     assert "<code>a &amp;amp; b</code>" in rendered.formatted_body
     assert rendered.body == "Verwendung: !sprache <Sprache> & a &amp; b"
+
+
+def test_day_ranges_group_three_or_more_consecutive_days() -> None:
+    short = dict(enumerate(["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"], start=1))
+    assert format_day_ranges({1, 2, 3, 4, 5}, short.__getitem__) == "Mo–Fr"
+    assert format_day_ranges([5, 1, 3], short.__getitem__) == "Mo, Mi, Fr"
+    assert format_day_ranges(iter([1, 2, 3, 5, 6]), short.__getitem__) == "Mo–Mi, Fr, Sa"
+    assert format_day_ranges([], short.__getitem__) == ""
