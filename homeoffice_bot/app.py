@@ -9,7 +9,7 @@ import os
 import secrets
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.clock import Clock, SystemClock
 from homeoffice_bot.kernel.commands import CommandDispatcher, CommandRegistry
+from homeoffice_bot.kernel.delivery import Attention, Inbox, Outbox, run_as
 from homeoffice_bot.kernel.errors import ConfigError, MatrixError
 from homeoffice_bot.kernel.events import (
     Edit,
@@ -35,6 +36,7 @@ from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch
 from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
 from homeoffice_bot.kernel.plugins import Plugin, PluginContext, Services, Subscriptions, discover
 from homeoffice_bot.kernel.rooms import RoomSettings
+from homeoffice_bot.kernel.schedule_rules import Every
 from homeoffice_bot.kernel.scheduler import Scheduler
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.kernel.tasks import TaskTracker
@@ -52,6 +54,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 """Features that are always on, in start order."""
 
 BATCH_TIMEOUT_SECONDS = 60.0
+DELIVERY_TICK = timedelta(minutes=1)
+"""How often held direct messages are checked for release."""
 STOP_SECONDS = 8.0
 """From stop() to closed, in-flight work included (docker stop sends SIGKILL after 10 s)."""
 
@@ -117,10 +121,13 @@ class App:
             sync_timeout_ms=m.sync_timeout_ms,
             on_sent=self.kernel_metrics.message_sent,
         )
+        self.inbox = Inbox(self.db)
+        self.outbox = Outbox(self.db, self.matrix, self.clock, attention=self._attention)
         self.dispatcher = CommandDispatcher(
             self.registry,
             self.matrix,
             self.rooms,
+            self.outbox,
             prefix=settings.bot.command_prefix,
             admins=settings.bot.admins,
             moderator_level=settings.bot.moderator_power_level,
@@ -150,6 +157,8 @@ class App:
         await self.db.migrate("kernel", KERNEL_MIGRATIONS)
         await self.matrix.login()
         await self._load_plugins()
+        await self.outbox.start()
+        await self.scheduler.schedule("kernel:delivery", Every(DELIVERY_TICK), self._delivery_tick)
         self.scheduler.start()
         if self.settings.web.enabled:
             await self.web.start()
@@ -195,16 +204,29 @@ class App:
                 await asyncio.wait_for(plugin.stop(), timeout=left(reserve=1))
             except Exception:
                 log.exception("plugin %s failed to stop", name)
-        await self.tasks.drain(timeout=left())
+        await self.tasks.drain(timeout=left(reserve=1))
+        await self.outbox.stop(timeout=left())
         await self.web.stop()
         await self.matrix.close()
         await self.db.close()
         self._stopped.set()
 
-    async def health(self) -> tuple[bool, dict[str, object]]:
+    async def health(self) -> tuple[str, dict[str, object]]:
+        """``ok``; ``starting`` before the first sync; ``degraded`` while the homeserver has
+        been unreachable, or a send has waited, longer than ``bot.degraded_after_seconds``."""
         synced = self.matrix.synced.is_set()
         last = self.matrix.last_sync
-        return self.matrix.logged_in and synced, {
+        limit = self.settings.bot.degraded_after_seconds
+        failing = self.matrix.failing_since
+        unreachable = (datetime.now(UTC) - failing).total_seconds() if failing else 0.0
+        oldest = await self.outbox.oldest_pending_seconds()
+        if not (self.matrix.logged_in and synced):
+            status = "starting"
+        elif unreachable > limit or oldest > limit:
+            status = "degraded"
+        else:
+            status = "ok"
+        return status, {
             "logged_in": self.matrix.logged_in,
             "synced": synced,
             "last_sync": last.isoformat() if last else None,
@@ -212,8 +234,18 @@ class App:
             "device_id": self.matrix.device_id,
             "rooms": len(self.matrix.joined_rooms()),
             "backoff_seconds": self.matrix.backoff_seconds,
+            "unreachable_seconds": round(unreachable, 1),
+            "outbox_pending": await self.outbox.depth(),
+            "outbox_oldest_seconds": round(oldest, 1),
             "plugins": sorted(self.plugins),
         }
+
+    def _attention(self) -> Attention | None:
+        return self.services.get(Attention)  # type: ignore[type-abstract]
+
+    async def _delivery_tick(self, now: datetime) -> None:
+        await self.outbox.tick(now)
+        await self.inbox.prune(now)
 
     # ------------------------------------------------------------ plugins
 
@@ -265,6 +297,7 @@ class App:
             db=self.db,
             scheduler=self.scheduler,
             matrix=self.matrix,
+            outbox=self.outbox,
             clock=self.clock,
             tasks=self.tasks,
             rooms=self.rooms,
@@ -310,11 +343,29 @@ class App:
 
     async def _room_events(self, events: list[Event]) -> None:
         for event in events:
-            handlers = self._handlers_for(event)
-            running = [self.tasks.spawn(h, f"{type(event).__name__} handler") for h in handlers]
+            event_id = getattr(event, "event_id", None)
+            if event_id is not None and await self.inbox.seen(event_id):
+                log.info("skipping %s: handled before a restart", event_id)
+                continue
+            sender = getattr(event, "sender", None)
+            running = [
+                self.tasks.spawn(
+                    run_as(f"{event_id}/{n}", sender, handler), f"{type(event).__name__} handler"
+                )
+                for n, handler in enumerate(self._handlers_for(event))
+            ]
             await self.tasks.wait(running, timeout=BATCH_TIMEOUT_SECONDS)
+            if event_id is not None:
+                if all(task.done() for task in running):
+                    await self.inbox.record(event_id, self.clock.now())
+                else:  # recorded once it is done: until then a restart handles it again
+                    self.tasks.spawn(self._record_later(event_id, running), "record event")
             if self.on_event is not None:
                 await self.on_event(event)
+
+    async def _record_later(self, event_id: str, running: list[asyncio.Task[Any]]) -> None:
+        await asyncio.wait(running)
+        await self.inbox.record(event_id, self.clock.now())
 
     def _handlers_for(self, event: Event) -> list[Any]:
         subs = self.subscriptions
@@ -347,6 +398,8 @@ class App:
 
     async def _invite(self, invite: Invite) -> None:
         if self.invite_allowed(invite.inviter):
+            if invite.room_id in self.matrix.joined_rooms():
+                return  # a replayed invitation
             log.info("joining %s on invitation by %s", invite.room_id, invite.inviter)
             await self.matrix.join(invite.room_id)
         else:
@@ -367,4 +420,4 @@ class App:
         if first is not None:
             tr = self.kernel_catalogue.translator(await self.rooms.language(room_id))
             names = self.matrix.names_for(room_id, [sender])
-            await self.matrix.send(room_id, tr("decrypt.note", sender=names[sender]))
+            await self.outbox.send(room_id, tr("decrypt.note", sender=names[sender]))

@@ -100,6 +100,9 @@ class BotSettings(_Section):
     default_holiday_region: str = "DE-NW"
     moderator_power_level: int = Field(default=50, ge=0, le=100)
     admin_room: str | None = None
+    degraded_after_seconds: float = Field(default=60, gt=0)
+    """/healthz says degraded (503) while the homeserver has been unreachable, or a send
+    has waited in the outbox, for longer than this."""
 
     @field_validator("admins", "allowed_inviters")
     @classmethod

@@ -123,6 +123,8 @@ class AdminPlugin(Plugin):
             rooms=len(matrix.joined_rooms()),
             jobs=self.ctx.scheduler.job_count,
             database_bytes=await self._database_bytes(),
+            outbox_pending=await self.ctx.outbox.depth(),
+            outbox_held=await self.ctx.outbox.held_count(),
         )
         await ctx.reply(render_status(status, ctx.tr))
 
@@ -153,7 +155,7 @@ class AdminPlugin(Plugin):
         name = matrix.room_name(room)
         goodbye = (await self.ctx.tr_for(room))("leave.goodbye")
         try:
-            await matrix.send(room, goodbye)
+            await self.ctx.outbox.send(room, goodbye)
         except MatrixError:
             log.info("could not say goodbye in %s before leaving", room)
         await matrix.leave(room)

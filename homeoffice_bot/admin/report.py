@@ -24,6 +24,10 @@ class BotStatus:
     rooms: int
     jobs: int
     database_bytes: int
+    outbox_pending: int = 0
+    """Sends waiting for the homeserver."""
+    outbox_held: int = 0
+    """Direct messages held until the person starts work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,7 @@ def render_status(status: BotStatus, tr: Translator) -> str:
         "- " + tr("status.rooms", count=status.rooms),
         "- " + tr("status.jobs", count=status.jobs),
         "- " + tr("status.database", size=format_bytes(status.database_bytes, tr.lang)),
+        "- " + tr("status.outbox", pending=status.outbox_pending, held=status.outbox_held),
     ]
     return "\n".join(lines)
 

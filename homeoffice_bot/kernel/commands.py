@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeoffice_bot.kernel.command_model import Command, Permission
+from homeoffice_bot.kernel.delivery import Outbox
 from homeoffice_bot.kernel.errors import (
     CommandError,
     ParseError,
@@ -39,9 +40,11 @@ class CommandContext:
     tr: Translator
     """Messages of the command's own component, in the room's language."""
     matrix: MatrixClient
+    """Room state (members, names, power levels); send through ``outbox``."""
     prefix: str
     permission: Permission
     """The highest permission the sender holds in this room."""
+    outbox: Outbox
 
     @property
     def room_id(self) -> RoomID:
@@ -55,13 +58,13 @@ class CommandContext:
         """Answer in the command's thread, or as a reply to the command."""
         msg = self.message
         if msg.thread_root is not None:
-            return await self.matrix.send(
+            return await self.outbox.send(
                 msg.room_id, markdown, thread_root=msg.thread_root, reply_to=msg.event_id
             )
-        return await self.matrix.send(msg.room_id, markdown, reply_to=msg.event_id)
+        return await self.outbox.send(msg.room_id, markdown, reply_to=msg.event_id)
 
     async def send(self, markdown: str) -> EventID:
-        return await self.matrix.send(self.message.room_id, markdown)
+        return await self.outbox.send(self.message.room_id, markdown)
 
 
 class CommandRegistry:
@@ -95,6 +98,7 @@ class CommandDispatcher:
         registry: CommandRegistry,
         matrix: MatrixClient,
         rooms: RoomSettings,
+        outbox: Outbox,
         *,
         prefix: str,
         admins: Sequence[str],
@@ -104,6 +108,7 @@ class CommandDispatcher:
     ) -> None:
         self.registry = registry
         self.matrix = matrix
+        self.outbox = outbox
         self.rooms = rooms
         self.prefix = prefix
         self.admins = frozenset(admins)
@@ -144,7 +149,9 @@ class CommandDispatcher:
             if handler is None:  # a group without a default action
                 raise ParseError("parse.subcommand", options=_options(resolved.command, lang))
             tr = self.registry.catalogue_of(root).translator(lang)
-            ctx = CommandContext(message, lang, tr, self.matrix, self.prefix, permission)
+            ctx = CommandContext(
+                message, lang, tr, self.matrix, self.prefix, permission, self.outbox
+            )
             await handler(ctx, resolved.args)
             self.on_handled(root.name_in("en"), "ok")
         except CommandError as exc:
@@ -155,7 +162,9 @@ class CommandDispatcher:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             log.exception("command %s failed", name)
             self.on_handled(name, "error")
-            ctx = CommandContext(message, lang, kernel_tr, self.matrix, self.prefix, permission)
+            ctx = CommandContext(
+                message, lang, kernel_tr, self.matrix, self.prefix, permission, self.outbox
+            )
             await ctx.reply(kernel_tr("command.failed"))
 
     async def _reply_error(
@@ -182,7 +191,8 @@ class CommandDispatcher:
             path = getattr(exc, "usage_path", None) or (resolved.path if resolved else None)
             if path:
                 text += "\n" + tr("command.usage", usage=f"`{usage_line(path, lang, self.prefix)}`")
-        ctx = CommandContext(message, lang, tr, self.matrix, self.prefix, Permission.MEMBER)
+        ctx = CommandContext(message, lang, tr, self.matrix, self.prefix, Permission.MEMBER,
+                             self.outbox)  # fmt: skip
         await ctx.reply(text)
 
 

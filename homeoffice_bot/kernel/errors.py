@@ -6,7 +6,8 @@
     │   └── DatabaseTooNewError   the database was written by a newer version
     ├── MatrixError               the homeserver refused or failed a request
     │   ├── LoginError            login or restore failed
-    │   └── SendError             a message, edit, reaction or redaction was not sent
+    │   └── SendError             a message, edit, reaction or redaction was refused for good
+    │       └── TemporarySendError  the homeserver is unreachable, busy or rate-limits: retry
     ├── CommandError              a user-caused problem with a command; carries an i18n key
     │   ├── ParseError            the arguments do not fit the command's declaration
     │   ├── UnknownCommandError   no such command (with suggestions)
@@ -54,6 +55,14 @@ class LoginError(MatrixError):
 
 class SendError(MatrixError):
     pass
+
+
+class TemporarySendError(SendError):
+    """Worth retrying: a network error, a 5xx, or a 429 (``retry_after`` in seconds)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class CommandError(BotError):

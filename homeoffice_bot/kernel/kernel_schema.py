@@ -25,4 +25,36 @@ MIGRATIONS: list[MigrationStep] = [
         noted_at TEXT NOT NULL
     )
     """,
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        txn_id TEXT NOT NULL UNIQUE,
+        queue TEXT NOT NULL,
+        room_id TEXT,
+        dm_user TEXT,
+        action TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        held_for TEXT,
+        release_at TEXT,
+        released INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_by_queue ON outbox(queue, held_for, id);
+    CREATE INDEX outbox_by_held ON outbox(held_for, release_at);
+    CREATE TABLE outbox_sent (
+        txn_id TEXT PRIMARY KEY,
+        event_id TEXT,
+        outcome TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX outbox_sent_by_time ON outbox_sent(sent_at);
+    CREATE TABLE handled_events (
+        event_id TEXT PRIMARY KEY,
+        handled_at TEXT NOT NULL
+    );
+    CREATE INDEX handled_events_by_time ON handled_events(handled_at);
+    ALTER TABLE occurrences ADD COLUMN done_at TEXT;
+    UPDATE occurrences SET done_at = fired_at
+    """,
 ]

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from homeoffice_bot.kernel.clock import Clock
 from homeoffice_bot.kernel.command_model import Command
+from homeoffice_bot.kernel.delivery import Outbox
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Presence, Reaction, Redaction
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import RoomID
@@ -94,6 +95,9 @@ class PluginContext:
     db: Database
     scheduler: Scheduler
     matrix: MatrixClient
+    """Room state: members, names, power levels, direct chats. Send through ``outbox``."""
+    outbox: Outbox
+    """The only way to send: messages, edits, reactions, redactions, pins, files, DMs."""
     clock: Clock
     tasks: TaskTracker
     rooms: RoomSettings

@@ -3,9 +3,12 @@
 Components (re)declare their jobs from their own rows at start and whenever a row
 changes: ``schedule(job_id, trigger, func)`` replaces a job of the same id. Every firing
 of a Daily or Once job is recorded in the ``occurrences`` table under
-``<job_id>@<scheduled instant>`` before the job runs, so a restart never runs it twice;
-a firing missed while the bot was down is run once at start if it is still within the
-job's grace time.
+``<job_id>@<scheduled instant>`` before the job runs and marked done when it has
+finished (its messages are in the outbox by then), so a restart never runs a finished
+firing again, while one cut short by a crash runs again at start, within the job's grace
+time — its sends carry the firing as their origin, so what it had queued is not queued
+twice. A firing missed while the bot was down is run once at start if it is still within
+the job's grace time.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from homeoffice_bot.kernel.clock import Clock
+from homeoffice_bot.kernel.delivery.inbox import acting_for
 from homeoffice_bot.kernel.schedule_rules import Daily, Every, Once, Trigger, last_fire
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.kernel.tasks import TaskTracker
@@ -57,6 +61,7 @@ class Scheduler:
         self._tasks = tasks
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._triggers: dict[str, Trigger] = {}
+        self._firing: set[str] = set()
 
     def start(self) -> None:
         self._scheduler.start()
@@ -87,6 +92,25 @@ class Scheduler:
             (key, self._clock.now().isoformat()),
         )
         return rowid is not None
+
+    async def _begin(self, key: str) -> bool:
+        """Start a firing: True unless it finished before or is running now."""
+        if key in self._firing:
+            return False
+        first = await self.claim(key)
+        if not first:
+            done = await self._db.fetchval("SELECT done_at FROM occurrences WHERE key = ?", (key,))
+            if done is not None:
+                return False
+            log.info("firing %s was cut short before; running it again", key)
+        self._firing.add(key)
+        return True
+
+    async def _end(self, key: str) -> None:
+        self._firing.discard(key)
+        await self._db.execute(
+            "UPDATE occurrences SET done_at = ? WHERE key = ?", (self._clock.now().isoformat(), key)
+        )
 
     async def schedule(
         self,
@@ -146,10 +170,18 @@ class Scheduler:
             await asyncio.shield(task)
 
     async def _fire(self, job_id: str, trigger: Trigger, func: JobFunc, at: datetime) -> None:
-        if not isinstance(trigger, Every) and not await self.claim(f"{job_id}@{at.isoformat()}"):
+        key = f"{job_id}@{at.isoformat()}"
+        once = not isinstance(trigger, Every)
+        if once and not await self._begin(key):
             log.debug("job %s at %s already ran", job_id, at)
             return
         try:
-            await func(at)
+            with acting_for(key):
+                await func(at)
+        except asyncio.CancelledError:  # stopped midway: the next start runs it again
+            self._firing.discard(key)
+            raise
         except Exception:
             log.exception("job %s failed", job_id)
+        if once:
+            await self._end(key)

@@ -11,7 +11,8 @@ from homeoffice_bot.kernel.plugins import Route
 
 log = logging.getLogger(__name__)
 
-HealthProbe = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
+HealthProbe = Callable[[], Awaitable[tuple[str, dict[str, object]]]]
+"""The status (``ok``, ``starting``, ``degraded``; only ``ok`` answers 200) and details."""
 Exposition = Callable[[str | None], Awaitable[tuple[bytes, str]]]
 """Gets the scraper's Accept header; returns the metrics body and its content type."""
 
@@ -62,9 +63,9 @@ class WebServer:
             self._runner = None
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        healthy, details = await self._health()
+        status, details = await self._health()
         return web.json_response(
-            {"status": "ok" if healthy else "starting", **details}, status=200 if healthy else 503
+            {"status": status, **details}, status=200 if status == "ok" else 503
         )
 
     async def _serve_metrics(self, request: web.Request) -> web.Response:

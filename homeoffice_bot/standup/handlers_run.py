@@ -101,8 +101,8 @@ class RunHandlers(HandlerBase):
         reports = [await self.runner.reports.data(occurrence) for occurrence in occurrences]
         stem = f"standup-{record.name}-{first.isoformat()}-{last.isoformat()}"
         markdown = export_markdown(reports, ctx.tr, record.config.report_format)
-        await ctx.matrix.upload(ctx.room_id, f"{stem}.md", markdown.encode(), "text/markdown")
-        await ctx.matrix.upload(
+        await ctx.outbox.upload(ctx.room_id, f"{stem}.md", markdown.encode(), "text/markdown")
+        await ctx.outbox.upload(
             ctx.room_id, f"{stem}.csv", export_csv(reports).encode(), "text/csv"
         )
         await ctx.reply(ctx.tr("standup.cmd.export_done", count=len(reports), start=start, end=end))

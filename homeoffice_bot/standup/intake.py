@@ -168,12 +168,12 @@ class Intake:
 
     async def _react(self, message: Message, key: str) -> None:
         try:
-            await self.ctx.matrix.react(message.room_id, message.event_id, key)
+            await self.ctx.outbox.react(message.room_id, message.event_id, key)
         except MatrixError:
             log.exception("could not acknowledge %s", message.event_id)
 
     async def _send(self, room: RoomID, text: str) -> None:
         try:
-            await self.ctx.matrix.send(room, text)
+            await self.ctx.outbox.send(room, text)
         except MatrixError:
             log.exception("could not answer in %s", room)

@@ -44,7 +44,7 @@ class Reports:
             tr = await self.ctx.tr_for(RoomID(occurrence.room_id))
             report = await self.markdown(occurrence, tr)
             try:
-                await self.ctx.matrix.edit(
+                await self.ctx.outbox.edit(
                     RoomID(occurrence.report_room_id or occurrence.room_id),
                     EventID(occurrence.report_event_id),
                     report,

@@ -16,6 +16,7 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
+from homeoffice_bot.kernel.delivery import acting_for
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
@@ -46,7 +47,6 @@ LATE_START_AFTER = timedelta(minutes=1)
 """A kickoff posted later than this after its time says so."""
 CLOSE_GRACE = timedelta(days=2)
 FIRST_SYNC_TIMEOUT = 60.0
-DIRECT_CHAT_TIMEOUT = 60.0
 
 
 def job_prefix(standup_id: int) -> str:
@@ -265,8 +265,9 @@ class Runner:
         room = RoomID(occurrence.room_id)
         tr = await self.ctx.tr_for(room)
         names = self.ctx.matrix.names_for(room, [UserID(u) for u in occurrence.speaking_order])
-        try:
-            event_id = await self.ctx.matrix.send(room, kickoff_markdown(occurrence, tr, names))
+        try:  # the same origin whether the firing runs it or a restart resumes it
+            with acting_for(f"standup-occurrence:{occurrence.id}:kickoff"):
+                event_id = await self.ctx.outbox.send(room, kickoff_markdown(occurrence, tr, names))
         except MatrixError:
             log.exception("stand-up kickoff could not be posted in %s", room)
             return
@@ -286,20 +287,12 @@ class Runner:
             config.name, 0, occurrence.questions, occurrence.closes_at, config.tz, tr
         )
         try:
-            dm = await self.direct_chat(user)
+            dm = await self.ctx.outbox.direct_room(UserID(user))
             await self.store.add_dm_prompt(occurrence.id, user, dm)
-            await self.ctx.matrix.send(dm, text)
+            with acting_for(f"standup-occurrence:{occurrence.id}:ask:{user}"):
+                await self.ctx.outbox.dm(UserID(user), text, alert=True)
         except MatrixError:
             log.exception("could not ask %s by direct message", user)
-
-    async def direct_chat(self, user: str) -> RoomID:
-        """The direct chat with ``user``, ready to write to. A chat opened just now is known
-        (and its encryption keys shareable) only once a sync shows the person joined, so
-        call this from a background task, never while an event handler waits for it."""
-        room = await self.ctx.matrix.direct_room(UserID(user))
-        if not await self.ctx.matrix.wait_member_joined(room, UserID(user), DIRECT_CHAT_TIMEOUT):
-            log.warning("%s has not joined the direct chat yet", user)
-        return room
 
     # ---------------------------------------------------------------- during the window
 
@@ -319,15 +312,16 @@ class Runner:
             prompts = await self.store.dm_prompts(occurrence_id)
             for user in missing:
                 text = render_reminder(config.name, [user], occurrence.closes_at, config.tz, tr)
-                dm = prompts.get(user)
-                if dm is not None:
-                    await self._send(RoomID(dm), text)
+                if prompts.get(user) is not None:
+                    await self.ctx.outbox.dm(UserID(user), text, alert=True)
             return
         text = render_reminder(
             config.name, missing, occurrence.closes_at, config.tz, tr,
             mass_mention=config.mass_mention,
         )  # fmt: skip
-        await self._send(room, text, occurrence.kickoff_event_id, mention_room=config.mass_mention)
+        await self._send(
+            room, text, occurrence.kickoff_event_id, mention_room=config.mass_mention, alert=True
+        )
 
     async def timebox_notice(self, occurrence_id: int, minutes_left: int) -> None:
         await self._synced()
@@ -346,14 +340,21 @@ class Runner:
         )
 
     async def _send(
-        self, room: RoomID, text: str, thread_root: str | None = None, *, mention_room: bool = False
+        self,
+        room: RoomID,
+        text: str,
+        thread_root: str | None = None,
+        *,
+        mention_room: bool = False,
+        alert: bool = False,
     ) -> None:
         try:
-            await self.ctx.matrix.send(
+            await self.ctx.outbox.send(
                 room,
                 text,
                 thread_root=EventID(thread_root) if thread_root else None,
                 mention_room=mention_room,
+                alert=alert,
             )
         except MatrixError:
             log.exception("stand-up message could not be sent to %s", room)
@@ -372,24 +373,19 @@ class Runner:
             config, room = occurrence.config, RoomID(occurrence.room_id)
             tr = await self.ctx.tr_for(room)
             root = occurrence.kickoff_event_id
-            if config.mode is not StandupMode.WRITTEN:
-                await self._send(room, tr("standup.live.closed"), root)
             report = await self.reports.markdown(occurrence, tr)
             in_thread = config.report_target is ReportTarget.THREAD and root is not None
-            event_id = await self.ctx.matrix.send(
-                room, report, thread_root=EventID(root) if in_thread and root else None
-            )
+            # the same origin whichever way the window closes, also after a restart
+            with acting_for(f"standup-occurrence:{occurrence_id}:close"):
+                if config.mode is not StandupMode.WRITTEN:
+                    await self._send(room, tr("standup.live.closed"), root)
+                event_id = await self.ctx.outbox.send(
+                    room, report, thread_root=EventID(root) if in_thread and root else None
+                )
+                for observer in sorted(config.observers - set(self.ctx.matrix.members(room))):
+                    await self.ctx.outbox.dm(UserID(observer), report)
             now = self.ctx.clock.now()
             await self.store.mark_closed(
                 occurrence_id, room, event_id, now, min(now, occurrence.closes_at)
             )
         log.info("stand-up occurrence %s closed", occurrence_id)
-        members = set(self.ctx.matrix.members(RoomID(occurrence.room_id)))
-        for observer in sorted(occurrence.config.observers - members):
-            self.ctx.tasks.spawn(self._send_to_observer(observer, report), "standup observer")
-
-    async def _send_to_observer(self, observer: str, report: str) -> None:
-        try:
-            await self.ctx.matrix.send(await self.direct_chat(observer), report)
-        except MatrixError:
-            log.exception("could not send the report to observer %s", observer)

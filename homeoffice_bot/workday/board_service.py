@@ -73,22 +73,22 @@ class BoardService:
             key = comparable(await self.render(room_id, now, hints=False))
             if row.board_event_id is not None and row.board_text == key and row.board_pinned:
                 return
-            matrix = self.wd.ctx.matrix
+            outbox = self.wd.ctx.outbox
             markdown = await self.render(room_id, now)
             event_id, pinned = row.board_event_id, row.board_pinned
             if event_id is not None and row.board_text != key:
                 try:
-                    await matrix.edit(room_id, event_id, markdown)
+                    await outbox.edit(room_id, event_id, markdown)
                 except MatrixError:
                     self.wd.log.warning(
                         "could not edit the board in %s; posting a new one", room_id
                     )
                     event_id, pinned = None, False
             if event_id is None:
-                event_id = await matrix.send(room_id, markdown)
+                event_id = await outbox.send(room_id, markdown)
             if not pinned:
                 try:
-                    pinned = await matrix.pin(room_id, event_id)
+                    pinned = await outbox.pin(room_id, event_id)
                 except MatrixError:
                     pinned = False
             await self.wd.store.set_board(room_id, event_id, key, pinned)

@@ -1,10 +1,12 @@
-"""The after-hours boundary as a service: ``Availability`` for other components, and the
-held messages that wait for a person's next working time.
+"""The after-hours boundary as a service: ``Availability`` for other components and
+``Attention`` for the kernel's delivery gate.
 
-Nothing the bot sends on its own (reminders, digests, other components' pings) reaches a
-person who is off, on leave, absent, on a break or away, on a weekend or public holiday, or
-outside their working hours: ``deliver`` holds it, and ``Jobs.tick`` (or the person's
-``!moin``) releases it at the start of their next working time.
+Nothing the bot sends (reminders, digests, other components' pings) reaches a person who
+is off, on leave, absent, on a break or away, on a weekend or public holiday, or outside
+their working hours: the kernel's outbox asks ``may_alert`` for every mention and direct
+message, drops the pill of a room message (the message lands in the person's digest, see
+``missed``) and holds a direct message until ``next_alert``, or until the person's
+``!moin`` releases it.
 
 People who have never used a workday command are always available: the workday knows
 neither their hours nor their leave, so it does not second-guess a caller's own schedule
@@ -13,14 +15,11 @@ neither their hours nor their leave, so it does not second-guess a caller's own 
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from homeoffice_bot.kernel.errors import MatrixError
-from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.delivery import acting_for
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.workday.boundary import deliver_at, is_available
 from homeoffice_bot.workday.localtime import as_utc
 
@@ -28,17 +27,12 @@ if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
 
 
-DirectAction = Callable[[RoomID], Awaitable[object]]
-DIRECT_CHAT_TIMEOUT = 60.0
-"""How long a new direct chat may take to show up in the sync before sending anyway."""
-
-
 class AvailabilityService:
-    """Implements ``homeoffice_bot.workday.api.Availability``."""
+    """Implements ``homeoffice_bot.workday.api.Availability`` and the kernel's
+    ``homeoffice_bot.kernel.delivery.Attention``."""
 
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
-        self._direct_locks: defaultdict[UserID, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def is_available(self, user_id: UserID, at: datetime) -> bool:
         profile, status, _ = await self.wd.directory.state(user_id, as_utc(at))
@@ -52,67 +46,44 @@ class AvailabilityService:
             return as_utc(after)
         return deliver_at(profile.schedule, as_utc(after), status)
 
+    # ------------------------------------------------------------ Attention
+
+    async def may_alert(self, user_id: UserID, at: datetime) -> bool:
+        return await self.is_available(user_id, at)
+
+    async def next_alert(self, user_id: UserID, after: datetime) -> datetime | None:
+        return await self.next_available(user_id, after)
+
+    async def missed(
+        self, user_id: UserID, room_id: RoomID, event_id: EventID, excerpt: str
+    ) -> None:
+        """A bot message named the person while they were off: it goes into their digest."""
+        bot = self.wd.ctx.matrix.user_id
+        await self.wd.inbox.collect(user_id, bot, room_id, event_id, excerpt, self.wd.now())
+
+    # ------------------------------------------------------------ sending
+
     async def deliver(
         self, user_id: UserID, markdown: str, *, room_id: RoomID | None = None
     ) -> None:
-        now = self.wd.now()
-        when = await self.next_available(user_id, now)
-        if when is not None and when <= now:
-            await self.send_now(user_id, markdown, room_id)
-            return
-        await self.wd.inbox.hold(user_id, room_id, markdown, now, when)
-        self.wd.log.debug("held a message until %s", when)
-
-    async def send_now(self, user_id: UserID, markdown: str, room_id: RoomID | None) -> None:
-        """Send to the room now; without a room, by direct message (see ``in_direct_chat``)."""
-        matrix = self.wd.ctx.matrix
-        if room_id is not None:
-            await matrix.send(room_id, markdown)
-            return
-
-        async def send(room: RoomID) -> None:
-            await matrix.send(room, markdown)
-
-        self.in_direct_chat(user_id, send)
-
-    def in_direct_chat(self, user_id: UserID, action: DirectAction) -> None:
-        """Run ``action(room)`` in the direct chat with the person, in a background task.
-
-        A direct chat opened just now can be written to only after a sync has brought it,
-        and the sync waits for event handlers: so this never blocks the caller. Actions for
-        one person run one after another, in the order they were asked for.
-        """
-        self.wd.ctx.tasks.spawn(self._direct(user_id, action), "workday direct message")
-
-    async def _direct(self, user_id: UserID, action: DirectAction) -> None:
-        matrix = self.wd.ctx.matrix
-        async with self._direct_locks[user_id]:
-            room = await matrix.direct_room(user_id)
-            if not await matrix.wait_member_joined(room, user_id, DIRECT_CHAT_TIMEOUT):
-                self.wd.log.warning("a direct chat is not ready after %s s", DIRECT_CHAT_TIMEOUT)
-            await action(room)
+        """A message meant to reach the person (it alerts), through the delivery gate:
+        held while they are off. Without ``room_id`` it goes by direct message."""
+        outbox = self.wd.ctx.outbox
+        if room_id is None:
+            await outbox.dm(user_id, markdown, alert=True)
+        else:
+            self.wd.ctx.tasks.spawn(
+                outbox.send(room_id, markdown, alert=True), "workday room message"
+            )
 
     async def release(self, user_id: UserID) -> int:
-        """Send everything held for the person now, oldest first; the number sent."""
-        sent = 0
-        for held in await self.wd.inbox.held(user_id):
-            if not await self.wd.inbox.release(held.id):
-                continue
-            try:
-                await self.send_now(user_id, held.markdown, held.room_id)
-            except MatrixError:
-                self.wd.log.exception("a held message could not be delivered")
-                continue
-            sent += 1
-        return sent
+        """Send everything held for the person now (at their start of work); the number."""
+        return await self.wd.ctx.outbox.release(user_id)
 
-    async def release_due(self) -> None:
-        """Release held messages whose time has come, or move them to the next working
-        time when the person is still not available."""
-        now = self.wd.now()
-        for user in await self.wd.inbox.due_users(now):
-            when = await self.next_available(user, now)
-            if when is not None and when <= now:
-                await self.release(user)
-            else:
-                await self.wd.inbox.reschedule(user, when)
+    async def hand_over_held(self) -> None:
+        """Messages an earlier version held in the workday's own table go to the outbox,
+        which holds them until the person may be alerted."""
+        for held in await self.wd.inbox.held():
+            with acting_for(f"workday-held:{held.id}"):
+                await self.deliver(held.user_id, held.markdown, room_id=held.room_id)
+            await self.wd.inbox.release(held.id)

@@ -55,7 +55,7 @@ class MessageHandlers:
             return
         await wd.inbox.answer_wrapup(message.sender, text, now)
         tr = await wd.person_tr(message.sender)
-        await wd.ctx.matrix.send(message.room_id, tr("wrapup.saved"), reply_to=message.event_id)
+        await wd.ctx.outbox.send(message.room_id, tr("wrapup.saved"), reply_to=message.event_id)
 
     async def _mentions(self, message: Message, now: datetime) -> None:
         wd = self.wd
@@ -94,7 +94,7 @@ class MessageHandlers:
         note = render_off_note(
             matrix.display_name(message.room_id, user), info, now, tz, tr, stand_in
         )
-        await matrix.send(
+        await wd.ctx.outbox.send(
             message.room_id,
             note,
             thread_root=message.thread_root or message.event_id,

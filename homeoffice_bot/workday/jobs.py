@@ -111,7 +111,6 @@ class Jobs:
                     await self._person(person, now)
                 except Exception:
                     wd.log.exception("workday tick failed for a person")
-            await wd.availability.release_due()
             await self._digests(now)
             await wd.board.refresh_all()
         await self.schedule_expiry()

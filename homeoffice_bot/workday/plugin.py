@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from homeoffice_bot.kernel.delivery import Attention
 from homeoffice_bot.kernel.plugins import Plugin
 from homeoffice_bot.workday.api import Availability
 from homeoffice_bot.workday.commands import build_commands
@@ -40,6 +41,8 @@ class WorkdayPlugin(Plugin):
         ctx.on_message(handlers.on_message)
         ctx.on_presence(handlers.on_presence)
         ctx.services.provide(Availability, wd.availability)  # type: ignore[type-abstract]
+        ctx.services.provide(Attention, wd.availability)  # type: ignore[type-abstract]
+        await wd.availability.hand_over_held()
         await wd.jobs.start()
 
     async def stop(self) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeoffice_bot.kernel.commands import CommandContext
-from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.privacy import build_export, export_filename, export_json
 
 if TYPE_CHECKING:
@@ -29,14 +29,9 @@ class PrivacyCommands:
         days = wd.settings.retention_days
         export = build_export(ctx.sender, await wd.privacy.export(ctx.sender), now, days)
         tr = await wd.person_tr(ctx.sender)
-        matrix = wd.ctx.matrix
         filename, data = export_filename(ctx.sender, now, tr), export_json(export)
-
-        async def send(room: RoomID) -> None:
-            await matrix.upload(room, filename, data, EXPORT_MIMETYPE)
-            await matrix.send(room, tr("privacy.export_sent", days=days))
-
-        wd.availability.in_direct_chat(ctx.sender, send)
+        await wd.ctx.outbox.dm_file(ctx.sender, filename, data, EXPORT_MIMETYPE)
+        await wd.ctx.outbox.dm(ctx.sender, tr("privacy.export_sent", days=days))
         if not ctx.message.is_direct:
             await ctx.reply(ctx.tr("privacy.export_by_dm"))
 

@@ -101,5 +101,5 @@ class Workday:
         text = digest_markdown(items, self.now(), profile.tz, await self.person_tr(user))
         if text is None or not await self.inbox.take_mentions(m.id for m in mentions):
             return False
-        await self.availability.send_now(user, text, None)
+        await self.ctx.outbox.dm(user, text)
         return True

@@ -29,9 +29,8 @@ class AssistantFlow:
 
     async def start(self, user_id: UserID, origin_room: RoomID, now: datetime) -> RoomID:
         """Open (or find) the direct chat and ask the first question; returns the chat."""
-        matrix = self.dn.ctx.matrix
-        dm = await matrix.direct_room(user_id)
-        origin = None if matrix.is_direct(origin_room) else origin_room
+        dm = await self.dn.ctx.outbox.direct_room(user_id)
+        origin = None if self.dn.ctx.matrix.is_direct(origin_room) else origin_room
         turn = start_assistant()
         session = AssistantSession(user_id, dm, origin, turn.state, now)
         await self.dn.store.save_session(session)
@@ -39,7 +38,7 @@ class AssistantFlow:
         text = render_assistant_turn(
             turn, tr, categories=self.dn.categories, language=tr.lang, first=True
         )
-        await matrix.send(dm, text)
+        await self.dn.ctx.outbox.send(dm, text)
         return dm
 
     async def answer(self, message: Message) -> bool:
@@ -63,7 +62,7 @@ class AssistantFlow:
                 )
             )  # fmt: skip
         text = render_assistant_turn(turn, tr, categories=self.dn.categories, language=tr.lang)
-        await self.dn.ctx.matrix.send(message.room_id, text)
+        await self.dn.ctx.outbox.send(message.room_id, text)
         return True
 
     async def _submit(
@@ -76,7 +75,7 @@ class AssistantFlow:
         )
         if not trial.complete:  # e.g. the category list changed during the dialogue
             problems = "\n".join(f"- {render_problem(p, tr)}" for p in trial.problems)
-            await dn.ctx.matrix.send(session.dm_room_id, problems)
+            await dn.ctx.outbox.send(session.dm_room_id, problems)
             return
         room = self.review_room(user, session.origin_room_id)
         result = await dn.create(user, fields, now, Source(room_id=room))
@@ -87,9 +86,9 @@ class AssistantFlow:
             names = dn.names(room, [user])
             text = render_moderation_message(result.audit, offering, room_tr, names=names)
             if text:
-                event_id = await dn.ctx.matrix.send(room, text)
+                event_id = await dn.ctx.outbox.send(room, text)
                 await dn.set_source(offering, room, event_id)
-        await dn.ctx.matrix.send(
+        await dn.ctx.outbox.send(
             session.dm_room_id, tr("digitalnah.assistant.submitted", id=offering.id)
         )
 

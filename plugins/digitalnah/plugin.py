@@ -86,6 +86,6 @@ class DigitalNahPlugin(Plugin):
         week = digest_offerings(approved, since=at - timedelta(days=7), until=at)
         tr = await self.ctx.tr_for(room)
         try:
-            await self.ctx.matrix.send(room, render_digest(week, tr, page_url=self.dn.page_url()))
+            await self.ctx.outbox.send(room, render_digest(week, tr, page_url=self.dn.page_url()))
         except MatrixError:
             self.ctx.logger.exception("could not send the #DigitalNah digest to %s", room)

@@ -190,15 +190,15 @@ class DigitalNah:
     ) -> EventID | None:
         """Post in the offering's thread (or, without one, to the submitter directly)
         and remember the message as the offering's (a ✅ on it approves)."""
-        matrix = self.ctx.matrix
+        outbox = self.ctx.outbox
         thread = await self.store.thread_of(offering.id) if offering.id is not None else None
         try:
             if thread is not None:
                 room, root = thread
-                event_id = await matrix.send(room, markdown, thread_root=root, reply_to=reply_to)
+                event_id = await outbox.send(room, markdown, thread_root=root, reply_to=reply_to)
             else:
-                room = await matrix.direct_room(offering.submitter)
-                event_id = await matrix.send(room, markdown)
+                room = await outbox.direct_room(offering.submitter)
+                event_id = await outbox.send(room, markdown)
         except MatrixError:
             log.exception("could not post about offering %s", offering.id)
             return None

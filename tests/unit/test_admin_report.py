@@ -73,6 +73,8 @@ def test_status_in_german_and_english() -> None:
         rooms=4,
         jobs=12,
         database_bytes=3 * 1024 * 1024 // 2,
+        outbox_pending=2,
+        outbox_held=1,
     )
     assert render_status(status, DE).splitlines() == [
         "**Bot-Status**",
@@ -84,6 +86,7 @@ def test_status_in_german_and_english() -> None:
         "- Räume: 4",
         "- Geplante Aufgaben: 12",
         "- Datenbank: 1,5 MiB",
+        "- Zu senden: 2, zurückgehalten bis Dienstbeginn: 1",
     ]
     english = render_status(status, EN)
     assert "- Running for: 1 d 2 h 3 min" in english
@@ -147,6 +150,7 @@ def _dispatcher(admin_room: str | None) -> CommandDispatcher:
     return CommandDispatcher(
         CommandRegistry(kernel),
         _NoPowerLevels(),  # type: ignore[arg-type]
+        SimpleNamespace(),  # type: ignore[arg-type]
         SimpleNamespace(),  # type: ignore[arg-type]
         prefix="!",
         admins=["@cdo:example.org"],

@@ -13,8 +13,8 @@ from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.web import WebServer
 
 
-async def _healthy() -> tuple[bool, dict[str, object]]:
-    return True, {}
+async def _healthy() -> tuple[str, dict[str, object]]:
+    return "ok", {}
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,8 @@ async def test_address_has_the_real_port_once_listening() -> None:
 
 def _context(**kwargs: Any) -> PluginContext:
     fields: dict[str, Any] = dict.fromkeys(
-        ("settings", "bot", "db", "scheduler", "matrix", "clock", "tasks", "rooms"), None
+        ("settings", "bot", "db", "scheduler", "matrix", "outbox", "clock", "tasks", "rooms"),
+        None,
     )
     fields |= {"catalogue": None, "services": None}
     return PluginContext(

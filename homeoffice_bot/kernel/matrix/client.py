@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from typing import Any
 import aiohttp
 import nio
 
-from homeoffice_bot.kernel.errors import LoginError, MatrixError, SendError
+from homeoffice_bot.kernel.errors import LoginError, MatrixError, SendError, TemporarySendError
 from homeoffice_bot.kernel.events import (
     Edit,
     Invite,
@@ -35,6 +36,12 @@ from homeoffice_bot.kernel.events import (
 )
 from homeoffice_bot.kernel.formatting import Rendered, mention_ids, render
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.matrix.content import (
+    message_content,
+    reaction_content,
+    relates_to,
+    send_failure,
+)
 from homeoffice_bot.kernel.matrix.convert import convert_timeline_event
 
 log = logging.getLogger(__name__)
@@ -137,6 +144,8 @@ class MatrixClient:
         self.synced = asyncio.Event()
         self.last_sync: datetime | None = None
         self.backoff_seconds = 0.0
+        self.failing_since: datetime | None = None
+        """When syncing started to fail (the homeserver unreachable or erring); None when fine."""
         self._dm_rooms: dict[UserID, RoomID] = {}
         self._key_requests: set[str] = set()
         self._creators: dict[RoomID, frozenset[str]] = {}
@@ -223,12 +232,14 @@ class MatrixClient:
                 ):
                     raise LoginError(f"the homeserver rejected the bot's token: {response}")
                 self.backoff_seconds = delay
+                self.failing_since = self.failing_since or datetime.now(UTC)
                 log.warning("sync error %s; retrying in %.0f s", response, delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 60.0)
                 continue
             delay = 1.0
             self.backoff_seconds = 0.0
+            self.failing_since = None
             if token is not None and not initial:
                 await self._backfill(response, token)
             batch = self._convert(response, initial)
@@ -459,17 +470,27 @@ class MatrixClient:
         await self._query_keys()
 
     async def send_content(
-        self, room_id: RoomID, event_type: str, content: dict[str, Any]
+        self,
+        room_id: RoomID,
+        event_type: str,
+        content: dict[str, Any],
+        *,
+        txn_id: str | None = None,
     ) -> EventID:
-        await self._know_member_devices(room_id)
+        """Send one event. With the same ``txn_id`` the homeserver answers a repeated send
+        with the first event's id instead of sending it again (per device)."""
         try:
+            await self._know_member_devices(room_id)
             response = await self._client.room_send(
-                room_id, event_type, content, ignore_unverified_devices=self._trust_unverified
-            )
+                room_id, event_type, content, tx_id=txn_id,
+                ignore_unverified_devices=self._trust_unverified,
+            )  # fmt: skip
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+            raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
         except (nio.exceptions.OlmUnverifiedDeviceError, nio.exceptions.LocalProtocolError) as exc:
             raise SendError(f"could not send to {room_id}: {exc}") from exc
         if not isinstance(response, nio.RoomSendResponse):
-            raise SendError(f"could not send to {room_id}: {response}")
+            raise send_failure(f"could not send to {room_id}", response)
         if self._on_sent is not None:
             self._on_sent(room_id, event_type)
         return EventID(response.event_id)
@@ -480,14 +501,7 @@ class MatrixClient:
         rendered = render(
             markdown, names if names is not None else self._names_in(room_id, markdown)
         )
-        content: dict[str, Any] = {
-            "msgtype": msgtype,
-            "body": rendered.body,
-            "format": "org.matrix.custom.html",
-            "formatted_body": rendered.formatted_body,
-            "m.mentions": {"user_ids": list(rendered.mentions)},
-        }
-        return content, rendered
+        return message_content(rendered, msgtype), rendered
 
     def _names_in(self, room_id: RoomID, markdown: str) -> dict[str, str]:
         return self.names_for(room_id, mention_ids(markdown))
@@ -503,8 +517,8 @@ class MatrixClient:
         names: dict[str, str] | None = None,
         mention_room: bool = False,
     ) -> EventID:
-        """Send a Markdown message (a notice by default), optionally as reply or in a thread.
-        ``mention_room`` notifies the whole room (``@room``), where the bot may."""
+        """Send a Markdown message right away (test clients; the bot sends through its
+        outbox). ``mention_room`` notifies the whole room (``@room``)."""
         content, _ = self._message_content(
             room_id, markdown, "m.notice" if notice else "m.text", names
         )
@@ -515,62 +529,69 @@ class MatrixClient:
             content["m.relates_to"] = relation
         return await self.send_content(room_id, "m.room.message", content)
 
-    async def edit(
-        self, room_id: RoomID, event_id: EventID, markdown: str, *, notice: bool = True
-    ) -> EventID:
-        new_content, _ = self._message_content(
-            room_id, markdown, "m.notice" if notice else "m.text", None
-        )
-        content = {
-            "msgtype": new_content["msgtype"],
-            "body": "* " + new_content["body"],
-            "format": "org.matrix.custom.html",
-            "formatted_body": "* " + new_content["formatted_body"],
-            "m.new_content": new_content,
-            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
-        }
-        return await self.send_content(room_id, "m.room.message", content)
-
     async def react(self, room_id: RoomID, event_id: EventID, key: str) -> EventID:
-        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
-        return await self.send_content(room_id, "m.reaction", content)
+        """React right away (test clients; the bot reacts through its outbox)."""
+        return await self.send_content(room_id, "m.reaction", reaction_content(event_id, key))
 
-    async def redact(self, room_id: RoomID, event_id: EventID, reason: str | None = None) -> None:
-        response = await self._client.room_redact(room_id, event_id, reason=reason)
+    async def redact(
+        self,
+        room_id: RoomID,
+        event_id: EventID,
+        reason: str | None = None,
+        *,
+        txn_id: str | None = None,
+    ) -> None:
+        try:
+            response = await self._client.room_redact(
+                room_id, event_id, reason=reason, tx_id=txn_id
+            )
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+            raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
         if not isinstance(response, nio.RoomRedactResponse):
-            raise SendError(f"could not redact {event_id}: {response}")
+            raise send_failure(f"could not redact {event_id}", response)
 
     async def pin(self, room_id: RoomID, event_id: EventID) -> bool:
         """Pin an event when the bot may; False when it may not."""
         if not self.can_send_state(room_id, "m.room.pinned_events"):
             return False
-        current = await self._client.room_get_state_event(room_id, "m.room.pinned_events")
-        pinned = list(getattr(current, "content", {}).get("pinned", []))
-        if event_id in pinned:
-            return True
-        response = await self._client.room_put_state(
-            room_id, "m.room.pinned_events", {"pinned": [*pinned, event_id]}
-        )
-        return isinstance(response, nio.RoomPutStateResponse)
+        try:
+            current = await self._client.room_get_state_event(room_id, "m.room.pinned_events")
+            pinned = list(getattr(current, "content", {}).get("pinned", []))
+            if event_id in pinned:
+                return True
+            response = await self._client.room_put_state(
+                room_id, "m.room.pinned_events", {"pinned": [*pinned, event_id]}
+            )
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+            raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
+        if not isinstance(response, nio.RoomPutStateResponse):
+            failure = send_failure(f"could not pin {event_id}", response)
+            if isinstance(failure, TemporarySendError):
+                raise failure
+            return False
+        return True
 
-    async def upload(self, room_id: RoomID, filename: str, data: bytes, mimetype: str) -> EventID:
-        """Upload a file and post it to the room (encrypted in encrypted rooms)."""
-        import io
-
+    async def upload_content(
+        self, room_id: RoomID, filename: str, data: bytes, mimetype: str
+    ) -> dict[str, Any]:
+        """Upload a file (encrypted in encrypted rooms); the content of its m.file message."""
         encrypt = self.is_encrypted(room_id)
-        response, keys = await self._client.upload(
-            io.BytesIO(data), content_type=mimetype, filename=filename,
-            encrypt=encrypt, filesize=len(data),
-        )  # fmt: skip
+        try:
+            response, keys = await self._client.upload(
+                io.BytesIO(data), content_type=mimetype, filename=filename,
+                encrypt=encrypt, filesize=len(data),
+            )  # fmt: skip
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+            raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
         if not isinstance(response, nio.UploadResponse):
-            raise SendError(f"upload failed: {response}")
+            raise send_failure("upload failed", response)
         content: dict[str, Any] = {"msgtype": "m.file", "body": filename,
                                    "info": {"mimetype": mimetype, "size": len(data)}}  # fmt: skip
         if encrypt and keys is not None:
             content["file"] = {**keys, "url": response.content_uri}
         else:
             content["url"] = response.content_uri
-        return await self.send_content(room_id, "m.room.message", content)
+        return content
 
     async def direct_room(self, user_id: UserID) -> RoomID:
         """Find the direct chat with ``user_id`` (an unnamed room of just the two of us) or
@@ -587,12 +608,15 @@ class MatrixClient:
         initial_state = []
         if self.encryption_enabled:
             initial_state.append(nio.EnableEncryptionBuilder().as_dict())
-        response = await self._client.room_create(
-            is_direct=True, invite=[user_id], initial_state=initial_state,
-            preset=nio.RoomPreset.trusted_private_chat,
-        )  # fmt: skip
+        try:
+            response = await self._client.room_create(
+                is_direct=True, invite=[user_id], initial_state=initial_state,
+                preset=nio.RoomPreset.trusted_private_chat,
+            )  # fmt: skip
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+            raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
         if not isinstance(response, nio.RoomCreateResponse):
-            raise SendError(f"could not open a direct chat with {user_id}: {response}")
+            raise send_failure(f"could not open a direct chat with {user_id}", response)
         room_id = RoomID(response.room_id)
         self._dm_rooms[user_id] = room_id
         self._remember_created_room(room_id, invited=[user_id])
@@ -658,24 +682,6 @@ class MatrixClient:
         response = await self._client.room_put_state(room_id, "m.room.power_levels", content)
         if not isinstance(response, nio.RoomPutStateResponse):
             raise MatrixError(f"could not set power level: {response}")
-
-
-def relates_to(
-    *, thread_root: EventID | None = None, reply_to: EventID | None = None
-) -> dict[str, Any] | None:
-    """The ``m.relates_to`` of a message in a thread or of a reply. In a thread, a message
-    that answers a particular one is a real reply; otherwise the reply is a fallback to the
-    thread root for clients without threads."""
-    if thread_root is not None:
-        return {
-            "rel_type": "m.thread",
-            "event_id": thread_root,
-            "is_falling_back": reply_to is None,
-            "m.in_reply_to": {"event_id": reply_to or thread_root},
-        }
-    if reply_to is not None:
-        return {"m.in_reply_to": {"event_id": reply_to}}
-    return None
 
 
 def _inviter(state: Sequence[Any], me: str) -> UserID | None:

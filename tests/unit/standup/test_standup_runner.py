@@ -34,9 +34,12 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
 
 @dataclass
 class FakeMatrix:
+    """Room state and outbox in one: what the runner reads and what it sends."""
+
     user_id: str = BOT
     sent: list[tuple[str, str, str | None]] = field(default_factory=list)
     room_mentions: list[bool] = field(default_factory=list)
+    alerts: list[bool] = field(default_factory=list)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
 
     def members(self, room: str) -> list[str]:
@@ -46,10 +49,17 @@ class FakeMatrix:
         return {u: u[1:].split(":")[0].capitalize() for u in users}
 
     async def send(
-        self, room: str, text: str, *, thread_root: str | None = None, mention_room: bool = False
+        self,
+        room: str,
+        text: str,
+        *,
+        thread_root: str | None = None,
+        mention_room: bool = False,
+        alert: bool = False,
     ) -> str:
         self.sent.append((room, text, thread_root))
         self.room_mentions.append(mention_room)
+        self.alerts.append(alert)
         return f"$event{len(self.sent)}"
 
 
@@ -82,7 +92,8 @@ async def parts(tmp_path: Path) -> AsyncIterator[tuple[Runner, FakeMatrix, FakeS
     matrix.synced.set()
     ctx = PluginContext(
         name="standup", settings=StandupSettings(), bot=None, db=db,
-        scheduler=cast(Any, scheduler), matrix=cast(Any, matrix), clock=FixedClock(NOW),
+        scheduler=cast(Any, scheduler), matrix=cast(Any, matrix), outbox=cast(Any, matrix),
+        clock=FixedClock(NOW),
         tasks=TaskTracker(), rooms=cast(Any, FakeRooms()), catalogue=Catalogue.from_folder(LOCALES),
         services=Services(), data_dir=tmp_path, logger=logging.getLogger("test"),
     )  # fmt: skip
@@ -139,6 +150,8 @@ async def test_reminder_mentions_only_those_without_answer_and_only_once(
     assert f"{{{CARL}}}" in text
     assert ANNA not in text
     assert matrix.room_mentions[matrix.sent.index(reminders[0])] is False
+    assert matrix.alerts[matrix.sent.index(reminders[0])] is True, "a reminder alerts"
+    assert matrix.alerts[0] is False, "the kickoff stays a quiet notice"
 
 
 async def test_reminder_with_mass_mention_notifies_the_room(
