@@ -37,8 +37,7 @@ MIGRATIONS: list[MigrationStep] = [
         created_at TEXT NOT NULL,
         attempts INTEGER NOT NULL DEFAULT 0,
         held_for TEXT,
-        release_at TEXT,
-        released INTEGER NOT NULL DEFAULT 0
+        release_at TEXT
     );
     CREATE INDEX outbox_by_queue ON outbox(queue, held_for, id);
     CREATE INDEX outbox_by_held ON outbox(held_for, release_at);

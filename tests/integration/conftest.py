@@ -11,8 +11,10 @@ import pytest
 
 from homeoffice_bot.app import BUILTIN_PLUGINS, App
 from homeoffice_bot.devserver import SynapseServer, UserFactory
+from homeoffice_bot.devserver.botprocess import BotProcess, bot_environment
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.settings import dev_bot_settings
+from homeoffice_bot.devserver.synapse import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +56,33 @@ async def start_bot(
     for app in running:
         if not app._stopped.is_set():
             await app.stop()
+
+
+@pytest.fixture
+async def own_synapse(tmp_path: Path) -> AsyncIterator[SynapseServer]:
+    """A homeserver of the test's own, which it may stop and start again."""
+    server = SynapseServer(tmp_path / "synapse")
+    await server.start_async()
+    yield server
+    await server.stop_async()
+
+
+@pytest.fixture
+async def bot_process(
+    synapse: SynapseServer, make_user: UserFactory, tmp_path: Path
+) -> AsyncIterator[BotProcess]:
+    """`homeoffice-bot run` as a process on a fresh account, configured only through
+    HOMEOFFICE_* variables and a password file; killed at the end."""
+    mxid, password = make_user("servicebot", displayname="Homeoffice-Bot")
+    secrets_dir = tmp_path / "secrets"
+    secrets_dir.mkdir()
+    password_file = secrets_dir / "matrix_password"
+    password_file.write_text(password + "\n", encoding="utf-8")
+    port = free_port()
+    env = bot_environment(synapse.url, mxid, password_file, tmp_path / "data", port)
+    process = BotProcess(env, port, tmp_path / "bot.log")
+    yield process
+    await process.kill()
 
 
 @pytest.fixture

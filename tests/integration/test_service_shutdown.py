@@ -6,122 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import signal
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 
-from homeoffice_bot.devserver import SynapseServer, UserFactory
+from homeoffice_bot.devserver import SynapseServer
+from homeoffice_bot.devserver.botprocess import BotProcess, answers_by_command, wait_answered
 from homeoffice_bot.devserver.person import Person
-from homeoffice_bot.devserver.synapse import free_port
 from homeoffice_bot.kernel.events import Message
-from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.ids import EventID, UserID
 
 pytestmark = pytest.mark.integration
 
 COMMANDS = 12
 GAP_SECONDS = 0.06
-
-
-def bot_command() -> list[str]:
-    script = Path(sys.executable).parent / "homeoffice-bot"
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("homeoffice-bot")
-    return [found] if found else [sys.executable, "-m", "homeoffice_bot.cli"]
-
-
-class BotProcess:
-    """`homeoffice-bot run` in a subprocess; its log goes to a file for failure messages."""
-
-    def __init__(self, env: dict[str, str], port: int, log_path: Path) -> None:
-        self.env = env
-        self.port = port
-        self.log_path = log_path
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.proc = await asyncio.create_subprocess_exec(
-                *bot_command(), "run", env=self.env, stdout=log, stderr=log,
-                stdin=asyncio.subprocess.DEVNULL,
-            )  # fmt: skip
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    async def healthz(self) -> dict[str, Any] | None:
-        try:
-            async with (
-                aiohttp.ClientSession() as http,
-                http.get(f"http://127.0.0.1:{self.port}/healthz") as response,
-            ):
-                return dict(await response.json()) if response.status == 200 else None
-        except aiohttp.ClientError:
-            return None
-
-    async def wait_healthy(self, timeout: float = 60) -> dict[str, Any]:
-        assert self.proc is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            if self.proc.returncode is not None:
-                pytest.fail(f"the bot exited with {self.proc.returncode}:\n{self.log_tail()}")
-            health = await self.healthz()
-            if health is not None:
-                return health
-            await asyncio.sleep(0.2)
-        pytest.fail(f"the bot did not become healthy in {timeout} s:\n{self.log_tail()}")
-
-    async def terminate(self) -> tuple[int, float]:
-        """SIGTERM; (exit code, seconds until exit)."""
-        assert self.proc is not None
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = await asyncio.wait_for(self.proc.wait(), timeout=30)
-        except TimeoutError:
-            pytest.fail(f"the bot did not stop within 30 s of SIGTERM:\n{self.log_tail()}")
-        return code, loop.time() - started
-
-    async def kill(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
-
-
-@pytest.fixture
-async def bot_process(
-    synapse: SynapseServer, make_user: UserFactory, tmp_path: Path
-) -> AsyncIterator[BotProcess]:
-    """A fresh bot account configured only through HOMEOFFICE_* variables and a password file."""
-    mxid, password = make_user("servicebot", displayname="Homeoffice-Bot")
-    secrets_dir = tmp_path / "secrets"
-    secrets_dir.mkdir()
-    password_file = secrets_dir / "matrix_password"
-    password_file.write_text(password + "\n", encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEOFFICE_")}
-    env.update(
-        HOMEOFFICE_MATRIX__HOMESERVER=synapse.url,
-        HOMEOFFICE_MATRIX__USER_ID=mxid,
-        HOMEOFFICE_MATRIX__PASSWORD_FILE=str(password_file),
-        HOMEOFFICE_MATRIX__SYNC_TIMEOUT_MS="2000",
-        HOMEOFFICE_STORAGE__DATA_DIR=str(tmp_path / "data"),
-        HOMEOFFICE_WEB__PORT=str(port),
-        HOMEOFFICE_LOGGING__FORMAT="json",
-        HOMEOFFICE_LOGGING__LEVEL=os.environ.get("SVC_DEBUG_LEVEL", "INFO"),
-    )
-    process = BotProcess(env, port, tmp_path / "bot.log")
-    yield process
-    await process.kill()
 
 
 def shutdown_errors(log_path: Path) -> list[list[str]]:
@@ -138,34 +37,6 @@ def shutdown_errors(log_path: Path) -> list[list[str]]:
         elif stopping and record["level"] in ("ERROR", "CRITICAL"):
             runs[-1].append(f"{record['logger']}: {record['message']}")
     return runs
-
-
-def answers_by_command(person: Person, room: RoomID, bot: UserID) -> dict[EventID, int]:
-    counts: dict[EventID, int] = {}
-    for event in person.events:
-        if (
-            isinstance(event, Message)
-            and event.room_id == room
-            and event.sender == bot
-            and event.reply_to is not None
-        ):
-            counts[event.reply_to] = counts.get(event.reply_to, 0) + 1
-    return counts
-
-
-async def wait_answered(
-    person: Person, room: RoomID, bot: UserID, commands: list[EventID], timeout: float
-) -> None:
-    try:
-        await person.wait_for(
-            Message,
-            lambda _: set(commands) <= set(answers_by_command(person, room, bot)),
-            timeout=timeout,
-        )
-    except TimeoutError:
-        counts = answers_by_command(person, room, bot)
-        missing = [n for n, event in enumerate(commands) if event not in counts]
-        pytest.fail(f"commands {missing} of {len(commands)} got no answer in {timeout} s")
 
 
 async def test_sigterm_during_activity_exits_0_and_a_restart_answers_everything_once(

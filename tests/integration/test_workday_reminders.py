@@ -4,6 +4,7 @@ what was held back arriving at the next start."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -152,11 +153,18 @@ async def test_a_message_held_during_a_break_comes_with_zurueck(
     assert availability is not None
     assert await availability.next_available(lead.user_id, clock.now()) == at(12, 10, 30)
     await availability.deliver(lead.user_id, "Rückruf von Herrn Meier")
-    held = await plugin.workday.inbox.held(lead.user_id)
-    assert [h.markdown for h in held] == ["Rückruf von Herrn Meier"]
+    await wait_until(lambda: bot.outbox.held_count(), 1)
 
     mark = lead.mark()
     clock.set(at(12, 10, 5))
     await command(lead, room, "!zurück", bot, "Willkommen zurück")
     await direct(lead, bot, "Rückruf von Herrn Meier", mark)
-    assert await plugin.workday.inbox.held(lead.user_id) == []
+    assert await bot.outbox.held_count() == 0
+
+
+async def wait_until(count: Callable[[], Awaitable[int]], expected: int) -> None:
+    for _ in range(100):
+        if await count() == expected:
+            return
+        await asyncio.sleep(0.05)
+    assert await count() == expected

@@ -28,7 +28,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from homeoffice_bot.kernel.clock import Clock
@@ -131,8 +131,8 @@ class Outbox:
             "markdown": markdown, "reply_to": reply_to, "thread_root": thread_root,
             "names": dict(names) if names is not None else None,
             "mention_room": mention_room, "alert": alert, "urgent": urgent,
-            "exempt": _exempt(),
         }  # fmt: skip
+        await self._gate(payload, None)
         return await self._sent(await self._enqueue(room_id, None, "message", payload))
 
     async def dm(
@@ -140,8 +140,12 @@ class Outbox:
     ) -> None:
         """A direct message; returns at once. Held while the person may not be alerted,
         unless it answers their own action or is ``urgent``."""
-        payload = {"markdown": markdown, "alert": alert, "urgent": urgent, "exempt": _exempt()}
-        await self._enqueue(None, user_id, "message", payload, wait=False)
+        payload: dict[str, Any] = {"markdown": markdown, "alert": alert, "urgent": urgent}
+        hold = await self._gate(payload, user_id)
+        until = await self._next_alert(user_id) if hold else None
+        await self._enqueue(
+            None, user_id, "message", payload, wait=False, hold=(user_id, until) if hold else None
+        )
 
     async def dm_file(self, user_id: UserID, filename: str, data: bytes, mimetype: str) -> None:
         """A file by direct message (an export); returns at once, never held."""
@@ -197,7 +201,7 @@ class Outbox:
             "SELECT COUNT(*) FROM outbox WHERE held_for = ?", (user_id,)
         )
         await self._db.execute(
-            "UPDATE outbox SET held_for = NULL, release_at = NULL, released = 1 WHERE held_for = ?",
+            "UPDATE outbox SET held_for = NULL, release_at = NULL WHERE held_for = ?",
             (user_id,),
         )
         for row in rows:
@@ -205,18 +209,22 @@ class Outbox:
         return int(count or 0)
 
     async def tick(self, now: datetime) -> None:
-        """Release held rows whose time has come; forget old transaction ids."""
+        """Release held messages whose time has come (or put them off again while the
+        person is still off); forget old transaction ids."""
         rows = await self._db.fetchall(
             "SELECT DISTINCT held_for FROM outbox WHERE release_at IS NOT NULL AND release_at <= ?",
             (now.isoformat(),),
         )
         for row in rows:
+            user = UserID(row["held_for"])
+            if await self._available(user):
+                await self.release(user)
+                continue
+            until = await self._next_alert(user)
             await self._db.execute(
-                "UPDATE outbox SET held_for = NULL, release_at = NULL WHERE held_for = ?"
-                " AND release_at <= ?",
-                (row["held_for"], now.isoformat()),
+                "UPDATE outbox SET release_at = ? WHERE held_for = ?",
+                (until.isoformat() if until else None, user),
             )
-            self._wake(str(row["held_for"]))
         await self._db.execute(
             "DELETE FROM outbox_sent WHERE sent_at < ?", ((now - KEEP_SENT).isoformat(),)
         )
@@ -239,7 +247,8 @@ class Outbox:
         )
         if not oldest:
             return 0.0
-        return max(0.0, (self._clock.now() - datetime.fromisoformat(oldest)).total_seconds())
+        age = datetime.now(UTC) - datetime.fromisoformat(oldest)  # wall time, not the clock
+        return max(0.0, age.total_seconds())
 
     # ---------------------------------------------------------------- queueing
 
@@ -251,6 +260,7 @@ class Outbox:
         payload: Any,
         *,
         wait: bool = True,
+        hold: tuple[UserID, datetime | None] | None = None,
     ) -> str:
         txn_id = new_txn_id()
         queue = room_id or dm_user
@@ -263,13 +273,20 @@ class Outbox:
         if done is not None:  # a replay of a send that went out before the crash
             self._settle(txn_id, done["event_id"], done["outcome"])
             return txn_id
+        held_for, release_at = hold if hold is not None else (None, None)
         await self._db.execute(
-            "INSERT INTO outbox(txn_id, queue, room_id, dm_user, action, payload, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(txn_id) DO NOTHING",
+            "INSERT INTO outbox(txn_id, queue, room_id, dm_user, action, payload, created_at,"
+            " held_for, release_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(txn_id) DO NOTHING",
             (txn_id, queue, room_id, dm_user, action, json.dumps(payload),
-             self._clock.now().isoformat()),
+             datetime.now(UTC).isoformat(), held_for,
+             release_at.isoformat() if release_at else None),
         )  # fmt: skip
-        self._wake(queue)
+        if hold is not None:
+            self.stats.held += 1
+            log.debug("holding a direct message until %s", release_at)
+        else:
+            self._wake(queue)
         return txn_id
 
     async def _sent(self, txn_id: str) -> EventID:
@@ -346,9 +363,8 @@ class Outbox:
                 log.exception("send %s failed and is dropped", row["txn_id"])
             await self._finish(row, None, "refused")
             return
-        if event_id != _HELD:
-            self.stats.sent += 1
-            await self._finish(row, event_id, "sent")
+        self.stats.sent += 1
+        await self._finish(row, event_id, "sent")
 
     async def _finish(self, row: Row, event_id: str | None, outcome: str) -> None:
         async with self._db.transaction() as tx:
@@ -369,9 +385,6 @@ class Outbox:
         if row["room_id"] is not None:
             room_id = RoomID(row["room_id"])
         elif dm_partner is not None:
-            if not await self._may_alert(dm_partner, payload, released=bool(row["released"])):
-                await self._hold(row, dm_partner)
-                return _HELD
             room_id = await self._open_direct_chat(dm_partner)
         else:
             raise SendError(f"outbox row {row['id']} has no room")
@@ -401,15 +414,6 @@ class Outbox:
             return await matrix.send_content(room_id, "m.room.message", content, txn_id=txn_id)
         raise SendError(f"unknown outbox action {action!r}")
 
-    async def _hold(self, row: Row, user: UserID) -> None:
-        until = await self._next_alert(user)
-        self.stats.held += 1
-        await self._db.execute(
-            "UPDATE outbox SET held_for = ?, release_at = ? WHERE id = ?",
-            (user, until.isoformat() if until else None, row["id"]),
-        )
-        log.debug("holding a direct message until %s", until)
-
     async def _open_direct_chat(self, user: UserID) -> RoomID:
         room_id = await self.direct_room(user)
         if not self._matrix.has_joined(room_id, user) and not await self._matrix.wait_member_joined(
@@ -419,23 +423,33 @@ class Outbox:
                         DIRECT_CHAT_TIMEOUT)  # fmt: skip
         return room_id
 
-    async def _send_message(
-        self, room_id: RoomID, payload: Any, txn_id: str, *, dm_partner: UserID | None
-    ) -> str:
-        markdown: str = payload["markdown"]
-        mentioned = mention_ids(markdown)
-        names: dict[str, str] = payload.get("names") or self._matrix.names_for(room_id, mentioned)
-        may = {u: await self._may_alert(u, payload) for u in mentioned}
-        if dm_partner is not None:
-            may[dm_partner] = True  # held before when not
+    async def _gate(self, payload: dict[str, Any], dm_partner: UserID | None) -> bool:
+        """Decide, as the feature asks, who gets a pill and whether the message alerts;
+        stored in ``payload``. True: a direct message to hold."""
+        mentioned = mention_ids(payload["markdown"])
+        exempt = _exempt()
+        may = {u: await self._may_alert(u, payload, exempt) for u in mentioned}
+        hold = dm_partner is not None and not await self._may_alert(dm_partner, payload, exempt)
         verdict = decide(
             mentioned=mentioned, may_alert=may, alert=bool(payload.get("alert")),
             dm_partner=dm_partner, mention_room=bool(payload.get("mention_room")),
         )  # fmt: skip
-        for user in verdict.plain:
+        payload["plain"] = list(verdict.plain)
+        payload["msgtype"] = verdict.msgtype
+        return hold
+
+    async def _send_message(
+        self, room_id: RoomID, payload: Any, txn_id: str, *, dm_partner: UserID | None
+    ) -> str:
+        markdown: str = payload["markdown"]
+        names: dict[str, str] = payload.get("names") or self._matrix.names_for(
+            room_id, mention_ids(markdown)
+        )
+        plain = [UserID(u) for u in payload.get("plain", ())]
+        for user in plain:
             markdown = markdown.replace(mention(user), escape_markdown(names.get(user, user)))
         rendered = render(markdown, names)
-        content = message_content(rendered, verdict.msgtype)
+        content = message_content(rendered, payload.get("msgtype", "m.notice"))
         if payload.get("mention_room"):
             content["m.mentions"]["room"] = True
         relation = relates_to(
@@ -448,13 +462,16 @@ class Outbox:
         )
         attention = self._attention()
         if attention is not None:
-            for user in verdict.plain:
+            for user in plain:
                 await attention.missed(user, room_id, event_id, rendered.body[:EXCERPT_LENGTH])
         return event_id
 
-    async def _may_alert(self, user: UserID, payload: Any, *, released: bool = False) -> bool:
-        if released or payload.get("urgent") or user in payload.get("exempt", ()):
+    async def _may_alert(self, user: UserID, payload: Any, exempt: list[str]) -> bool:
+        if payload.get("urgent") or user in exempt:
             return True
+        return await self._available(user)
+
+    async def _available(self, user: UserID) -> bool:
         attention = self._attention()
         if attention is None:
             return True
@@ -474,10 +491,6 @@ class Outbox:
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("outbox sender %s failed", task.get_name(), exc_info=task.exception())
-
-
-_HELD = "(held)"
-"""What ``_deliver`` returns for a row it put on hold (no event id looks like this)."""
 
 
 def _exempt() -> list[str]:
