@@ -122,7 +122,13 @@ class App:
             on_sent=self.kernel_metrics.message_sent,
         )
         self.inbox = Inbox(self.db)
-        self.outbox = Outbox(self.db, self.matrix, self.clock, attention=self._attention)
+        self.outbox = Outbox(
+            self.db,
+            self.matrix,
+            self.clock,
+            attention=self._attention,
+            ready=self.matrix.rooms_known,
+        )
         self.dispatcher = CommandDispatcher(
             self.registry,
             self.matrix,

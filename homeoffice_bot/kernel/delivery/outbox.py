@@ -74,11 +74,14 @@ class Outbox:
         clock: Clock,
         *,
         attention: Callable[[], Attention | None] = lambda: None,
+        ready: asyncio.Event | None = None,
     ) -> None:
         self._db = db
         self._matrix = matrix
         self._clock = clock
         self._attention = attention
+        self._ready = ready
+        """Set once the first sync has brought the rooms: nothing is sent before."""
         self._wakeups: dict[str, asyncio.Event] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._waiting: dict[str, asyncio.Future[EventID | None]] = {}
@@ -322,6 +325,8 @@ class Outbox:
     async def _worker(self, queue: str) -> None:
         wakeup = self._wakeups.setdefault(queue, asyncio.Event())
         try:
+            if self._ready is not None:
+                await self._ready.wait()
             while not self._stopping.is_set():
                 wakeup.clear()
                 row = await self._db.fetchone(

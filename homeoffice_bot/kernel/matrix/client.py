@@ -142,6 +142,10 @@ class MatrixClient:
         """Told (room, event type) after every event the bot sent, e.g. to count them."""
         self._stopping = asyncio.Event()
         self.synced = asyncio.Event()
+        """Set once the first batch of events has been handled."""
+        self.rooms_known = asyncio.Event()
+        """Set once the first sync response has brought the rooms (before its events are
+        handled): from then on the bot can send."""
         self.last_sync: datetime | None = None
         self.backoff_seconds = 0.0
         self.failing_since: datetime | None = None
@@ -240,6 +244,7 @@ class MatrixClient:
             delay = 1.0
             self.backoff_seconds = 0.0
             self.failing_since = None
+            self.rooms_known.set()
             if token is not None and not initial:
                 await self._backfill(response, token)
             batch = self._convert(response, initial)
