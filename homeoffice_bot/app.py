@@ -144,6 +144,7 @@ class App:
             matrix=self.matrix, scheduler=self.scheduler, tasks=self.tasks,
             started_at=self.started_at,
         )  # fmt: skip
+        self.kernel_metrics.watch_delivery(outbox=self.outbox, inbox=self.inbox)
         self.web = WebServer(
             settings.web.bind, settings.web.port, self.health, self.metrics.exposition
         )

@@ -27,6 +27,7 @@ def dev_bot_settings(
     plugins: dict[str, Any] | None = None,
     web: bool = True,
     sync_timeout_ms: int = 2_000,
+    encryption: bool = True,
 ) -> Settings:
     """Settings with a short sync timeout (quick stops) and the web server on a free port."""
     return Settings(
@@ -35,6 +36,7 @@ def dev_bot_settings(
             user_id=user_id,
             password=SecretStr(password),
             sync_timeout_ms=sync_timeout_ms,
+            encryption=encryption,
         ),
         bot=BotSettings(**(bot or {})),
         storage=StorageSettings(data_dir=data_dir),

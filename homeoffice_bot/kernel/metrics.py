@@ -30,6 +30,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 if TYPE_CHECKING:
+    from homeoffice_bot.kernel.delivery import Inbox, Outbox
     from homeoffice_bot.kernel.matrix import MatrixClient
     from homeoffice_bot.kernel.scheduler import Scheduler
     from homeoffice_bot.kernel.tasks import TaskTracker
@@ -260,4 +261,32 @@ class KernelMetrics:
         )
         m.sampled_gauge(
             "start_time_seconds", "When the bot started (Unix time).", started_at.timestamp
+        )
+
+    def watch_delivery(self, *, outbox: Outbox, inbox: Inbox) -> None:
+        """Sampled metrics of the outbox and the inbox."""
+        m = self.metrics
+        m.sampled_gauge("outbox_pending", "Sends waiting for the homeserver.", outbox.depth)
+        m.sampled_gauge(
+            "outbox_held", "Direct messages held until the person may be alerted.",
+            outbox.held_count,
+        )  # fmt: skip
+        m.sampled_gauge(
+            "outbox_oldest_pending_seconds",
+            "Age of the oldest send still waiting (0 when none waits).",
+            outbox.oldest_pending_seconds,
+        )
+        m.sampled_counter(
+            "outbox_retries", "Send attempts that failed for a passing reason and are retried.",
+            lambda: outbox.stats.retries,
+        )  # fmt: skip
+        m.sampled_counter(
+            "outbox_refused",
+            "Sends the homeserver refused for good (the bot was kicked, the room is gone).",
+            lambda: outbox.stats.refused,
+        )
+        m.sampled_counter(
+            "events_replayed_skipped",
+            "Events seen again after a restart and skipped because they were handled.",
+            lambda: inbox.replays_skipped,
         )

@@ -33,6 +33,7 @@ from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.store import (
+    ANY_DIRECT_CHAT,
     NewOccurrence,
     OccurrenceRecord,
     StandupRecord,
@@ -287,8 +288,7 @@ class Runner:
             config.name, 0, occurrence.questions, occurrence.closes_at, config.tz, tr
         )
         try:
-            dm = await self.ctx.outbox.direct_room(UserID(user))
-            await self.store.add_dm_prompt(occurrence.id, user, dm)
+            await self.store.add_dm_prompt(occurrence.id, user, ANY_DIRECT_CHAT)
             with acting_for(f"standup-occurrence:{occurrence.id}:ask:{user}"):
                 await self.ctx.outbox.dm(UserID(user), text, alert=True)
         except MatrixError:

@@ -40,6 +40,11 @@ __all__ = [
 ]
 
 
+ANY_DIRECT_CHAT = "*"
+"""The room of a DM prompt that the outbox delivers to the person's direct chat, whichever
+it will be (it is opened only when the message may reach the person)."""
+
+
 class StandupStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -272,11 +277,12 @@ class StandupStore:
         )
 
     async def dm_prompted_occurrence(self, room_id: str, user_id: str) -> int | None:
-        """The latest occurrence that asked ``user_id`` question by question in ``room_id``."""
+        """The latest occurrence that asked ``user_id`` question by question in ``room_id``
+        (or in whichever direct chat, for prompts stored with ``ANY_DIRECT_CHAT``)."""
         found = await self.db.fetchval(
-            "SELECT occurrence_id FROM standup_dm_prompts WHERE room_id = ? AND user_id = ?"
-            " ORDER BY occurrence_id DESC LIMIT 1",
-            (room_id, user_id),
+            "SELECT occurrence_id FROM standup_dm_prompts WHERE room_id IN (?, ?)"
+            " AND user_id = ? ORDER BY occurrence_id DESC LIMIT 1",
+            (room_id, ANY_DIRECT_CHAT, user_id),
         )
         return None if found is None else int(found)
 

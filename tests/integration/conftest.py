@@ -40,12 +40,14 @@ async def start_bot(
         bot: dict[str, Any] | None = None,
         plugins: dict[str, Any] | None = None,
         builtins: tuple[str, ...] = BUILTIN_PLUGINS,
+        encryption: bool = True,
         **app_kwargs: Any,
     ) -> App:
         mxid, password = bot_account
         settings = dev_bot_settings(
-            synapse.url, mxid, password, tmp_path / "bot", bot=bot, plugins=plugins
-        )
+            synapse.url, mxid, password, tmp_path / "bot", bot=bot, plugins=plugins,
+            encryption=encryption,
+        )  # fmt: skip
         app = App(settings, builtins=builtins, **app_kwargs)
         await app.start()
         await app.wait_synced()

@@ -141,6 +141,9 @@ async def test_homeserver_down_for_20_s_after_12_commands_answers_all_once_in_or
         await asyncio.sleep(2)
         assert exactly_once(answers_by_command(anna, room, bot.matrix.user_id), sent) == {}
         assert answer_order(anna, room, bot.matrix.user_id) == sent, "answers in order"
+        body, _ = await bot.metrics.exposition()
+        assert "homeoffice_outbox_pending 0.0" in body.decode()
+        assert bot.outbox.stats.refused == 0
     finally:
         await anna.stop()
 

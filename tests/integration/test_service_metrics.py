@@ -96,3 +96,6 @@ async def test_kernel_gauges_describe_the_running_bot(
     assert value(samples, "homeoffice_handler_failures_total") == 0
     assert value(samples, "homeoffice_build_info", version=__version__) == 1
     assert value(samples, "homeoffice_start_time_seconds") == bot.started_at.timestamp()
+    assert value(samples, "homeoffice_outbox_pending") == 0
+    assert value(samples, "homeoffice_outbox_oldest_pending_seconds") == 0
+    assert value(samples, "homeoffice_outbox_refused_total") == 0

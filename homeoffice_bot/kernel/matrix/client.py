@@ -673,6 +673,28 @@ class MatrixClient:
             raise MatrixError(f"could not create room: {response}")
         return RoomID(response.room_id)
 
+    async def notification_counts(self) -> dict[RoomID, tuple[int, int]]:
+        """(notifications, highlights) per joined room, as the homeserver counts them for
+        this account from its push rules (a fresh sync; Synapse counts only for rooms
+        with a timeline in it, hence one event)."""
+        url = f"{self._client.homeserver}/_matrix/client/v3/sync"
+        params = {"timeout": "0", "filter": json.dumps({"room": {"timeline": {"limit": 1}}})}
+        headers = {"Authorization": f"Bearer {self._client.access_token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(url, params=params, headers=headers) as response,
+        ):
+            response.raise_for_status()
+            body = await response.json()
+        counts: dict[RoomID, tuple[int, int]] = {}
+        for room_id, room in body.get("rooms", {}).get("join", {}).items():
+            unread = room.get("unread_notifications", {})
+            counts[RoomID(room_id)] = (
+                int(unread.get("notification_count", 0)),
+                int(unread.get("highlight_count", 0)),
+            )
+        return counts
+
     async def invite(self, room_id: RoomID, user_id: UserID) -> None:
         response = await self._client.room_invite(room_id, user_id)
         if not isinstance(response, nio.RoomInviteResponse):

@@ -1,0 +1,179 @@
+"""One gate for attention, against a real Synapse: a colleague who called it a day gets no
+mention and no direct message from any feature — a #DigitalNah notice names him without a
+pill, a stand-up's question by direct message waits — and gets each once at his next
+``!moin``. What is meant to reach someone (the stand-up reminder, a working-time note)
+raises that person's notification count on the homeserver; boards, reports and
+confirmations raise nobody's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from test_standup_support import configure
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
+from homeoffice_bot.kernel.events import Edit, Message
+from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.workday.plugin import WorkdayPlugin
+
+pytestmark = pytest.mark.integration
+
+BotFactory = Callable[..., Awaitable[App]]
+People = Callable[..., Awaitable[Person]]
+SETTLE_SECONDS = 3.0
+"""Long enough for a message that should not come to have arrived."""
+
+
+async def command(person: Person, room: RoomID, text: str, bot: App, contains: str) -> Message:
+    mark = person.mark()
+    await person.say(room, text)
+    return await person.wait_message(room, contains, sender=bot.matrix.user_id, since=mark)
+
+
+def from_bot(person: Person, bot: App, since: int) -> list[Message]:
+    return [
+        e for e in person.events[since:]
+        if isinstance(e, Message) and e.sender == bot.matrix.user_id
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_moin(
+    start_bot: BotFactory, people: People, encrypted: bool
+) -> None:
+    bot = await start_bot(
+        plugins={"enabled": ["digitalnah"], "digitalnah": {"debounce_seconds": 0.2},
+                 "standup": {"min_window_seconds": 5}},
+    )  # fmt: skip
+    lead = await people("lead", "Petra")
+    ben = await people("ben", "Ben")
+    room = await team_room(lead, bot, [ben], encrypted=encrypted)
+    await command(ben, room, "!moin", bot, "Guten Morgen")
+    mark = ben.mark()
+    tip = await ben.say(
+        room, "Neu: Mängelmelder für Straßenschäden https://maengel.example.org #Umwelt #DigitalNah"
+    )
+    await ben.wait_for(Message, lambda m: m.thread_root == tip and "Vollständig" in m.body,
+                       since=mark)  # fmt: skip
+    await command(ben, room, "!feierabend", bot, "Schönen Feierabend")
+    off = ben.mark()
+
+    # #DigitalNah: the lead asks for changes; the thread names Ben, without a pill
+    mark = lead.mark()
+    await lead.say(room, "!angebot nachbessern 1 Bitte Kontakt angeben")
+    asked = await lead.wait_for(
+        Message, lambda m: m.thread_root == tip and "um Änderungen" in m.body, since=mark
+    )
+    assert "Ben" in asked.body
+    assert ben.user_id not in asked.mentions
+    assert ben.user_id not in (asked.formatted_body or "")
+
+    # A stand-up right now, questions by direct message: Ben's question waits
+    await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich", "!standup region aus", "!standup dauer 30s",
+        "!standup antworten direkt", f"!standup teilnehmer entfernen {lead.user_id}",
+    )  # fmt: skip
+    await command(lead, room, "!standup jetzt", bot, "Stand-up")
+    await asyncio.sleep(SETTLE_SECONDS)
+    assert [m.body for m in from_bot(ben, bot, off) if m.is_direct] == []
+    assert [m.body for m in from_bot(ben, bot, off) if ben.user_id in m.mentions] == []
+    assert await bot.outbox.held_count() == 1
+
+    # Next start: the question and the digest with the #DigitalNah notice, once each
+    back = ben.mark()
+    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await ben.wait_for(Message, lambda m: m.is_direct and "Frage 1/" in m.body, since=back)
+    digest = await ben.wait_for(
+        Message, lambda m: m.is_direct and "Während du weg warst" in m.body, since=back
+    )
+    assert "um Änderungen" in digest.body
+    await asyncio.sleep(SETTLE_SECONDS)
+    direct = [m.body for m in from_bot(ben, bot, back) if m.is_direct]
+    assert sum("Frage 1/" in body for body in direct) == 1, direct
+    assert sum("Während du weg warst" in body for body in direct) == 1, direct
+    assert await bot.outbox.held_count() == 0
+
+
+async def counts(person: Person, room: RoomID) -> tuple[int, int]:
+    """(notifications, highlights) the homeserver counts for ``person`` in ``room``."""
+    return (await person.client.notification_counts()).get(room, (0, 0))
+
+
+async def test_a_reminder_alerts_the_person_it_names_and_reports_and_confirmations_alert_nobody(
+    start_bot: BotFactory, people: People
+) -> None:
+    bot = await start_bot(plugins={"standup": {"min_window_seconds": 5}}, encryption=False)
+    lead = await people("lead", "Petra")
+    anna = await people("anna", "Anna")
+    room = await team_room(lead, bot, [anna], encrypted=False)
+    await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich", "!standup region aus", "!standup dauer 10s",
+        f"!standup teilnehmer entfernen {lead.user_id}",
+    )  # fmt: skip
+    lead_before, anna_before = await counts(lead, room), await counts(anna, room)
+
+    mark = anna.mark()
+    await command(lead, room, "!standup jetzt", bot, "Stand-up")  # confirmation and kickoff
+    await anna.wait_for(Message, lambda m: m.body.startswith("☀️"), since=mark)
+    assert await counts(lead, room) == lead_before, "the confirmation and kickoff are quiet"
+    reminder = await anna.wait_for(
+        Message, lambda m: "Erinnerung" in m.body and anna.user_id in m.mentions, since=mark,
+        timeout=30,
+    )  # fmt: skip
+    assert reminder.msgtype == "m.text"
+    await anna.wait_for(
+        Message, lambda m: m.body.startswith("Stand-up ") and m.sender == bot.matrix.user_id,
+        since=mark, timeout=30,
+    )  # fmt: skip
+    await asyncio.sleep(1)
+
+    # Anna: the lead's command (an ordinary message) and the reminder, which mentions her.
+    # The lead: the reminder counts as an ordinary message of the room for her (no
+    # highlight); her own command, the bot's answer, the kickoff and the report nothing.
+    notified, highlighted = await counts(anna, room)
+    assert (notified - anna_before[0], highlighted - anna_before[1]) == (2, 1)
+    assert await counts(lead, room) == (lead_before[0] + 1, lead_before[1])
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def test_a_working_time_note_alerts_by_direct_message_and_board_edits_alert_nobody(
+    start_bot: BotFactory, people: People
+) -> None:
+    clock = FixedClock(datetime(2024, 3, 12, 8, 0, tzinfo=BERLIN))
+    bot = await start_bot(plugins={"workday": {"tick_seconds": 3600}}, clock=clock,
+                          encryption=False)  # fmt: skip
+    plugin = bot.plugins["workday"]
+    assert isinstance(plugin, WorkdayPlugin)
+    lead = await people("lead", "Petra")
+    anna = await people("anna", "Anna")
+    room = await team_room(lead, bot, [anna], encrypted=False)
+    await command(anna, room, "!moin", bot, "Guten Morgen")
+    await command(lead, room, "!moin", bot, "Guten Morgen")
+    lead_before = await counts(lead, room)
+
+    # Anna has worked almost six hours without a break: a private note that alerts her
+    mark, lead_mark = anna.mark(), lead.mark()
+    clock.set(datetime(2024, 3, 12, 13, 46, tzinfo=BERLIN))
+    await plugin.tick()
+    note = await anna.wait_for(
+        Message, lambda m: m.is_direct and "30 Minuten Pause" in m.body, since=mark
+    )
+    assert note.msgtype == "m.text"
+    assert (await counts(anna, note.room_id))[0] == 1
+
+    # Anna goes on a break: the board is edited, quietly
+    await command(anna, room, "!pause 30m", bot, "Gute Pause")
+    await lead.wait_for(Edit, lambda e: "Pause" in e.new_body, since=lead_mark)
+    await asyncio.sleep(1)
+    assert await counts(lead, room) == (lead_before[0] + 1, lead_before[1])  # Anna's command
