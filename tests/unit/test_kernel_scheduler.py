@@ -114,3 +114,28 @@ async def test_interval_jobs_repeat_and_cancel(db: Database) -> None:
     assert count == seen
     assert scheduler.job_ids() == []
     scheduler.stop()
+
+
+async def test_a_firing_cut_short_by_a_crash_runs_again_with_the_same_transaction_ids(
+    db: Database,
+) -> None:
+    from homeoffice_bot.kernel.delivery.inbox import acting_for, new_txn_id
+
+    at = datetime(2026, 7, 15, 7, 0, tzinfo=UTC)
+    key = f"kickoff@{at.isoformat()}"
+    seen: list[str] = []
+
+    async def job(_: datetime) -> None:
+        seen.append(new_txn_id())
+
+    # A run that claimed the firing and died before it finished (SIGKILL) ...
+    assert await Scheduler(db, SystemClock(), TaskTracker()).claim(key)
+    tasks = TaskTracker()
+    scheduler = Scheduler(db, FixedClock(at + timedelta(minutes=1)), tasks)
+    await scheduler.schedule("kickoff", Once(at), job)  # ... is run again at the next start
+    await tasks.drain(1)
+    await scheduler.schedule("kickoff", Once(at), job)  # ... and once finished, never again
+    await tasks.drain(1)
+    assert len(seen) == 1
+    with acting_for(key):  # what the interrupted run had queued carries the same ids
+        assert seen == [new_txn_id()]
