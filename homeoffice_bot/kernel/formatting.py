@@ -9,6 +9,7 @@ names in the plain body.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import secrets
@@ -97,8 +98,16 @@ def plain_text(html_body: str) -> str:
 
 
 def render(source: str, names: Mapping[str, str] | None = None) -> Rendered:
-    """Render a Markdown source; ``names`` maps user ids in mention tokens to display names."""
-    names = names or {}
+    """Render a Markdown source; ``names`` maps user ids in mention tokens to display names.
+    The same source with the same names renders the same: recent results are reused (help
+    texts, boards and reports are rendered again and again)."""
+    used = tuple(sorted((u, n) for u, n in (names or {}).items() if mention(u) in source))
+    return _render(source, used)
+
+
+@functools.lru_cache(maxsize=256)
+def _render(source: str, name_items: tuple[tuple[str, str], ...]) -> Rendered:
+    names = dict(name_items)
     mentioned: list[UserID] = []
 
     def pill(match: re.Match[str]) -> str:

@@ -41,6 +41,10 @@ class Database:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=NORMAL survives a killed process with every commit; an
+        # OS crash may lose the latest commits, in order, which the inbox and the
+        # outbox's transaction ids make good by handling and sending them again.
+        await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute(
