@@ -24,7 +24,7 @@ from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.formatting import escape_markdown
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
-from homeoffice_bot.kernel.matrix import MatrixClient
+from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.parser import ResolvedCommand, resolve, split_command, usage_line
 from homeoffice_bot.kernel.rooms import RoomSettings
 
@@ -39,7 +39,7 @@ class CommandContext:
     lang: str
     tr: Translator
     """Messages of the command's own component, in the room's language."""
-    matrix: MatrixClient
+    matrix: RoomState
     """Room state (members, names, power levels); send through ``outbox``."""
     prefix: str
     permission: Permission
@@ -96,7 +96,7 @@ class CommandDispatcher:
     def __init__(
         self,
         registry: CommandRegistry,
-        matrix: MatrixClient,
+        matrix: RoomState,
         rooms: RoomSettings,
         outbox: Outbox,
         *,

@@ -31,7 +31,7 @@ from homeoffice_bot.kernel.delivery import Outbox
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Presence, Reaction, Redaction
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import RoomID
-from homeoffice_bot.kernel.matrix import MatrixClient
+from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.metrics import Metrics
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.scheduler import Scheduler
@@ -94,7 +94,7 @@ class PluginContext:
     """The bot-wide settings (homeoffice_bot.settings.BotSettings)."""
     db: Database
     scheduler: Scheduler
-    matrix: MatrixClient
+    matrix: RoomState
     """Room state: members, names, power levels, direct chats. Send through ``outbox``."""
     outbox: Outbox
     """The only way to send: messages, edits, reactions, redactions, pins, files, DMs."""

@@ -27,7 +27,9 @@ class PrivacyCommands:
         wd = self.wd
         now = wd.event_time(ctx.message)
         days = wd.settings.retention_days
-        export = build_export(ctx.sender, await wd.privacy.export(ctx.sender), now, days)
+        sections = await wd.privacy.export(ctx.sender)
+        sections["held_messages"] = await wd.ctx.outbox.held_for(ctx.sender)
+        export = build_export(ctx.sender, sections, now, days)
         tr = await wd.person_tr(ctx.sender)
         filename, data = export_filename(ctx.sender, now, tr), export_json(export)
         await wd.ctx.outbox.dm_file(ctx.sender, filename, data, EXPORT_MIMETYPE)
@@ -48,6 +50,7 @@ class PrivacyCommands:
             await ctx.reply(ctx.tr("privacy.confirm_expired"))
             return
         changed = await self.wd.privacy.delete_person(ctx.sender)
+        changed += await self.wd.ctx.outbox.drop_held(ctx.sender)
         await self.wd.board.refresh_for(ctx.sender)
         await self.wd.jobs.schedule_expiry()
         await ctx.reply(ctx.tr("privacy.deleted" if changed else "privacy.nothing"))

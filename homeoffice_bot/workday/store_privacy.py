@@ -19,8 +19,6 @@ EXPORT_QUERIES: dict[str, str] = {
     "work_events": "SELECT user_id, at, kind FROM workday_events WHERE user_id = ?1 ORDER BY at",
     "reminders_sent": "SELECT user_id, day, reminder, sent_at FROM workday_reminders_sent"
     " WHERE user_id = ?1 ORDER BY sent_at",
-    "held_messages": "SELECT user_id, room_id, markdown, held_at, deliver_at FROM workday_held"
-    " WHERE user_id = ?1 ORDER BY id",
     "mentions_waiting_for_you": "SELECT recipient AS user_id, sender, room_id, event_id,"
     " excerpt, at FROM workday_mentions WHERE recipient = ?1 ORDER BY at",
     "your_messages_waiting_for_others": "SELECT sender AS user_id, recipient, room_id,"

@@ -49,6 +49,8 @@ from homeoffice_bot.kernel.storage import Database, Row
 log = logging.getLogger(__name__)
 
 KEEP_SENT = timedelta(days=7)
+KEEP_HELD = timedelta(days=30)
+"""A direct message held longer than this (the person never came back) is dropped."""
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
 IDLE_SECONDS = 30.0
@@ -211,6 +213,28 @@ class Outbox:
             self._wake(row["queue"])
         return int(count or 0)
 
+    async def held_for(self, user_id: UserID) -> list[dict[str, Any]]:
+        """What is held for the person, oldest first (for their data export)."""
+        rows = await self._db.fetchall(
+            "SELECT room_id, payload, created_at, release_at FROM outbox WHERE held_for = ?"
+            " ORDER BY id",
+            (user_id,),
+        )
+        return [
+            {"user_id": user_id, "room_id": row["room_id"],
+             "markdown": json.loads(row["payload"]).get("markdown"),
+             "held_at": row["created_at"], "deliver_at": row["release_at"]}
+            for row in rows
+        ]  # fmt: skip
+
+    async def drop_held(self, user_id: UserID) -> int:
+        """Delete what is held for the person (they deleted their data); the number."""
+        count = await self._db.fetchval(
+            "SELECT COUNT(*) FROM outbox WHERE held_for = ?", (user_id,)
+        )
+        await self._db.execute("DELETE FROM outbox WHERE held_for = ?", (user_id,))
+        return int(count or 0)
+
     async def tick(self, now: datetime) -> None:
         """Release held messages whose time has come (or put them off again while the
         person is still off); forget old transaction ids."""
@@ -230,6 +254,10 @@ class Outbox:
             )
         await self._db.execute(
             "DELETE FROM outbox_sent WHERE sent_at < ?", ((now - KEEP_SENT).isoformat(),)
+        )
+        await self._db.execute(
+            "DELETE FROM outbox WHERE held_for IS NOT NULL AND created_at < ?",
+            ((datetime.now(UTC) - KEEP_HELD).isoformat(),),
         )
 
     # ---------------------------------------------------------------- numbers
