@@ -357,7 +357,11 @@ class App:
             sender = getattr(event, "sender", None)
             running = [
                 self.tasks.spawn(
-                    run_as(f"{event_id}/{n}", sender, handler), f"{type(event).__name__} handler"
+                    # an event with an id is the origin of what its handlers send (the same
+                    # transaction ids when it is handled again); presence and invitations
+                    # have none and send with fresh ones
+                    run_as(f"{event_id}/{n}", sender, handler) if event_id else handler,
+                    f"{type(event).__name__} handler",
                 )
                 for n, handler in enumerate(self._handlers_for(event))
             ]
