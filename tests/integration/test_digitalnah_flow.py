@@ -267,5 +267,9 @@ async def test_edit_of_an_approved_offering_sends_it_back_to_review(
     mark = anna.mark()
     await anna.say(room, "!angebot zurückziehen 1", thread_root=tip)
     await bot_in_thread(anna, bot, tip, "zurückgezogen", since=mark)
-    reply = await lead.ask(room, "!angebot freigeben 1", bot.matrix.user_id)
+    mark = lead.mark()
+    asked = await lead.say(room, "!angebot freigeben 1")
+    reply = await lead.wait_for(  # the answer to this command, not the withdrawal notice
+        Message, lambda m: m.sender == bot.matrix.user_id and m.reply_to == asked, since=mark
+    )
     assert "zurückgezogen oder beendet" in reply.body

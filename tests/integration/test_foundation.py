@@ -13,7 +13,7 @@ from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.events import Membership, Message
-from homeoffice_bot.kernel.matrix import client as client_module
+from homeoffice_bot.kernel.matrix import sync as sync_module
 
 pytestmark = pytest.mark.integration
 
@@ -156,7 +156,7 @@ async def test_more_commands_than_one_sync_holds_are_all_answered_after_a_restar
     people: Callable[..., Awaitable[Person]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(client_module, "TIMELINE_LIMIT", 3)
+    monkeypatch.setattr(sync_module, "TIMELINE_LIMIT", 3)
     bot = await start_bot()
     anna = await people("anna")
     room = await team_room(anna, bot, [], encrypted=True)
