@@ -10,7 +10,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from test_standup_support import BUILTINS, FAST, configure, in_seconds, is_kickoff, wait_report
+from test_standup_support import (
+    BUILTINS,
+    FAST,
+    configure,
+    in_seconds,
+    is_kickoff,
+    set_up_standup,
+    wait_report,
+)
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer
@@ -171,11 +179,7 @@ async def test_homeserver_down_around_a_kickoff_gives_one_kickoff_and_one_report
     anna = await own_person(own_synapse, "anna", tmp_path)
     try:
         room = await team_room(lead, bot, [anna], encrypted=encrypted)
-        await configure(
-            lead, room, bot,
-            "!standup einrichten 03:00 täglich", "!standup region aus", "!standup dauer 30s",
-            f"!standup teilnehmer entfernen {lead.user_id}",
-        )  # fmt: skip
+        await set_up_standup(lead, room, bot, "30s")
         loop = asyncio.get_running_loop()
         await configure(lead, room, bot, f"!standup zeit {in_seconds(10)}")
         kickoff_at = loop.time() + 10

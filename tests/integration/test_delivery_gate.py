@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_standup_support import configure
+from test_standup_support import set_up_standup
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
@@ -76,11 +76,7 @@ async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_
     assert ben.user_id not in (asked.formatted_body or "")
 
     # A stand-up right now, questions by direct message: Ben's question waits
-    await configure(
-        lead, room, bot,
-        "!standup einrichten 03:00 täglich", "!standup region aus", "!standup dauer 30s",
-        "!standup antworten direkt", f"!standup teilnehmer entfernen {lead.user_id}",
-    )  # fmt: skip
+    await set_up_standup(lead, room, bot, "30s", "!standup antworten direkt")
     await command(lead, room, "!standup jetzt", bot, "Stand-up")
     await asyncio.sleep(SETTLE_SECONDS)
     assert [m.body for m in from_bot(ben, bot, off) if m.is_direct] == []
@@ -103,8 +99,15 @@ async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_
 
 
 async def counts(person: Person, room: RoomID) -> tuple[int, int]:
-    """(notifications, highlights) the homeserver counts for ``person`` in ``room``."""
-    return (await person.client.notification_counts()).get(room, (0, 0))
+    """(notifications, highlights) the homeserver counts for ``person`` in ``room``, once
+    they have settled (the homeserver may count the latest event a moment later)."""
+    last = None
+    while True:
+        now = (await person.client.notification_counts()).get(room, (0, 0))
+        if now == last:
+            return now
+        last = now
+        await asyncio.sleep(0.5)
 
 
 async def test_a_reminder_alerts_the_person_it_names_and_reports_and_confirmations_alert_nobody(
@@ -114,11 +117,7 @@ async def test_a_reminder_alerts_the_person_it_names_and_reports_and_confirmatio
     lead = await people("lead", "Petra")
     anna = await people("anna", "Anna")
     room = await team_room(lead, bot, [anna], encrypted=False)
-    await configure(
-        lead, room, bot,
-        "!standup einrichten 03:00 täglich", "!standup region aus", "!standup dauer 10s",
-        f"!standup teilnehmer entfernen {lead.user_id}",
-    )  # fmt: skip
+    await set_up_standup(lead, room, bot, "10s")
     lead_before, anna_before = await counts(lead, room), await counts(anna, room)
 
     mark = anna.mark()

@@ -13,6 +13,7 @@ from test_standup_support import (
     configure,
     in_seconds,
     is_kickoff,
+    set_up_standup,
     wait_ack,
     wait_kickoff,
     wait_report,
@@ -44,13 +45,7 @@ async def _team(start_bot: StartBot, people: People, window: str) -> Team:
     bot = await start_bot(plugins=FAST, builtins=BUILTINS)
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
-    await configure(
-        lead, room, bot,
-        "!standup einrichten 03:00 täglich",
-        "!standup region aus",
-        f"!standup dauer {window}",
-        f"!standup teilnehmer entfernen {lead.user_id}",
-    )  # fmt: skip
+    await set_up_standup(lead, room, bot, window)
     return bot, room, lead, anna, ben
 
 

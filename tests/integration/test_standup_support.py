@@ -50,6 +50,17 @@ async def configure(person: Person, room: RoomID, bot: App, *commands: str) -> l
     return replies
 
 
+async def set_up_standup(
+    lead: Person, room: RoomID, bot: App, window: str, *more: str
+) -> list[Message]:
+    """A daily stand-up without holidays, of ``window``, that asks everyone but the lead."""
+    return await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich", "!standup region aus", f"!standup dauer {window}",
+        f"!standup teilnehmer entfernen {lead.user_id}", *more,
+    )  # fmt: skip
+
+
 def is_kickoff(message: Message, bot: App) -> bool:
     return (
         message.sender == bot.matrix.user_id

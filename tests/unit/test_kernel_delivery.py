@@ -157,6 +157,14 @@ class FakeAttention:
 Parts = tuple[Outbox, FakeMatrix, FakeAttention, Database]
 
 
+async def sent_at_last(matrix: FakeMatrix) -> None:
+    """Wait (a second at most) until the outbox's sender task has sent something."""
+    for _ in range(100):
+        if matrix.sent:
+            return
+        await asyncio.sleep(0.01)
+
+
 @pytest.fixture
 async def parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Parts]:
     monkeypatch.setattr(outbox_module, "FIRST_RETRY_SECONDS", 0.01)
@@ -219,10 +227,7 @@ async def test_a_reply_to_someones_own_command_reaches_them_even_when_off(parts:
     attention.off = {BEN}
     with acting_for("$late-command/0", BEN):
         await box.dm(BEN, "Deine Daten")
-    for _ in range(100):
-        if matrix.sent:
-            break
-        await asyncio.sleep(0.01)
+    await sent_at_last(matrix)
     assert [content["body"] for _, _, content in matrix.sent] == ["Deine Daten"]
 
 
@@ -240,10 +245,7 @@ async def test_a_direct_message_to_someone_off_waits_for_their_start(parts: Part
 
     attention.off = set()
     assert await box.release(BEN) == 1
-    for _ in range(100):
-        if matrix.sent:
-            break
-        await asyncio.sleep(0.01)
+    await sent_at_last(matrix)
     ((room, _, content),) = matrix.sent
     assert (room, content["body"], content["msgtype"]) == ("!dm-ben:example.org", "Frage 1/3",
                                                            "m.text")  # fmt: skip
@@ -260,10 +262,7 @@ async def test_rows_left_by_an_earlier_run_are_sent_at_start(parts: Parts) -> No
     pending.cancel()
     assert await box.depth() == 1
     await box.start()
-    for _ in range(100):
-        if matrix.sent:
-            break
-        await asyncio.sleep(0.01)
+    await sent_at_last(matrix)
     assert [content["body"] for _, _, content in matrix.sent] == ["liegen geblieben"]
 
 
