@@ -53,6 +53,14 @@ class Arg(Generic[V]):
     optional: bool = False
     label: Mapping[str, str] = field(default_factory=dict)
     """Per-language placeholder, e.g. {"de": "Uhrzeit", "en": "time"}; defaults to type.usage."""
+    multiline: bool = False
+    """A greedy last argument that also takes the lines below the command's line (free text,
+    "Feld: Wert" lines, one question per line). Without it a command reads only the line it
+    is typed on, and whatever follows on later lines is no part of the command."""
+
+    def __post_init__(self) -> None:
+        if self.multiline and not self.type.greedy:
+            raise ValueError(f"argument {self.name!r}: only a greedy argument can be multiline")
 
 
 Handler = Callable[["CommandContext", Mapping[str, Any]], Awaitable[None]]
@@ -77,6 +85,17 @@ class Command:
     subcommands: tuple[Command, ...] = ()
     examples: tuple[str, ...] = ()
     """Example invocations without the prefix, shown in the detailed help."""
+
+    def __post_init__(self) -> None:
+        if any(arg.multiline for arg in self.args[:-1]):
+            raise ValueError(
+                f"command {self.name_in('de')!r}: only the last argument can be multiline"
+            )
+
+    @property
+    def multiline(self) -> bool:
+        """Whether the lines below the command's line belong to its (last) argument."""
+        return bool(self.args) and self.args[-1].multiline
 
     def all_names(self) -> tuple[str, ...]:
         out: list[str] = []
