@@ -83,8 +83,9 @@ class Command:
     args: tuple[Arg[Any], ...] = ()
     permission: Permission = Permission.MEMBER
     subcommands: tuple[Command, ...] = ()
-    examples: tuple[str, ...] = ()
-    """Example invocations without the prefix, shown in the detailed help."""
+    examples: tuple[str, ...] | Mapping[str, tuple[str, ...]] = ()
+    """Example invocations without the prefix, shown in the detailed help: the same in every
+    language, or per language ({"de": ("weg 1h",), "en": ("away 1h",)})."""
 
     def __post_init__(self) -> None:
         if any(arg.multiline for arg in self.args[:-1]):
@@ -108,6 +109,11 @@ class Command:
     def name_in(self, lang: str) -> str:
         names = self.names.get(lang) or self.names.get("de") or next(iter(self.names.values()))
         return names[0]
+
+    def examples_in(self, lang: str) -> tuple[str, ...]:
+        if isinstance(self.examples, tuple):
+            return self.examples
+        return self.examples.get(lang) or self.examples.get("de") or ()
 
     def help_in(self, lang: str) -> str:
         return self.help.get(lang) or self.help.get("de") or next(iter(self.help.values()), "")
