@@ -164,11 +164,11 @@ class App:
         await self.db.migrate("kernel", KERNEL_MIGRATIONS)
         await self.matrix.login()
         await self._load_plugins()
+        if self.settings.web.enabled:  # before anything sends: a busy port ends the start here
+            await self.web.start()
         await self.outbox.start()
         await self.scheduler.schedule("kernel:delivery", Every(DELIVERY_TICK), self._delivery_tick)
         self.scheduler.start()
-        if self.settings.web.enabled:
-            await self.web.start()
         self._sync_task = asyncio.create_task(self._sync(), name="sync")
 
     async def _sync(self) -> None:

@@ -17,6 +17,8 @@ from homeoffice_bot.settings import Settings, load_settings
 
 log = logging.getLogger("homeoffice_bot")
 
+CONFIG_HELP = "TOML settings file (or HOMEOFFICE_CONFIG)"
+
 
 def _configure_logging(settings: Settings | None) -> None:
     from homeoffice_bot.logging_setup import configure_logging
@@ -108,17 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="homeoffice-bot",
         description="A Matrix bot for remote teams: stand-ups, presence, breaks, boundaries.",
     )
-    parser.add_argument(
-        "--config", type=Path, default=None, help="TOML settings file (or HOMEOFFICE_CONFIG)"
-    )
+    parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
+    # `--config FILE` may also follow the subcommand (`homeoffice-bot run --config FILE`). Its
+    # default is suppressed there so that a `--config` before the subcommand is kept.
+    with_config = argparse.ArgumentParser(add_help=False)
+    with_config.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot").set_defaults(func=cmd_run)
-    sub.add_parser("check-config", help="validate the settings and exit").set_defaults(
-        func=cmd_check_config
-    )
+    sub.add_parser("run", parents=[with_config], help="run the bot").set_defaults(func=cmd_run)
+    sub.add_parser(
+        "check-config", parents=[with_config], help="validate the settings and exit"
+    ).set_defaults(func=cmd_check_config)
     sub.add_parser("version", help="print the version").set_defaults(func=cmd_version)
     sub.add_parser(
-        "publish", help="render the #DigitalNah page and feeds once from the database"
+        "publish",
+        parents=[with_config],
+        help="render the #DigitalNah page and feeds once from the database",
     ).set_defaults(func=cmd_publish)
     demo = sub.add_parser("demo", help="play a team conversation on a local homeserver")
     demo.add_argument("--keep", action="store_true", help="keep everything running afterwards")

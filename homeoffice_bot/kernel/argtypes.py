@@ -243,7 +243,8 @@ class Text:
 
 @dataclass(frozen=True)
 class RestText:
-    """The rest of the line as typed (line breaks kept, outer whitespace stripped)."""
+    """The rest of the line as typed (outer whitespace stripped); declared as
+    ``Arg(..., multiline=True)`` also the lines below, line breaks kept."""
 
     max_length: int | None = None
     greedy: ClassVar[bool] = True

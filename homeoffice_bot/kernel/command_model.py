@@ -53,6 +53,14 @@ class Arg(Generic[V]):
     optional: bool = False
     label: Mapping[str, str] = field(default_factory=dict)
     """Per-language placeholder, e.g. {"de": "Uhrzeit", "en": "time"}; defaults to type.usage."""
+    multiline: bool = False
+    """A greedy last argument that also takes the lines below the command's line (free text,
+    "Feld: Wert" lines, one question per line). Without it a command reads only the line it
+    is typed on, and whatever follows on later lines is no part of the command."""
+
+    def __post_init__(self) -> None:
+        if self.multiline and not self.type.greedy:
+            raise ValueError(f"argument {self.name!r}: only a greedy argument can be multiline")
 
 
 Handler = Callable[["CommandContext", Mapping[str, Any]], Awaitable[None]]
@@ -75,8 +83,20 @@ class Command:
     args: tuple[Arg[Any], ...] = ()
     permission: Permission = Permission.MEMBER
     subcommands: tuple[Command, ...] = ()
-    examples: tuple[str, ...] = ()
-    """Example invocations without the prefix, shown in the detailed help."""
+    examples: tuple[str, ...] | Mapping[str, tuple[str, ...]] = ()
+    """Example invocations without the prefix, shown in the detailed help: the same in every
+    language, or per language ({"de": ("weg 1h",), "en": ("away 1h",)})."""
+
+    def __post_init__(self) -> None:
+        if any(arg.multiline for arg in self.args[:-1]):
+            raise ValueError(
+                f"command {self.name_in('de')!r}: only the last argument can be multiline"
+            )
+
+    @property
+    def multiline(self) -> bool:
+        """Whether the lines below the command's line belong to its (last) argument."""
+        return bool(self.args) and self.args[-1].multiline
 
     def all_names(self) -> tuple[str, ...]:
         out: list[str] = []
@@ -89,6 +109,11 @@ class Command:
     def name_in(self, lang: str) -> str:
         names = self.names.get(lang) or self.names.get("de") or next(iter(self.names.values()))
         return names[0]
+
+    def examples_in(self, lang: str) -> tuple[str, ...]:
+        if isinstance(self.examples, tuple):
+            return self.examples
+        return self.examples.get(lang) or self.examples.get("de") or ()
 
     def help_in(self, lang: str) -> str:
         return self.help.get(lang) or self.help.get("de") or next(iter(self.help.values()), "")

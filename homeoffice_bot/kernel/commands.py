@@ -247,7 +247,7 @@ def render_help_detail(path: Sequence[Command], lang: str, prefix: str, tr: Tran
         lines += ["", tr("help.subcommands")]
         for sub in command.subcommands:
             lines.append(f"- `{usage_line([*path, sub], lang, prefix)}` — {sub.help_in(lang)}")
-    if command.examples:
+    if examples := command.examples_in(lang):
         lines += ["", tr("help.examples")]
-        lines += [f"- `{prefix}{example}`" for example in command.examples]
+        lines += [f"- `{prefix}{example}`" for example in examples]
     return "\n".join(lines)

@@ -38,6 +38,18 @@ def mention(user_id: str) -> str:
     return "{" + user_id + "}"
 
 
+def people_list(people: Iterable[str], tr: Callable[..., str]) -> str:
+    """People as one part of a sentence: "Anna", "Anna und Ben", "Anna, Ben und Clara"
+    (English "Anna, Ben and Clara"). The items are display names, escaped by the caller, or
+    mention tokens (``mention(user_id)``), which ``render`` turns into pills. ``tr`` is the
+    reader's translator: the kernel catalogue's ``people.and`` gives the words, and every
+    component's catalogue falls back to the kernel's."""
+    items = [item for item in people if item]
+    if len(items) < 2:
+        return "".join(items)
+    return tr("people.and", others=", ".join(items[:-1]), last=items[-1])
+
+
 def mention_ids(source: str) -> list[UserID]:
     """The user ids of the mention tokens in a Markdown source."""
     return list(dict.fromkeys(UserID(m.group(1)) for m in _MENTION_TOKEN.finditer(source)))

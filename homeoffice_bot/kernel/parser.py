@@ -7,9 +7,13 @@
 Tokens are separated by whitespace; double quotes ("…", „…“, “…”) group words into one
 token and are removed. A quote that is never closed runs to the end of the text.
 
+A command reads the line it is typed on. The lines below it belong to the command only when
+its last argument is declared ``Arg(..., multiline=True)`` (free text, "Feld: Wert" lines);
+otherwise they are not parsed at all, so "!sprache de" with a greeting below it just works.
+
 Binding arguments, in declaration order:
-- a greedy argument (``RestText``) takes the rest of the line as typed (line breaks kept);
-  it belongs last;
+- a greedy argument (``RestText``) takes the rest of the text as typed (line breaks of a
+  multiline argument kept); it belongs last;
 - any other argument is offered the longest run of tokens its type accepts
   (``max_tokens``, default 1; e.g. "9 Uhr", "Mo, Mi, Fr", "12.08. bis 23.08."), shorter
   runs after that, always leaving one token for each later required argument;
@@ -24,6 +28,7 @@ Errors from an argument type also get the param ``arg`` (the argument's placehol
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +40,7 @@ from homeoffice_bot.kernel.errors import ParseError, UnknownCommandError
 
 _OPENING_QUOTES = '"„“”'
 _CLOSING_QUOTES = '"“”'
+_LEADING_BLANKS = re.compile(r"^[^\S\n]+")
 
 
 class CommandParseError(ParseError):
@@ -96,8 +102,10 @@ def tokenize(text: str) -> list[str]:
 def split_command(body: str, prefix: str) -> tuple[str, str] | None:
     """("command word" lower-cased, rest of the text as typed) if ``body`` is a command.
 
-    Leading whitespace is tolerated. Not a command: no prefix, "!" alone, "! foo", and a
-    word without any letter or digit ("!!!", "!?").
+    Leading whitespace is tolerated. The rest keeps a line break that follows the word
+    ("!moin\nHallo" -> ("moin", "\nHallo")): the command's own line is empty then.
+    Not a command: no prefix, "!" alone, "! foo", and a word without any letter or digit
+    ("!!!", "!?").
     """
     text = body.lstrip()
     if not text.startswith(prefix):
@@ -105,11 +113,12 @@ def split_command(body: str, prefix: str) -> tuple[str, str] | None:
     after = text[len(prefix) :]
     if not after or after[0].isspace():
         return None
-    parts = after.split(maxsplit=1)
-    word = unicodedata.normalize("NFC", parts[0]).lower()
+    typed = after.split(maxsplit=1)[0]
+    word = unicodedata.normalize("NFC", typed).lower()
     if not any(char.isalnum() for char in word):
         return None
-    return word, parts[1] if len(parts) > 1 else ""
+    rest = _LEADING_BLANKS.sub("", after[len(typed) :])
+    return word, rest if rest.strip() else ""
 
 
 def _find(commands: Sequence[Command], word: str) -> Command | None:
@@ -152,7 +161,8 @@ def resolve(
         raise UnknownCommandError(
             "command.unknown", word=shown(word), suggestions=suggest(commands, word)
         )
-    tokens = _scan(rest)
+    line = rest.split("\n", 1)[0]
+    tokens = _scan(line)
     path = [command]
     used = 0
     while path[-1].subcommands:
@@ -172,7 +182,10 @@ def resolve(
             raise CommandParseError("parse.subcommand", usage_path=tuple(path), options=options)
         path.append(sub)
         used += 1
-    return ResolvedCommand(tuple(path), _bind(tuple(path), tokens[used:], rest, lang))
+    if path[-1].multiline:  # the lines below are the command's text: bind all after the names
+        text = rest[tokens[used - 1].end :] if used else rest
+        return ResolvedCommand(tuple(path), _bind(tuple(path), _scan(text), text, lang))
+    return ResolvedCommand(tuple(path), _bind(tuple(path), tokens[used:], line, lang))
 
 
 def _bind(path: tuple[Command, ...], tokens: list[_Token], rest: str, lang: str) -> dict[str, Any]:

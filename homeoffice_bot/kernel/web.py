@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 
+from homeoffice_bot.kernel.errors import ConfigError
 from homeoffice_bot.kernel.plugins import Route
 
 log = logging.getLogger(__name__)
@@ -48,10 +51,15 @@ class WebServer:
             self._app.router.add_route(route.method, route.path, route.handler)
 
     async def start(self) -> None:
+        """Listen; raise ConfigError naming ``web.port`` or ``web.bind`` when that fails."""
         self._runner = web.AppRunner(self._app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.bind, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.stop()
+            raise self._listen_error(exc) from None
         addresses = self._runner.addresses
         if addresses:
             self.port = int(addresses[0][1])
@@ -61,6 +69,17 @@ class WebServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def _listen_error(self, exc: OSError) -> ConfigError:
+        where = f"{self.bind}:{self.port}"
+        if exc.errno == errno.EADDRINUSE:
+            return ConfigError(
+                "web.port", f"{where} is already in use (is another homeoffice-bot running?)"
+            )
+        if exc.errno == errno.EACCES:
+            return ConfigError("web.port", f"no permission to listen on {where}")
+        reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+        return ConfigError("web.bind", f"cannot listen on {where}: {reason}")
 
     async def _healthz(self, request: web.Request) -> web.Response:
         status, details = await self._health()

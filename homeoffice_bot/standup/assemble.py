@@ -115,5 +115,5 @@ def kickoff_markdown(occurrence: OccurrenceRecord, tr: Translate, names: Mapping
     if config.answer_channel is AnswerChannel.THREAD:
         text += "\n" + tr("standup.kickoff.dm_hint")
     if config.mode is StandupMode.BOTH and order:
-        text += "\n" + tr("standup.live.order", names=format_names(order))
+        text += "\n" + tr("standup.live.order", names=format_names(order, tr))
     return text

@@ -109,7 +109,7 @@ def standup_command(setup: SetupHandlers, run: RunHandlers, window: WindowLength
              s.questions_list, NAME, permission=MEMBER, subcommands=(
                  _cmd(("setzen",), ("set",), "Ersetzt die Fragen (getrennt durch |).",
                       "Replaces the questions (separated by |).", s.questions_set, NAME,
-                      Arg("questions", Questions())),
+                      Arg("questions", Questions(), multiline=True)),
                  _cmd(("hinzufügen", "hinzufuegen", "plus"), ("add",), "Fügt eine Frage an.",
                       "Adds a question.", s.questions_add, NAME,
                       Arg("question", RestText(max_length=MAX_QUESTION_LENGTH),

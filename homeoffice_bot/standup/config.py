@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.standup import calendar
 from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.live import validate_call_link
@@ -222,7 +223,7 @@ class StandupConfig:
         names = display_names or {}
 
         def people(users: frozenset[str]) -> str:
-            return ", ".join(escape_user_text(names.get(u, u)) for u in sorted(users))
+            return people_list((escape_user_text(names.get(u, u)) for u in sorted(users)), tr)
 
         lines = [tr("standup.status.title", name=escape_user_text(self.name))]
         lines.append(

@@ -10,6 +10,7 @@ from typing import Any
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.dateargs import DateRangeSpec, DateSpec
 from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.standup.argtypes import OFF_WORDS
 from homeoffice_bot.standup.calendar import holiday_name, validate_region
@@ -232,12 +233,12 @@ class SetupHandlers(HandlerBase):
         record = await self.standup(ctx, args)
         bots = [self.plugin.matrix.user_id, *self.settings.bots]
         asked = record.config.participants(self.plugin.matrix.members(ctx.room_id), bots)
-        names = ", ".join(self.name_of(ctx.room_id, user) for user in asked) or "–"
+        names = people_list((self.name_of(ctx.room_id, user) for user in asked), ctx.tr) or "–"
         text = ctx.tr("standup.cmd.participants", standup=escape_user_text(record.name),
                       names=names)  # fmt: skip
         if record.config.observers:
-            observers = ", ".join(
-                self.name_of(ctx.room_id, u) for u in sorted(record.config.observers)
+            observers = people_list(
+                (self.name_of(ctx.room_id, u) for u in sorted(record.config.observers)), ctx.tr
             )
             text += "\n" + ctx.tr("standup.status.observers", names=observers)
         await ctx.reply(text)

@@ -93,7 +93,7 @@ def render_agenda(
     )
     lines.append("")
     if order:
-        lines.append(tr("standup.live.order", names=format_names(order)))
+        lines.append(tr("standup.live.order", names=format_names(order, tr)))
     lines.append(tr("standup.live.until", time=format_time(closes_at, tz)))
     lines.append(tr("standup.live.notes_hint"))
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from homeoffice_bot.kernel.formatting import mention
+from homeoffice_bot.kernel.formatting import mention, people_list
 from homeoffice_bot.standup.calendar import SkipReason
 from homeoffice_bot.standup.config import AnswerChannel
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_date, format_time
@@ -64,7 +64,7 @@ def render_reminder(
     mass_mention: bool = False,
 ) -> str:
     """The one reminder, mentioning only those who have not answered yet (or "@room")."""
-    who = "@room" if mass_mention else " ".join(mention(u) for u in user_ids)
+    who = "@room" if mass_mention else people_list((mention(u) for u in user_ids), tr)
     return tr(
         "standup.reminder.text",
         name=escape_user_text(name),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.standup.answers import ParsedAnswer, has_blocker
 from homeoffice_bot.standup.config import ReportFormat, StandupMode
 from homeoffice_bot.standup.questions import DEFAULT_BLOCKER_INDEX
@@ -244,10 +245,10 @@ def render_report(
     out.extend(_minutes(data, tr, escape))
     missing = data.missing() if data.mode is not StandupMode.LIVE else ()
     if missing:
-        names = ", ".join(escape(p.display_name) for p in missing)
+        names = people_list((escape(p.display_name) for p in missing), tr)
         out.append(tr("standup.report.missing", names=names))
     absent = data.absent_without_answer()
     if absent:
-        names = ", ".join(escape(p.display_name) for p in absent)
+        names = people_list((escape(p.display_name) for p in absent), tr)
         out.append(tr("standup.report.absent", names=names))
     return "\n".join(out).strip() + "\n"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from homeoffice_bot.kernel.formatting import escape_markdown, format_day_ranges
+from homeoffice_bot.kernel.formatting import escape_markdown, format_day_ranges, people_list
 
 Translate = Callable[..., str]
 """``tr(key, **params) -> str``: the formatted message in the room's language."""
@@ -105,6 +105,6 @@ def format_weekdays(weekdays: Iterable[int], tr: Translate) -> str:
     return format_day_ranges(weekdays, lambda day: weekday_short(day, tr))
 
 
-def format_names(names: Iterable[str]) -> str:
-    """Display names, escaped, comma-separated: named, never pinged."""
-    return ", ".join(escape_user_text(name) for name in names)
+def format_names(names: Iterable[str], tr: Translate) -> str:
+    """Display names, escaped, as a list ("Anna, Ben und Clara"): named, never pinged."""
+    return people_list((escape_user_text(name) for name in names), tr)

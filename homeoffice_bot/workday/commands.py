@@ -37,7 +37,7 @@ def build_commands(
         *args: Arg[Any],
         permission: Permission = Permission.MEMBER,
         subcommands: tuple[Command, ...] = (),
-        examples: tuple[str, ...] = (),
+        examples: tuple[str, ...] | dict[str, tuple[str, ...]] = (),
     ) -> Command:
         return Command(
             names={"de": de, "en": en},
@@ -102,8 +102,11 @@ def build_commands(
             ("away",),
             "away",
             presence.away,
-            _rest("rest", "bis Uhrzeit] [Grund", "until time] [reason"),
-            examples=("weg bis 14:00 Arzttermin", "weg 1h öffentlich: Kita-Abholung"),
+            _rest("rest", "Dauer|bis Uhrzeit] [Grund", "duration|until time] [reason"),
+            examples={
+                "de": ("weg 1h", "weg bis 14:00 Arzttermin", "weg 1h öffentlich: Kita-Abholung"),
+                "en": ("away 1h", "away until 14:00 dentist", "away 1h public: school run"),
+            },
         ),
         command(("feierabend",), ("off", "done"), "off", presence.off),
         command(

@@ -50,13 +50,18 @@ class OfferingNumber:
 
 NUMBER = Arg("id", OfferingNumber(), label={"de": "Nr.", "en": "no."})
 REASON = Arg(
-    "reason", RestText(max_length=500), optional=True, label={"de": "Grund", "en": "reason"}
+    "reason",
+    RestText(max_length=500),
+    optional=True,
+    label={"de": "Grund", "en": "reason"},
+    multiline=True,
 )
 FIELDS = Arg(
     "fields",
     RestText(max_length=5000),
     optional=True,
     label={"de": "Feld: Wert …", "en": "field: value …"},
+    multiline=True,
 )
 
 

@@ -79,7 +79,7 @@ async def test_assistant_in_a_direct_chat_submits_and_the_moderator_approves(
         lambda m: m.sender == me and m.thread_root == announcement.event_id,
         since=mark,
     )
-    assert "Gute Nachricht" in approved.body
+    assert "gute Nachricht" in approved.body
     assert anna.user_id in approved.mentions
 
 

@@ -95,7 +95,7 @@ async def test_tip_completed_in_thread_approved_by_moderator_and_published(
 
     mark = anna.mark()
     await lead.client.react(room, complete.event_id, "✅")
-    approved = await bot_in_thread(anna, bot, tip, "Gute Nachricht", since=mark)
+    approved = await bot_in_thread(anna, bot, tip, "gute Nachricht", since=mark)
     assert anna.user_id in approved.mentions
     assert "Petra hat dein #DigitalNah-Angebot #1" in approved.body
     assert page in approved.body
@@ -255,7 +255,7 @@ async def test_edit_of_an_approved_offering_sends_it_back_to_review(
     await bot_in_thread(anna, bot, tip, "Vollständig", since=mark)
     mark = anna.mark()
     await lead.client.react(room, tip, "✅")
-    await bot_in_thread(anna, bot, tip, "Gute Nachricht", since=mark)
+    await bot_in_thread(anna, bot, tip, "gute Nachricht", since=mark)
     await wait_published(page, "Online-Terminbuchung")
 
     mark = anna.mark()

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from homeoffice_bot.devserver import SynapseServer
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver import SynapseServer, UserFactory
 from homeoffice_bot.devserver.botprocess import BotProcess, answers_by_command, wait_answered
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.settings import dev_bot_settings
+from homeoffice_bot.kernel.errors import ConfigError
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import EventID, UserID
 
@@ -109,3 +113,47 @@ async def test_a_revoked_login_stops_the_bot_with_exit_code_1(
         pytest.fail(f"the bot kept running without a login:\n{bot_process.log_tail()}")
     assert code == 1, bot_process.log_tail()
     assert "stopped because the sync loop failed" in bot_process.log_path.read_text()
+
+
+async def test_a_second_bot_on_a_busy_web_port_says_so_in_one_line_and_exits_2(
+    bot_process: BotProcess, tmp_path: Path
+) -> None:
+    await bot_process.start()
+    await bot_process.wait_healthy()
+    second_env = dict(bot_process.env, HOMEOFFICE_STORAGE__DATA_DIR=str(tmp_path / "second"))
+    second = BotProcess(second_env, bot_process.port, tmp_path / "second.log")
+
+    await second.start()
+    assert second.proc is not None
+    try:
+        code = await asyncio.wait_for(second.proc.wait(), timeout=60)
+    except TimeoutError:
+        await second.kill()
+        pytest.fail(f"the second bot kept running:\n{second.log_tail()}")
+
+    assert code == 2, second.log_tail()
+    output = second.log_path.read_text(encoding="utf-8").splitlines()
+    assert "Traceback" not in "\n".join(output), second.log_tail()
+    assert output[-1] == (
+        f"configuration error: web.port: 127.0.0.1:{bot_process.port} is already in use"
+        " (is another homeoffice-bot running?)"
+    )
+    for line in output[:-1]:  # everything before it is the log, in its JSON format
+        assert json.loads(line)["level"] in ("DEBUG", "INFO", "WARNING"), line
+    assert await bot_process.healthz() is not None  # the first bot runs on
+
+
+async def test_a_start_that_finds_the_web_port_busy_stops_before_sending_and_stops_cleanly(
+    synapse: SynapseServer, make_user: UserFactory, tmp_path: Path
+) -> None:
+    mxid, password = make_user("busybot")
+    settings = dev_bot_settings(synapse.url, mxid, password, tmp_path / "bot")
+    with socket.create_server(("127.0.0.1", 0)) as occupied:
+        port = int(occupied.getsockname()[1])
+        settings.web = settings.web.model_copy(update={"port": port})
+        app = App(settings)
+        with pytest.raises(ConfigError) as raised:
+            await app.start()
+        assert raised.value.key == "web.port"
+        assert "kernel:delivery" not in app.scheduler.job_ids()  # nothing was set going
+        await app.stop()

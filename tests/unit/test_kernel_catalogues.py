@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,11 @@ def test_translator_formats_and_falls_back(tmp_path: Path) -> None:
     assert catalogue.translator("en")("only.kernel") == "Kern"
     assert catalogue.translator("fr").lang == "de"
     assert catalogue.translator("de")("missing.key") == "missing.key"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_mention_is_part_of_the_sentence(folder: Path) -> None:
+    """ "{mention}, gute Nachricht: …", never "{mention} Gute Nachricht" (names run together)."""
+    for lang, messages in load_catalogues(folder).items():
+        for key, text in messages.items():
+            assert re.search(r"\{mention\}\s+\w", text) is None, (lang, key, text)

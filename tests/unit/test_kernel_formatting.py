@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from homeoffice_bot.kernel import formatting
 from homeoffice_bot.kernel.formatting import (
     command_text,
     escape_markdown,
     format_day_ranges,
     mention,
     mentioned_user_ids,
+    people_list,
     render,
 )
+from homeoffice_bot.kernel.i18n import Catalogue
+
+KERNEL = Catalogue.from_folder(Path(formatting.__file__).parent / "locales")
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -94,3 +102,29 @@ def test_day_ranges_group_three_or_more_consecutive_days() -> None:
     assert format_day_ranges([5, 1, 3], short.__getitem__) == "Mo, Mi, Fr"
     assert format_day_ranges(iter([1, 2, 3, 5, 6]), short.__getitem__) == "Mo–Mi, Fr, Sa"
     assert format_day_ranges([], short.__getitem__) == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "people", "expected"),
+    [
+        ("de", [], ""),
+        ("de", ["Anna"], "Anna"),
+        ("de", ["Anna", "Ben"], "Anna und Ben"),
+        ("de", ["Anna", "Ben", "Clara"], "Anna, Ben und Clara"),
+        ("en", ["Anna", "Ben"], "Anna and Ben"),
+        ("en", ["Anna", "Ben", "Clara"], "Anna, Ben and Clara"),
+    ],
+)
+def test_a_list_of_people_reads_as_part_of_a_sentence(
+    lang: str, people: list[str], expected: str
+) -> None:
+    assert people_list(people, KERNEL.translator(lang)) == expected
+
+
+def test_a_list_of_mentions_becomes_pills_with_words_between() -> None:
+    ids = ["@anna:example.org", "@ben:example.org", "@clara:example.org"]
+    source = people_list([mention(u) for u in ids], KERNEL.translator("de"))
+    rendered = render(source, {"@anna:example.org": "Anna Albers", "@ben:example.org": "Ben"})
+    assert rendered.body == "Anna Albers, Ben und @clara:example.org"
+    assert rendered.mentions == tuple(ids)
+    assert rendered.formatted_body.count("<a href=") == 3

@@ -72,7 +72,11 @@ STANDUP = cmd(
             Arg("days", Weekdays(), optional=True),
             permission=Permission.MODERATOR,
         ),
-        cmd("notiz", "note", Arg("text", RestText(), label={"de": "Notiz", "en": "note"})),
+        cmd(
+            "notiz",
+            "note",
+            Arg("text", RestText(), label={"de": "Notiz", "en": "note"}, multiline=True),
+        ),
         cmd("aussetzen", "skip", Arg("period", DateRange())),
         cmd("status", "status"),
     ),
@@ -161,6 +165,8 @@ def test_tokenize(text: str, tokens: list[str]) -> None:
         ("  !Pause   15 min  ", ("pause", "15 min  ")),
         ("!HILFE", ("hilfe", "")),
         ("!notiz Zeile 1\nZeile 2", ("notiz", "Zeile 1\nZeile 2")),
+        ("!moin\nGuten Morgen", ("moin", "\nGuten Morgen")),
+        ("!moin \t\n ", ("moin", "")),
         ("!!standup", ("!standup", "")),
         ("!", None),
         ("! foo", None),
@@ -282,6 +288,45 @@ def test_too_many_tokens() -> None:
     err = parse_error("!standup status jetzt sofort")
     assert (err.key, err.params) == ("parse.too_many", {"value": "jetzt sofort"})
     assert [c.name_in("de") for c in err.usage_path] == ["standup", "status"]
+
+
+# --- the lines below a command -------------------------------------------------------------
+
+
+def test_the_lines_below_a_command_without_text_are_not_part_of_it() -> None:
+    assert run("!sprache de\nzweite Zeile").args == {"lang": "de"}
+    assert run("!standup status\nwie läuft es?").args == {}
+    assert run("!urlaub 12.08.-23.08.\n@alice:example.org kommt mit").args["who"] is None
+
+
+def test_a_greedy_argument_reads_only_its_own_line_unless_it_is_multiline() -> None:
+    assert run("!pause 15 Kaffee\nund dann weiter").args == {
+        "duration": timedelta(minutes=15),
+        "reason": "Kaffee",
+    }
+    assert run("!standup notiz Zeile 1\nZeile 2").args == {"text": "Zeile 1\nZeile 2"}
+    assert run("!standup notiz\nErst hier\n und hier").args == {"text": "Erst hier\n und hier"}
+
+
+def test_an_error_on_the_command_line_does_not_quote_the_lines_below() -> None:
+    err = parse_error("!sprache klingonisch\nBitte auf Deutsch")
+    assert err.params["value"] == "klingonisch"
+    err = parse_error("!standup status jetzt\nsofort")
+    assert (err.key, err.params) == ("parse.too_many", {"value": "jetzt"})
+
+
+def test_subcommands_and_arguments_are_read_from_the_command_line() -> None:
+    err = parse_error("!standup\nstatus")
+    assert err.key == "parse.subcommand"
+    err = parse_error("!sprache\nde")
+    assert (err.key, err.params) == ("parse.missing", {"arg": "Sprache"})
+
+
+def test_only_a_greedy_last_argument_can_be_multiline() -> None:
+    with pytest.raises(ValueError, match="greedy"):
+        Arg("word", Text(), multiline=True)
+    with pytest.raises(ValueError, match="last"):
+        cmd("x", "x", Arg("text", RestText(), multiline=True), Arg("word", Text()))
 
 
 def test_group_without_handler_needs_a_subcommand() -> None:

@@ -179,16 +179,20 @@ def test_moderation_messages_and_notices() -> None:
         entry, approved, EN, page_url="https://x.example/dn/", names=names
     )
     assert readable(notice or "") == (
-        "{@anna:example.org} Good news: Petra approved your #DigitalNah offering #7 "
+        "{@anna:example.org}, good news: Petra approved your #DigitalNah offering #7 "
         "“Parken per App”. It will be on the page shortly: "
         "[https://x.example/dn/](https://x.example/dn/)"
     )
     assert render(notice or "").mentions == (ANNA,)
+    german = render_submitter_notice(entry, approved, DE, names=names) or ""
+    assert render(german, {ANNA: "Clarisse Becker"}).body.startswith(
+        "Clarisse Becker, gute Nachricht: Petra hat dein #DigitalNah-Angebot #7"
+    )
     changes, asked = transition(
         pending, Action.REQUEST_CHANGES, actor=LEAD, now=NOW, reason="Bitte Kontakt angeben"
     )
     assert readable(render_submitter_notice(asked, changes, DE) or "") == (
-        "{@anna:example.org} @lead:example.org bittet bei deinem #DigitalNah-Angebot #7 "
+        "{@anna:example.org}, @lead:example.org bittet bei deinem #DigitalNah-Angebot #7 "
         "„Parken per App“ um Änderungen: Bitte Kontakt angeben. Bearbeite deine Nachricht "
         "oder antworte hier im Thread, z. B. mit `Beschreibung: …`."
     )

@@ -137,7 +137,7 @@ def test_live_kickoff_has_agenda_link_and_speaking_order_by_name() -> None:
     live = occurrence(config=config, speaking_order=(BEN, ANNA))
     text = kickoff_markdown(live, tr_de, NAMES)
     assert "Zum Call: [Link öffnen](https://meet.jit.si/team)" in text
-    assert "**Reihenfolge:** Ben, Anna" in text
+    assert "**Reihenfolge:** Ben und Anna" in text
     assert "{@" not in text
 
 

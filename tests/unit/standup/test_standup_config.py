@@ -139,7 +139,7 @@ def test_describe_everything_set() -> None:
         mode=StandupMode.BOTH,
         questions=("Erledigt?", "**Blocker?**"),
         participants_add=frozenset({"@partner:kdn.example"}),
-        observers=frozenset({"@cdo:example.org"}),
+        observers=frozenset({"@cdo:example.org", "@dora:example.org"}),
         reminder_percent=None,
         region="DE-NW",
         closures=frozenset({date(2026, 12, 24)}),
@@ -148,7 +148,11 @@ def test_describe_everything_set() -> None:
         report_format=ReportFormat.BY_QUESTION,
         answer_channel=AnswerChannel.DM,
     )
-    names = {"@cdo:example.org": "Chefin", "@partner:kdn.example": "Pat Partner"}
+    names = {
+        "@cdo:example.org": "Chefin",
+        "@dora:example.org": "Dora",
+        "@partner:kdn.example": "Pat Partner",
+    }
     assert c.describe(FRIDAY_NOON, tr_de, names) == (
         "**Stand-up „frühschicht“**\n"
         "Zeit: 06:30 Uhr (Europe/Berlin), Mo, Mi, Fr\n"
@@ -163,7 +167,7 @@ def test_describe_everything_set() -> None:
         "Ausgesetzt am: Mo, 23.11.2026\n"
         "Teilnehmende: alle Raummitglieder außer Bots\n"
         "Zusätzlich: Pat Partner\n"
-        "Nur Bericht (Beobachtende): Chefin\n"
+        "Nur Bericht (Beobachtende): Chefin und Dora\n"
         "Call: https://meet\\.jit\\.si/team\n"
         "Nächster Termin: Mi, 25.11.2026, 06:30"
     )

@@ -94,13 +94,13 @@ def test_agenda() -> None:
         "1\\. Was hast du erledigt?\n"
         "2\\. Was steht an?\n"
         "\n"
-        "**Reihenfolge:** Anna, <b>Bob</b>, Carl\\_Maier\n"
+        "**Reihenfolge:** Anna, <b>Bob</b> und Carl\\_Maier\n"
         "Ende um 09:10 Uhr.\n"
         "Notizen hier im Thread werden zum Protokoll."
     )
     html = render(agenda).formatted_body
     assert '<a href="https://meet.jit.si/team?a=1&amp;b=2">Link öffnen</a>' in html
-    assert "&lt;b&gt;Bob&lt;/b&gt;, Carl_Maier" in html
+    assert "&lt;b&gt;Bob&lt;/b&gt; und Carl_Maier" in html
     assert render(agenda).mentions == ()
 
 

@@ -59,7 +59,7 @@ def test_reminder_pings_only_those_without_answer() -> None:
     rendered = render(text, {"@dora:example.org": "Dora"})
     assert rendered.mentions == ("@dora:example.org", "@eve:example.org")
     assert rendered.body == (
-        "⏰ Erinnerung an das Stand-up „team“: Dora @eve:example.org"
+        "⏰ Erinnerung an das Stand-up „team“: Dora und @eve:example.org"
         " – Antworten bitte bis 09:10 Uhr."
     )
 

@@ -156,7 +156,7 @@ def test_nobody_answered() -> None:
         "\n"
         "_Keine Antworten._\n"
         "\n"
-        "**Keine Antwort:** Anna Muster, Bob, Carl, Dora, Eve\n"
+        "**Keine Antwort:** Anna Muster, Bob, Carl, Dora und Eve\n"
     )
 
 

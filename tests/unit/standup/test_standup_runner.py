@@ -27,6 +27,7 @@ from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.store import AnswerRecord, StandupStore
 
 LOCALES = Path(__file__).resolve().parents[3] / "homeoffice_bot" / "standup" / "locales"
+KERNEL_LOCALES = LOCALES.parents[1] / "kernel" / "locales"
 ROOM = "!team:example.org"
 BOT, ANNA, BEN, CARL = (f"@{n}:example.org" for n in ("bot", "anna", "ben", "carl"))
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
@@ -83,6 +84,9 @@ class FakeRooms:
         return "de"
 
 
+CATALOGUE = Catalogue.from_folder(LOCALES, fallback=Catalogue.from_folder(KERNEL_LOCALES))
+
+
 @pytest.fixture
 async def parts(tmp_path: Path) -> AsyncIterator[tuple[Runner, FakeMatrix, FakeScheduler]]:
     db = Database(tmp_path / "db.sqlite3")
@@ -94,7 +98,7 @@ async def parts(tmp_path: Path) -> AsyncIterator[tuple[Runner, FakeMatrix, FakeS
         name="standup", settings=StandupSettings(), bot=None, db=db,
         scheduler=cast(Any, scheduler), matrix=cast(Any, matrix), outbox=cast(Any, matrix),
         clock=FixedClock(NOW),
-        tasks=TaskTracker(), rooms=cast(Any, FakeRooms()), catalogue=Catalogue.from_folder(LOCALES),
+        tasks=TaskTracker(), rooms=cast(Any, FakeRooms()), catalogue=CATALOGUE,
         services=Services(), data_dir=tmp_path, logger=logging.getLogger("test"),
     )  # fmt: skip
     store = StandupStore(db)

@@ -14,6 +14,7 @@ from workday_testing import berlin
 
 import homeoffice_bot.workday
 from homeoffice_bot.kernel.command_model import Command, Permission
+from homeoffice_bot.kernel.commands import render_help_detail
 from homeoffice_bot.kernel.i18n import Catalogue
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.parser import resolve, usage_line
@@ -107,6 +108,36 @@ def test_usage_lines_name_the_arguments(commands: list[Command]) -> None:
     pause = next(c for c in commands if c.name_in("de") == "pause")
     assert usage_line([pause], "de", "!") == "!pause [Dauer|bis Uhrzeit]"
     assert usage_line([pause], "en", "!") == "!break [duration|until time]"
+
+
+def test_away_shows_both_ways_to_say_until_when(commands: list[Command]) -> None:
+    away = next(c for c in commands if c.name_in("de") == "weg")
+    assert usage_line([away], "de", "!") == "!weg [Dauer|bis Uhrzeit] [Grund]"
+    assert usage_line([away], "en", "!") == "!away [duration|until time] [reason]"
+    de = render_help_detail([away], "de", "!", Catalogue({"de": {}, "en": {}}).translator("de"))
+    en = render_help_detail([away], "en", "!", Catalogue({"de": {}, "en": {}}).translator("en"))
+    assert "- `!weg 1h`" in de
+    assert "- `!weg bis 14:00 Arzttermin`" in de
+    assert "- `!away 1h`" in en
+    assert "- `!away until 14:00 dentist`" in en
+    assert "!weg" not in en
+
+
+def _subcommands(commands: list[Command]) -> list[list[Command]]:
+    paths: list[list[Command]] = []
+    for command in commands:
+        paths.append([command])
+        paths += [[command, sub] for sub in command.subcommands]
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_example_runs_the_command_it_is_shown_for(commands: list[Command], lang: str) -> None:
+    for path in _subcommands(commands):
+        for example in path[-1].examples_in(lang):
+            word, _, rest = example.partition(" ")
+            resolved = resolve(commands, word, rest)  # a group's example may name a subcommand
+            assert resolved.path[: len(path)] == tuple(path), example
 
 
 def _directory() -> Directory:
