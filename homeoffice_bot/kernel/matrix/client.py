@@ -16,6 +16,8 @@ import asyncio
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import nio
@@ -109,6 +111,19 @@ class MatrixClient(SessionMixin, SyncMixin, SendingMixin):
                 int(unread.get("highlight_count", 0)),
             )
         return counts
+
+    async def history(self, room_id: RoomID, limit: int = 50) -> list[dict[str, Any]]:
+        """The room's latest events as the homeserver has them, oldest first (raw JSON)."""
+        url = f"{self._client.homeserver}/_matrix/client/v3/rooms/{quote(room_id)}/messages"
+        params = {"dir": "b", "limit": str(limit)}
+        headers = {"Authorization": f"Bearer {self._client.access_token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(url, params=params, headers=headers) as response,
+        ):
+            response.raise_for_status()
+            body = await response.json()
+        return list(reversed(body.get("chunk", [])))
 
     async def invite(self, room_id: RoomID, user_id: UserID) -> None:
         response = await self._client.room_invite(room_id, user_id)
