@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from homeoffice_bot.kernel.formatting import (
     command_text,
     escape_markdown,
+    format_date_ranges,
     format_day_ranges,
     mention,
     mentioned_user_ids,
@@ -94,3 +97,30 @@ def test_day_ranges_group_three_or_more_consecutive_days() -> None:
     assert format_day_ranges([5, 1, 3], short.__getitem__) == "Mo, Mi, Fr"
     assert format_day_ranges(iter([1, 2, 3, 5, 6]), short.__getitem__) == "Mo–Mi, Fr, Sa"
     assert format_day_ranges([], short.__getitem__) == ""
+
+
+def _german(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def test_date_ranges_join_consecutive_days_across_months_and_years() -> None:
+    winter = [date(2026, 12, 22) + timedelta(days=n) for n in range(12)]  # to 02.01.2027
+    days = {*winter, date(2027, 2, 15), date(2027, 3, 1), date(2027, 3, 2)}
+    assert format_date_ranges(days, _german) == (
+        "22.12.2026–02.01.2027, 15.02.2027, 01.03.2027–02.03.2027"
+    )
+    assert format_date_ranges([date(2027, 2, 15)], _german) == "15.02.2027"
+    assert format_date_ranges([], _german) == ""
+    to = format_date_ranges(winter, date.isoformat, lambda a, b: f"{a} to {b}")
+    assert to == "2026-12-22 to 2027-01-02"
+
+
+@given(st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), max_size=60))
+def test_date_ranges_name_every_day_exactly_once(days: set[date]) -> None:
+    text = format_date_ranges(days, date.isoformat, lambda a, b: f"{a}/{b}")
+    named: set[date] = set()
+    for part in filter(None, text.split(", ")):
+        first, _, last = part.partition("/")
+        start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+        named.update(start + timedelta(days=n) for n in range((end - start).days + 1))
+    assert named == days
