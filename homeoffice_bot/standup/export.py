@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from homeoffice_bot.kernel.csv_safety import guard_formula
 from homeoffice_bot.standup.config import ReportFormat
 from homeoffice_bot.standup.report import ReportData, render_report
 from homeoffice_bot.standup.text import Translate, escape_for_file
@@ -32,18 +33,13 @@ e.g. a ``!standup jetzt`` after the scheduled one) and ``kickoff_utc`` says when
 ``status`` is answered, missing, absent or note; ``question_number`` is 1-based and empty
 for free text and notes. Times are ISO 8601 in UTC."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 _USER_ID_COLUMN = CSV_COLUMNS.index("user_id")
 
 
 def _cell(column: int, value: str) -> str:
     """Keep spreadsheet programs from running typed text as a formula (prefix with ').
     Matrix user ids start with "@" but cannot hold a formula; they stay as they are."""
-    if column != _USER_ID_COLUMN and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return value if column == _USER_ID_COLUMN else guard_formula(value)
 
 
 def _iso(instant: datetime) -> str:

@@ -272,6 +272,15 @@ def test_csv_export_tells_two_rounds_on_the_same_day_apart() -> None:
     ]
 
 
+def test_csv_export_guards_cells_that_start_with_a_formula_after_spaces() -> None:
+    sneaky = Person("@eve:example.org", "  =HYPERLINK(1)")
+    report = team_report(participants=(sneaky,), answers=(), absent=())
+    rows = list(csv.DictReader(io.StringIO(export_csv([report]))))
+    assert [(r["user_id"], r["display_name"]) for r in rows] == [
+        ("@eve:example.org", "'  =HYPERLINK(1)")
+    ]
+
+
 def test_markdown_export_escapes_html_for_files() -> None:
     exported = export_markdown([hostile_report(), team_report(day=date(2026, 11, 20))], tr_de)
     first, second = exported.split("\n---\n\n")
