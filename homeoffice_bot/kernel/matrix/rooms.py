@@ -16,7 +16,8 @@ from typing import Any, Protocol
 import nio
 
 from homeoffice_bot.kernel.errors import MatrixError
-from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.links import event_link, via_servers
 
 CREATOR_POWER_LEVEL = 1_000_000
 """Room creators in room version 12 and later have power above any level."""
@@ -58,6 +59,7 @@ class RoomState(Protocol):
     def names_for(self, room_id: RoomID | None, user_ids: Sequence[UserID]) -> dict[str, str]: ...
     def presence(self, user_id: UserID) -> str | None: ...
     def has_joined(self, room_id: RoomID, user_id: UserID) -> bool: ...
+    def event_link(self, room_id: RoomID, event_id: EventID) -> str: ...
     async def leave(self, room_id: RoomID) -> None: ...
 
 
@@ -188,6 +190,14 @@ class RoomsMixin(AccountBase):
     def has_joined(self, room_id: RoomID, user_id: UserID) -> bool:
         room = self._client.rooms.get(room_id)
         return room is not None and user_id in room.users and user_id not in room.invited_users
+
+    def event_link(self, room_id: RoomID, event_id: EventID) -> str:
+        """A matrix.to link to an event, with the servers to reach the room through (see
+        kernel/links.py), chosen from the room's joined members as they are now."""
+        room = self._client.rooms.get(room_id)
+        joined = [u for u in room.users if u not in room.invited_users] if room else []
+        levels = {UserID(u): self.power_level(room_id, UserID(u)) for u in joined}
+        return event_link(room_id, event_id, via_servers(room_id, levels))
 
     def _note_creators(self, room_id: str, event: Any) -> None:
         source = getattr(event, "source", None) or {}
