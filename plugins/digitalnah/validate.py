@@ -33,6 +33,11 @@ MAX_LENGTHS: Mapping[Field, int] = {
     Field.TARGET_GROUP: 120,
     Field.CONTACT: 200,
 }
+MAX_MESSAGE_LENGTH = 5000
+"""The longest message the plugin reads as a tip, a completing reply, an edit or
+``!angebot neu``: room for every field at its longest. A longer one changes nothing and
+gets ``message_too_long`` as its answer (never silence: the bot's reply quoting it would
+be too large for the homeserver)."""
 MIN_TITLE_LENGTH = 3
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 40
@@ -74,6 +79,21 @@ def has_control_chars(text: str, *, multiline: bool = False) -> bool:
         if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
             return True
     return False
+
+
+def message_length_problem(text: str, *, reply: bool = False) -> Problem | None:
+    """The length message for a message longer than ``MAX_MESSAGE_LENGTH`` (a tip, or with
+    ``reply`` a reply that completes a draft), else None."""
+    if len(text) <= MAX_MESSAGE_LENGTH:
+        return None
+    key = "digitalnah.problem.reply_too_long" if reply else "digitalnah.problem.message_too_long"
+    return Problem("", key, {"length": len(text), "max": MAX_MESSAGE_LENGTH})
+
+
+def clipped(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters (``…`` at the end when cut), for showing a value
+    that is too long without repeating all of it."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def link_problem(raw: str) -> Problem | None:
