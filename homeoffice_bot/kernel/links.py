@@ -1,4 +1,20 @@
-"""Links into rooms: ``https://matrix.to/#/!room/$event?via=…`` permalinks. Pure functions.
+"""Links: permalinks into rooms, and what a web link typed by a person may not hide.
+Pure functions.
+
+Invisible characters
+--------------------
+A link copied from a document or a mail may carry characters nobody sees: zero-width
+spaces and joiners, the soft hyphen, the word joiner, the byte-order mark, bidirectional
+controls (which can make a link read differently than it goes), and the like — all of
+Unicode's format characters (category Cf), and the Hangul fillers that show as blanks
+(control characters such as a line break are refused as what they are).
+A link ``https://exa<U+200B>mple.org/`` looks like example.org but is another address.
+Every place that accepts a link refuses them inside it (``first_invisible``); around a
+link they are only dropped (``strip_invisible``).
+
+Permalinks
+----------
+``https://matrix.to/#/!room/$event?via=…``.
 
 A room id alone does not tell a homeserver where to ask for the room; the ``via`` servers
 do. Following the Matrix specification (appendix "Routing"), they are: the server of the
@@ -14,6 +30,7 @@ current members here.
 from __future__ import annotations
 
 import ipaddress
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
@@ -24,6 +41,35 @@ MATRIX_TO = "https://matrix.to/#/"
 MAX_VIA = 3
 MIN_ROUTING_POWER = 50
 """Below this power level the highest-ranking member's server is not preferred."""
+
+
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+"""Hangul fillers: letters (category Lo) that show as nothing."""
+
+
+def is_invisible(char: str) -> bool:
+    """True for a character that shows as nothing (see the module's docstring)."""
+    return unicodedata.category(char) == "Cf" or char in _BLANK_LETTERS
+
+
+def first_invisible(text: str) -> int | None:
+    """The index of the first invisible character in ``text``, or None."""
+    return next((i for i, char in enumerate(text) if is_invisible(char)), None)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible characters (and whitespace) at its start and end."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or is_invisible(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or is_invisible(text[end - 1])):
+        end -= 1
+    return text[start:end]
+
+
+def code_point(char: str) -> str:
+    """ "U+200B": how to name a character nobody can see."""
+    return f"U+{ord(char):04X}"
 
 
 def server_of(matrix_id: str) -> str | None:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from digitalnah.categories import resolve_category
 from digitalnah.model import DEFAULT_CATEGORY_ALIASES, Field, Offering, Problem
+from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 
 REQUIRED_FIELDS: tuple[Field, ...] = (Field.TITLE, Field.LINK, Field.CATEGORY)
 
@@ -101,6 +102,11 @@ def link_problem(raw: str) -> Problem | None:
     text = raw.strip()
     if not text:
         return Problem(Field.LINK, "digitalnah.problem.missing")
+    at = first_invisible(text)
+    if at is not None:
+        before = text[:at] if at <= _SHOWN_VALUE_LENGTH else "…" + text[at - 40 : at]
+        params = {"before": before, "code": code_point(text[at])}
+        return Problem(Field.LINK, "digitalnah.problem.link_invisible", params)
     scheme, sep, _ = text.partition(":")
     if not sep or scheme.lower() not in ALLOWED_SCHEMES:
         return Problem(Field.LINK, "digitalnah.problem.link_scheme", {"value": shown(text)})
@@ -124,15 +130,17 @@ def link_problem(raw: str) -> Problem | None:
 
 
 def _unwrap(raw: str) -> str:
-    text = raw.strip()
+    """The link without ``<…>`` and without what is invisible around it."""
+    text = strip_invisible(raw)
     if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1].strip()
+        text = strip_invisible(text[1:-1])
     return text
 
 
 def parse_link(raw: str) -> str | None:
-    """The cleaned link (``<…>`` removed, scheme lower-cased) if it is an http(s) URL
-    without whitespace, control characters or credentials; else None."""
+    """The cleaned link (``<…>`` and invisible characters around it removed, scheme
+    lower-cased) if it is an http(s) URL without whitespace, invisible characters or
+    credentials; else None."""
     text = _unwrap(raw)
     if link_problem(text) is not None:
         return None

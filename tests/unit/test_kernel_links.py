@@ -7,7 +7,16 @@ from pathlib import Path
 import nio
 
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
-from homeoffice_bot.kernel.links import event_link, is_ip_literal, server_of, via_servers
+from homeoffice_bot.kernel.links import (
+    code_point,
+    event_link,
+    first_invisible,
+    is_invisible,
+    is_ip_literal,
+    server_of,
+    strip_invisible,
+    via_servers,
+)
 from homeoffice_bot.kernel.matrix.rooms import RoomsMixin
 
 ROOM = RoomID("!team:stadt.example")
@@ -64,3 +73,14 @@ def test_room_state_links_through_the_servers_of_joined_members(tmp_path: Path) 
     assert account.event_link(ROOM, EVENT) == event_link(
         ROOM, EVENT, ["kdn.example", "stadt.example"]
     )
+
+
+def test_characters_that_show_as_nothing_are_invisible() -> None:
+    hidden = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a\u202e\u2066\u2069\u3164"
+    assert all(map(is_invisible, hidden))
+    assert not any(map(is_invisible, "aä-/ .:\u00a0"))
+    assert first_invisible("https://exa\u200bmple.org/") == 11
+    assert first_invisible("https://example.org/") is None
+    assert code_point("\u200b") == "U+200B"
+    assert strip_invisible(" \u200bhttps://x.example/\u200e\n") == "https://x.example/"
+    assert strip_invisible("\u200b") == ""
