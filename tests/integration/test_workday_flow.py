@@ -130,9 +130,9 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
     ben = await people("ben", displayname="Ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
 
-    reply = await command(
-        anna, room, f"!urlaub 12.03.–15.03. vertretung {ben.user_id}", bot, "Urlaub"
-    )
+    refused = await command(anna, room, "!urlaub 12.03.–15.03. vertretung @room", bot, "„@room“")
+    assert "eine Vertretung ist eine Person" in refused.body
+    reply = await command(anna, room, "!urlaub 12.03.–15.03. vertretung Ben", bot, "Urlaub")
     assert "12.03. bis 15.03." in reply.body
     assert "Vertretung: Ben" in reply.body
     board = await lead.wait_message(room, "Wer ist da?", sender=me)
