@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import markdown as md_lib
 import nh3
@@ -55,21 +56,45 @@ def mention_ids(source: str) -> list[UserID]:
     return list(dict.fromkeys(UserID(m.group(1)) for m in _MENTION_TOKEN.finditer(source)))
 
 
+def _runs(numbers: Iterable[int]) -> list[list[int]]:
+    """The distinct numbers in order, grouped into runs of consecutive ones."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
+
+
+def _en_dash(start: str, end: str) -> str:
+    return f"{start}–{end}"
+
+
 def format_day_ranges(days: Iterable[int], name: Callable[[int], str]) -> str:
     """ISO weekdays as names with ranges of three or more: "Mo–Fr", "Mo, Mi, Fr", "Mo–Mi, Fr".
     ``name`` gives a day's (short) name in the reader's language."""
-    runs: list[list[int]] = []
-    for day in sorted(set(days)):
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
     parts: list[str] = []
-    for run in runs:
+    for run in _runs(days):
         if len(run) >= 3:
-            parts.append(f"{name(run[0])}–{name(run[-1])}")
+            parts.append(_en_dash(name(run[0]), name(run[-1])))
         else:
             parts.extend(name(day) for day in run)
+    return ", ".join(parts)
+
+
+def format_date_ranges(
+    days: Iterable[date],
+    name: Callable[[date], str],
+    span: Callable[[str, str], str] = _en_dash,
+) -> str:
+    """Calendar days, consecutive ones as a range: "22.12.2026–02.01.2027, 15.02.2027".
+    ``name`` writes one date in the reader's language, ``span`` joins the first and last
+    day of a range ("{start}–{end}", "{start} to {end}")."""
+    parts: list[str] = []
+    for run in _runs(day.toordinal() for day in days):
+        first, last = date.fromordinal(run[0]), date.fromordinal(run[-1])
+        parts.append(name(first) if first == last else span(name(first), name(last)))
     return ", ".join(parts)
 
 

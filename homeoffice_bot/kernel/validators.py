@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from homeoffice_bot.kernel.links import code_point, first_invisible
+
 _HTTP_URL = re.compile(r"^https?://[^\s/]+")
 
 
@@ -19,7 +21,13 @@ def check_timezone(value: str) -> str:
 
 
 def check_http_url(value: str) -> str:
-    """An http:// or https:// URL with a host."""
+    """An http:// or https:// URL with a host and without invisible characters."""
+    at = first_invisible(value)
+    if at is not None:
+        raise ValueError(
+            f"contains an invisible character ({code_point(value[at])}) after {value[:at]!r};"
+            " type the URL again"
+        )
     if not _HTTP_URL.match(value):
         raise ValueError("must be an http:// or https:// URL")
     return value

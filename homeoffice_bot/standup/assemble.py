@@ -82,6 +82,7 @@ def build_report(
         ),
         mode=config.mode,
         blocker_index=blocker_question_index(config.questions),
+        kickoff_at=occurrence.kickoff_at,
     )
 
 

@@ -21,7 +21,7 @@ from homeoffice_bot.standup.text import (
     Translate,
     escape_user_text,
     format_clock,
-    format_date,
+    format_dates,
     format_datetime,
     format_length,
     format_weekdays,
@@ -272,22 +272,13 @@ class StandupConfig:
             if self.region
             else tr("standup.status.region_none")
         )
-        if self.closures:
-            lines.append(
-                tr(
-                    "standup.status.closures",
-                    dates=", ".join(format_date(d, tr) for d in sorted(self.closures)),
-                )
-            )
         today = calendar.local_day(now_utc, self.tz)
-        upcoming_skips = sorted(d for d in self.skipped if d >= today)
+        upcoming_closures = [d for d in self.closures if d >= today]
+        if upcoming_closures:
+            lines.append(tr("standup.status.closures", dates=format_dates(upcoming_closures, tr)))
+        upcoming_skips = [d for d in self.skipped if d >= today]
         if upcoming_skips:
-            lines.append(
-                tr(
-                    "standup.status.skipped",
-                    dates=", ".join(format_date(d, tr) for d in upcoming_skips),
-                )
-            )
+            lines.append(tr("standup.status.skipped", dates=format_dates(upcoming_skips, tr)))
         lines.append(tr("standup.status.participants"))
         if self.participants_add:
             lines.append(tr("standup.status.added", names=people(self.participants_add)))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from homeoffice_bot.kernel.csv_safety import guard_formula
 from homeoffice_bot.standup.config import ReportFormat
 from homeoffice_bot.standup.report import ReportData, render_report
 from homeoffice_bot.standup.text import Translate, escape_for_file
@@ -14,6 +16,8 @@ from homeoffice_bot.standup.text import Translate, escape_for_file
 CSV_COLUMNS = (
     "date",
     "standup",
+    "round",
+    "kickoff_utc",
     "user_id",
     "display_name",
     "status",
@@ -24,11 +28,10 @@ CSV_COLUMNS = (
     "text",
     "blocker",
 )
-"""``status`` is answered, missing, absent or note; ``question_number`` is 1-based and empty
+"""``round`` numbers the rounds of one stand-up on one day (1, 2, … in the order they began,
+e.g. a ``!standup jetzt`` after the scheduled one) and ``kickoff_utc`` says when each began;
+``status`` is answered, missing, absent or note; ``question_number`` is 1-based and empty
 for free text and notes. Times are ISO 8601 in UTC."""
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 _USER_ID_COLUMN = CSV_COLUMNS.index("user_id")
 
@@ -36,18 +39,17 @@ _USER_ID_COLUMN = CSV_COLUMNS.index("user_id")
 def _cell(column: int, value: str) -> str:
     """Keep spreadsheet programs from running typed text as a formula (prefix with ').
     Matrix user ids start with "@" but cannot hold a formula; they stay as they are."""
-    if column != _USER_ID_COLUMN and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return value if column == _USER_ID_COLUMN else guard_formula(value)
 
 
 def _iso(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _rows(report: ReportData) -> list[list[str]]:
+def _rows(report: ReportData, round_number: int) -> list[list[str]]:
     rows: list[list[str]] = []
-    base = [report.day.isoformat(), report.name]
+    kickoff = _iso(report.kickoff_at) if report.kickoff_at is not None else ""
+    base = [report.day.isoformat(), report.name, str(round_number), kickoff]
     for answer in report.ordered_answers():
         who = [answer.person.user_id, answer.person.display_name, "answered"]
         when = [_iso(answer.answered_at), "yes" if answer.late else "no"]
@@ -83,13 +85,22 @@ def _rows(report: ReportData) -> list[list[str]]:
     return rows
 
 
+def _in_order(reports: Sequence[ReportData]) -> list[ReportData]:
+    """By day and stand-up, the rounds of a day in the order they began."""
+    first = datetime.min.replace(tzinfo=UTC)
+    return sorted(reports, key=lambda r: (r.day, r.name, r.kickoff_at or first))
+
+
 def export_csv(reports: Sequence[ReportData]) -> str:
     """One row per answered question (and per free text, missing/absent person, note)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for report in sorted(reports, key=lambda r: (r.day, r.name)):
-        writer.writerows([_cell(i, value) for i, value in enumerate(row)] for row in _rows(report))
+    rounds: Counter[tuple[date, str]] = Counter()
+    for report in _in_order(reports):
+        rounds[report.day, report.name] += 1
+        rows = _rows(report, rounds[report.day, report.name])
+        writer.writerows([_cell(i, value) for i, value in enumerate(row)] for row in rows)
     return buffer.getvalue()
 
 
@@ -98,7 +109,6 @@ def export_markdown(
 ) -> str:
     """The reports one after the other, oldest first, as a Markdown file."""
     rendered = [
-        render_report(report, tr, fmt, escape=escape_for_file)
-        for report in sorted(reports, key=lambda r: (r.day, r.name))
+        render_report(report, tr, fmt, escape=escape_for_file) for report in _in_order(reports)
     ]
     return "\n---\n\n".join(rendered)

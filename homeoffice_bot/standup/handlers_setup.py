@@ -27,7 +27,7 @@ from homeoffice_bot.standup.config import (
 from homeoffice_bot.standup.handlers_base import HandlerBase
 from homeoffice_bot.standup.live import validate_call_link
 from homeoffice_bot.standup.messages import render_no_standup
-from homeoffice_bot.standup.text import escape_user_text, format_date
+from homeoffice_bot.standup.text import escape_user_text, format_date, format_dates
 
 MAX_CLOSURE_DAYS = 366
 WORKDAYS = frozenset({1, 2, 3, 4, 5})
@@ -166,11 +166,11 @@ class SetupHandlers(HandlerBase):
         days = _days(first, last)
         closures = config.closures | days if add else config.closures - days
         await self.save(ctx, record, _with(config, closures=closures), reply=False)
-        shown = format_date(first, ctx.tr)
-        if last != first:
-            shown += " – " + format_date(last, ctx.tr)
         key = "standup.cmd.closure_added" if add else "standup.cmd.closure_removed"
-        await ctx.reply(ctx.tr(key, date=shown))
+        if last == first:
+            await ctx.reply(ctx.tr(key, date=format_date(first, ctx.tr)))
+        else:
+            await ctx.reply(ctx.tr(key + "_range", dates=format_dates(days, ctx.tr)))
 
     # ---------------------------------------------------------------- questions
 

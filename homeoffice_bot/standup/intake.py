@@ -3,7 +3,9 @@
 - A reply in the kickoff's thread (or a reply to the kickoff) is an answer, in live mode
   a note for the minutes.
 - A direct message answers the stand-up that asked the person question by question in
-  that DM; otherwise the open stand-up the person is asked in (thread mode allows DMs too).
+  a direct chat; otherwise the open stand-up the person is asked in (thread mode allows
+  DMs too). A room of just the bot and the person counts as a direct chat here, even
+  when it was not created as one.
 - Edits replace the text, redactions remove the message; after the close the report is
   edited. Lateness is judged by the homeserver's timestamp, so answers typed while the
   bot was down count as on time.
@@ -53,8 +55,15 @@ class Intake:
             if occurrence is not None and occurrence.room_id == message.room_id:
                 await self._in_thread(occurrence, message)
                 return
-        if message.is_direct and not await self.store.standups_in_room(message.room_id):
+        if self._privately(message) and not await self.store.standups_in_room(message.room_id):
             await self._direct(message)
+
+    def _privately(self, message: Message) -> bool:
+        """A direct chat, or any room of just the bot and the sender (a room someone made
+        for talking to the bot, without the direct-chat flag): the answer is theirs alone."""
+        return message.is_direct or self.ctx.matrix.direct_partner(message.room_id) == (
+            message.sender
+        )
 
     async def on_edit(self, edit: Edit) -> None:
         occurrence_id = await self.store.edit_message(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
+from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_names, format_time
 
@@ -54,8 +55,17 @@ def timebox_notices(
 
 def validate_call_link(url: str) -> str:
     """An http(s) link to the call (Jitsi, BigBlueButton, …), safe to put into a Markdown
-    link; raise ``StandupSettingError`` (a ``ValueError``) for anything else."""
-    candidate = url.strip().strip("<>")
+    link; raise ``StandupSettingError`` (a ``ValueError``) for anything else, such as a
+    link with an invisible character inside (one around it is dropped)."""
+    candidate = strip_invisible(strip_invisible(url).strip("<>"))
+    at = first_invisible(candidate)
+    if at is not None:
+        raise StandupSettingError(
+            "standup.error.call_link_invisible",
+            f"invisible character {code_point(candidate[at])} in a call link",
+            before=candidate[max(at - 40, 0) : at],
+            code=code_point(candidate[at]),
+        )
     parts = urlsplit(candidate) if len(candidate) <= MAX_CALL_LINK else None
     if (
         parts is None

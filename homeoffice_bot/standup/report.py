@@ -67,6 +67,9 @@ class ReportData:
     mode: StandupMode = StandupMode.WRITTEN
     blocker_index: int | None = DEFAULT_BLOCKER_INDEX
     """Which question asks for blockers (``questions.blocker_question_index``)."""
+    kickoff_at: datetime | None = None
+    """When this round began (UTC): the scheduled instant, or the moment of ``!standup
+    jetzt``. Tells apart several rounds of one stand-up on the same day."""
 
     def _answered_ids(self) -> set[str]:
         return {a.person.user_id for a in self.answers}

@@ -12,7 +12,12 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from homeoffice_bot.kernel.formatting import escape_markdown, format_day_ranges, people_list
+from homeoffice_bot.kernel.formatting import (
+    escape_markdown,
+    format_date_ranges,
+    format_day_ranges,
+    people_list,
+)
 
 Translate = Callable[..., str]
 """``tr(key, **params) -> str``: the formatted message in the room's language."""
@@ -59,6 +64,22 @@ def format_date(day: date, tr: Translate) -> str:
         dd=f"{day.day:02d}",
         mm=f"{day.month:02d}",
         yyyy=f"{day.year:04d}",
+    )
+
+
+def format_day(day: date, tr: Translate) -> str:
+    """ "23.11.2026" / "2026-11-23": a date without its weekday."""
+    return tr(
+        "standup.format.day", dd=f"{day.day:02d}", mm=f"{day.month:02d}", yyyy=f"{day.year:04d}"
+    )
+
+
+def format_dates(days: Iterable[date], tr: Translate) -> str:
+    """Days with consecutive ones as ranges: "22.12.2026–02.01.2027, 15.02.2027"."""
+    return format_date_ranges(
+        days,
+        lambda day: format_day(day, tr),
+        lambda start, end: tr("standup.format.range", start=start, end=end),
     )
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from urllib.parse import quote
 
-from homeoffice_bot.kernel.ids import EventID, RoomID
 from homeoffice_bot.workday.localtime import as_utc, local_date
 from homeoffice_bot.workday.states import Presence, PresenceState
 from homeoffice_bot.workday.texts import (
@@ -139,15 +137,10 @@ class MentionItem:
 
     sender_name: str
     room_name: str
-    room_id: RoomID
-    event_id: EventID
+    link: str
+    """The message's matrix.to link (``RoomState.event_link``)."""
     text: str
     at: datetime
-
-
-def matrix_to_link(room_id: str, event_id: str) -> str:
-    """``https://matrix.to/#/<room>/<event>`` with both ids percent-encoded."""
-    return f"https://matrix.to/#/{quote(room_id, safe='')}/{quote(event_id, safe='')}"
 
 
 def digest_markdown(
@@ -159,7 +152,8 @@ def digest_markdown(
     """
     if not items:
         return None
-    lines = [tr("digest.title", count=len(items)), ""]
+    plural = "one" if len(items) == 1 else "other"
+    lines = [tr(f"digest.title.{plural}", count=len(items)), ""]
     for item in sorted(items, key=lambda i: as_utc(i.at)):
         lines.append(
             tr(
@@ -168,7 +162,7 @@ def digest_markdown(
                 sender=escape_markdown(item.sender_name),
                 room=escape_markdown(item.room_name),
                 excerpt=escape_markdown(excerpt(item.text)),
-                link=matrix_to_link(item.room_id, item.event_id),
+                link=item.link,
             )
         )
     return "\n".join(lines)

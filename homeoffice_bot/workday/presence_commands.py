@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from homeoffice_bot.kernel.argtypes import fold, parse_user_id
+from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError
 from homeoffice_bot.kernel.ids import UserID
@@ -17,6 +17,7 @@ from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
 from homeoffice_bot.workday.jobs import ARBZG_HISTORY
 from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.profiles import Profile
+from homeoffice_bot.workday.standin import resolve_stand_in
 from homeoffice_bot.workday.states import (
     PresenceState,
     finish_day,
@@ -170,7 +171,7 @@ class PresenceCommands:
         request = parse_leave(text, today)
         if request.last_day < today:
             raise CommandError("workday.error.leave_past", text=text)
-        stand_in = self._stand_in(request.stand_in, ctx.sender)
+        stand_in = self._stand_in(ctx, request.stand_in)
         period = LeavePeriod(request.first_day, request.last_day, stand_in)
         await self.wd.store.add_leave(ctx.sender, period, now)
         if request.first_day <= today:
@@ -184,16 +185,26 @@ class PresenceCommands:
             await ctx.reply(ctx.tr("cmd.leave.reply_stand_in", first=first, last=last, name=name))
         await self._board(ctx)
 
-    def _stand_in(self, typed: str | None, sender: UserID) -> UserID | None:
+    def _stand_in(self, ctx: CommandContext, typed: str | None) -> UserID | None:
+        """The person ``typed`` names, among the members of this team room (in a direct
+        chat: of the rooms the sender shares with the bot)."""
         if typed is None:
             return None
-        text = typed if ":" in typed else f"{typed}:{sender.split(':', 1)[1]}"
-        if not text.startswith("@"):
-            text = "@" + text
-        user = parse_user_id(text)
-        if user == sender:
-            raise CommandError("workday.error.stand_in_self")
-        return user
+        matrix = self.wd.ctx.matrix
+        if ctx.message.is_direct:
+            rooms = [
+                r for r in sorted(matrix.joined_rooms())
+                if not matrix.is_direct(r) and ctx.sender in matrix.members(r)
+            ]  # fmt: skip
+        else:
+            rooms = [ctx.room_id]
+        members: dict[UserID, str] = {}
+        for room in rooms:
+            for user, name in matrix.names_for(room, matrix.members(room)).items():
+                members.setdefault(UserID(user), name)
+        return resolve_stand_in(
+            typed, ctx.sender, matrix.user_id, members, or_word=ctx.tr("format.or")
+        )
 
     def _leave_list(self, ctx: CommandContext, profile: Profile, today: date) -> str:
         upcoming = [p for p in profile.schedule.leave if p.last_day >= today]

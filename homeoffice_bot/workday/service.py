@@ -90,8 +90,7 @@ class Workday:
             MentionItem(
                 sender_name=matrix.display_name(m.room_id, m.sender),
                 room_name=matrix.room_name(m.room_id),
-                room_id=m.room_id,
-                event_id=m.event_id,
+                link=matrix.event_link(m.room_id, m.event_id),
                 text=m.excerpt,
                 at=m.at,
             )

@@ -25,9 +25,10 @@ _DURATION_PART = re.compile(
 _UNTIL_WORDS = re.compile(r"^(?:bis|until|till|to|um|at)\s+", re.IGNORECASE)
 _CLOCK = re.compile(r"^(?P<t>\d{1,2}(?:[:.]\d{2})?)\s*(?P<uhr>uhr)?$", re.IGNORECASE)
 _STAND_IN = re.compile(
-    r"\b(?:vertretung|vertreten\s+durch|stand-?in|covered\s+by|cover)\b\s*:?\s*(?P<who>\S+)?",
+    r"\b(?:vertretung|vertreten\s+durch|stand-?in|covered\s+by|cover)\b\s*:?",
     re.IGNORECASE,
 )
+_DATE_WORDS = frozenset({"ab", "vom", "von", "from", "bis", "to", "until", "till"})
 _DATE = re.compile(
     r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     r"|(?P<d>\d{1,2})\.(?P<m>\d{1,2})(?:\.(?P<y>\d{4}|\d{2})?)?"
@@ -141,7 +142,8 @@ class LeaveRequest:
     first_day: date
     last_day: date
     stand_in: str | None
-    """The stand-in as typed (an MXID such as ``@x:example.org`` or ``@x``); ``None``."""
+    """The stand-in as typed (``@x:example.org``, ``@x``, ``Ben Müller``), or ``None``; who
+    that is decides ``standin.resolve_stand_in``."""
 
 
 def _dates_in(text: str, today: date) -> list[tuple[date | None, int, int, int | None]]:
@@ -205,15 +207,31 @@ def parse_date_range(text: str, today: date) -> tuple[date, date]:
     return first, last
 
 
+def _is_date(word: str) -> bool:
+    match = _DATE.match(word)
+    return match is not None and not word[match.end() : match.end() + 1].isalpha()
+
+
+def _split_stand_in(after: str) -> tuple[str, str]:
+    """What follows the keyword: the stand-in's name (it may have several words, "Anna
+    von Berg"), up to the dates if they come after it ("Ben bis 23.08."), and the rest."""
+    words = after.split()
+    end = next((i for i, word in enumerate(words) if _is_date(word)), len(words))
+    while 0 < end < len(words) and words[end - 1].casefold() in _DATE_WORDS:
+        end -= 1
+    return " ".join(words[:end]), " ".join(words[end:])
+
+
 def parse_leave(text: str, today: date) -> LeaveRequest:
-    """``12.08.–23.08. vertretung @x`` (also ``stand-in @x``) → dates and stand-in."""
+    """``12.08.–23.08. vertretung @x`` (also ``stand-in Ben Müller``, ``vertretung @x
+    12.08.–23.08.``) → dates and stand-in."""
     stand_in: str | None = None
     dates_text = text
     match = _STAND_IN.search(text)
     if match:
-        if not match["who"]:
+        stand_in, rest = _split_stand_in(text[match.end() :])
+        if not stand_in:
             raise _fail("stand_in_missing", text)
-        stand_in = match["who"]
-        dates_text = text[: match.start()] + text[match.end() :]
+        dates_text = text[: match.start()] + " " + rest
     first, last = parse_date_range(dates_text, today)
     return LeaveRequest(first, last, stand_in)

@@ -22,6 +22,7 @@ from digitalnah.replies import (
     render_offering_list,
 )
 from digitalnah.service import DigitalNah
+from digitalnah.validate import MAX_MESSAGE_LENGTH
 from homeoffice_bot.kernel.argtypes import RestText, shown
 from homeoffice_bot.kernel.command_model import Arg, Command
 from homeoffice_bot.kernel.commands import CommandContext
@@ -58,7 +59,7 @@ REASON = Arg(
 )
 FIELDS = Arg(
     "fields",
-    RestText(max_length=5000),
+    RestText(max_length=MAX_MESSAGE_LENGTH),
     optional=True,
     label={"de": "Feld: Wert …", "en": "field: value …"},
     multiline=True,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from digitalnah.categories import fold, resolve_category
 from digitalnah.model import DEFAULT_CATEGORY_ALIASES, Field
 from digitalnah.validate import MULTILINE_FIELDS
+from homeoffice_bot.kernel.links import is_invisible
 
 HASHTAG = "DigitalNah"
 
@@ -116,12 +117,16 @@ def contains_hashtag(body: str) -> bool:
 
 
 def find_urls(text: str) -> list[str]:
-    """The http(s) URLs in ``text`` in order, without trailing sentence punctuation."""
+    """The http(s) URLs in ``text`` in order, without trailing sentence punctuation and
+    invisible characters (one inside a URL stays, for ``link_problem`` to refuse)."""
     return [_trim_url(m.group(0)) for m in _URL.finditer(text)]
 
 
 def _trim_url(url: str) -> str:
-    while url and url[-1] in _URL_TRAILING:
+    while url and (url[-1] in _URL_TRAILING or is_invisible(url[-1])):
+        if is_invisible(url[-1]):  # after the link, not in it
+            url = url[:-1]
+            continue
         closing = url[-1]
         opening = {")": "(", "]": "[", "}": "{"}.get(closing)
         if opening and url.count(opening) >= url.count(closing):

@@ -10,6 +10,9 @@
   bot keeps quiet — people use ✅ as "+1" too.
 - Deleting the original message (submitter or moderator) withdraws the offering.
 - In a direct chat with a running ``!angebot assistent`` the message is the next answer.
+- A tip, completing reply or edit longer than ``MAX_MESSAGE_LENGTH`` changes nothing and
+  is answered with the length message (a reply quoting all of it would be refused by the
+  homeserver, and the person would hear nothing).
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ from digitalnah.extract import (
     parse_field_lines,
 )
 from digitalnah.lifecycle import Action, is_approval_reaction
-from digitalnah.model import Offering, OfferingState, Source
-from digitalnah.replies import person
+from digitalnah.model import Offering, OfferingState, Problem, Source
+from digitalnah.replies import person, render_problem
 from digitalnah.service import DigitalNah
 from digitalnah.store import EventRole
-from digitalnah.validate import missing_fields
-from homeoffice_bot.kernel.errors import CommandError
+from digitalnah.validate import message_length_problem, missing_fields
+from homeoffice_bot.kernel.errors import CommandError, MatrixError
 from homeoffice_bot.kernel.events import Edit, Message, Reaction, Redaction
-from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,11 @@ class ChatHandlers:
 
     async def _new_tip(self, message: Message) -> None:
         dn = self.dn
+        too_long = message_length_problem(message.body)
+        if too_long is not None:
+            thread = message.thread_root or message.event_id
+            await self._refuse(message.room_id, thread, message.event_id, too_long)
+            return
         image = message.media_url if message.msgtype == "m.image" else None
         extracted = extract_from_message(message.body, dn.categories)
         result = await dn.create(
@@ -88,12 +96,31 @@ class ChatHandlers:
         is missing. Chat about a complete offering is left alone."""
         if offering.state in _CLOSED or offering.id is None:
             return
+        too_long = message_length_problem(message.body, reply=True)
+        if too_long is not None:
+            tr = await self.dn.tr_for(offering.source_room_id)
+            await self.dn.say_in_thread(
+                offering, render_problem(too_long, tr), reply_to=message.event_id
+            )
+            return
         missing = missing_fields(offering)
         extracted = parse_completion(message.body, missing, self.dn.categories)
         if not extracted.values and (not missing or not extracted.free_text.strip()):
             return
         result = await self.dn.update(offering.id, extracted, message.sender, message.server_ts)
         await self.dn.reply_draft(result, reply_to=message.event_id, unplaced=extracted.free_text)
+
+    async def _refuse(
+        self, room: RoomID, thread_root: EventID, reply_to: EventID, problem: Problem
+    ) -> None:
+        """Answer a message that became no offering, in its thread."""
+        tr = await self.dn.tr_for(room)
+        try:
+            await self.dn.ctx.outbox.send(
+                room, render_problem(problem, tr), thread_root=thread_root, reply_to=reply_to
+            )
+        except MatrixError:
+            log.exception("could not answer %s", reply_to)
 
     # ------------------------------------------------------------ edits
 
@@ -102,8 +129,13 @@ class ChatHandlers:
             return
         dn = self.dn
         offering = await dn.store.by_event(edit.original_event_id, [EventRole.SOURCE])
+        too_long = message_length_problem(edit.new_body)
         if offering is None:
             if dn.watches(edit.room_id) and contains_hashtag(edit.new_body):
+                if too_long is not None:
+                    original = edit.original_event_id
+                    await self._refuse(edit.room_id, original, original, too_long)
+                    return
                 extracted = extract_from_message(edit.new_body, dn.categories)
                 source = Source(edit.room_id, edit.original_event_id)
                 result = await dn.create(edit.sender, extracted, edit.server_ts, source)
@@ -112,6 +144,12 @@ class ChatHandlers:
         if edit.sender != offering.submitter or offering.id is None:
             return
         if offering.state in _CLOSED:
+            return
+        if too_long is not None:
+            tr = await dn.tr_for(offering.source_room_id)
+            await dn.say_in_thread(
+                offering, render_problem(too_long, tr), reply_to=edit.original_event_id
+            )
             return
         prefix = dn.ctx.bot.command_prefix
         body = edit.new_body

@@ -17,11 +17,15 @@ from digitalnah.lifecycle import Action
 from digitalnah.merge import MergeResult
 from digitalnah.model import AuditEntry, Field, Offering, OfferingState, Problem, Tr
 from digitalnah.render.common import format_date, format_instant, markdown_url, one_line, safe_link
-from digitalnah.validate import shown
+from digitalnah.validate import MAX_LENGTHS, MAX_TAG_LENGTH, MAX_TAGS, clipped, shown
 from homeoffice_bot.kernel.formatting import escape_markdown, mention
 
 FORM_ORDER: tuple[Field, ...] = ASSISTANT_FIELDS
 DEFAULT_ZONE = "Europe/Berlin"
+MAX_SHOWN: Mapping[Field, int] = {f: n + 1 for f, n in MAX_LENGTHS.items()}
+"""A value is shown up to one character past its limit: a longer one ends in "…" (its
+problem says how long it is), so that no reply grows past what a homeserver accepts."""
+MAX_TAGS_SHOWN = (MAX_TAGS + 1) * (MAX_TAG_LENGTH + 2)
 
 
 Names = Mapping[str, str]
@@ -78,7 +82,7 @@ def _value(offering: Offering, which: Field, language: str) -> str:
         return format_date(day, language) if day else ""
     if which is Field.DESCRIPTION:
         return chat_text(shown(offering.description)) if offering.description else ""
-    return chat_text(offering.get(which))
+    return chat_text(clipped(offering.get(which), MAX_SHOWN.get(which, MAX_TAGS_SHOWN)))
 
 
 def render_fields(offering: Offering, tr: Tr, *, language: str = "de") -> list[str]:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from digitalnah.categories import resolve_category
 from digitalnah.model import DEFAULT_CATEGORY_ALIASES, Field, Offering, Problem
+from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 
 REQUIRED_FIELDS: tuple[Field, ...] = (Field.TITLE, Field.LINK, Field.CATEGORY)
 
@@ -33,6 +34,11 @@ MAX_LENGTHS: Mapping[Field, int] = {
     Field.TARGET_GROUP: 120,
     Field.CONTACT: 200,
 }
+MAX_MESSAGE_LENGTH = 5000
+"""The longest message the plugin reads as a tip, a completing reply, an edit or
+``!angebot neu``: room for every field at its longest. A longer one changes nothing and
+gets ``message_too_long`` as its answer (never silence: the bot's reply quoting it would
+be too large for the homeserver)."""
 MIN_TITLE_LENGTH = 3
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 40
@@ -76,11 +82,31 @@ def has_control_chars(text: str, *, multiline: bool = False) -> bool:
     return False
 
 
+def message_length_problem(text: str, *, reply: bool = False) -> Problem | None:
+    """The length message for a message longer than ``MAX_MESSAGE_LENGTH`` (a tip, or with
+    ``reply`` a reply that completes a draft), else None."""
+    if len(text) <= MAX_MESSAGE_LENGTH:
+        return None
+    key = "digitalnah.problem.reply_too_long" if reply else "digitalnah.problem.message_too_long"
+    return Problem("", key, {"length": len(text), "max": MAX_MESSAGE_LENGTH})
+
+
+def clipped(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters (``…`` at the end when cut), for showing a value
+    that is too long without repeating all of it."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def link_problem(raw: str) -> Problem | None:
     """Why ``raw`` is not an acceptable link, or None when it is."""
     text = raw.strip()
     if not text:
         return Problem(Field.LINK, "digitalnah.problem.missing")
+    at = first_invisible(text)
+    if at is not None:
+        before = text[:at] if at <= _SHOWN_VALUE_LENGTH else "…" + text[at - 40 : at]
+        params = {"before": before, "code": code_point(text[at])}
+        return Problem(Field.LINK, "digitalnah.problem.link_invisible", params)
     scheme, sep, _ = text.partition(":")
     if not sep or scheme.lower() not in ALLOWED_SCHEMES:
         return Problem(Field.LINK, "digitalnah.problem.link_scheme", {"value": shown(text)})
@@ -104,15 +130,17 @@ def link_problem(raw: str) -> Problem | None:
 
 
 def _unwrap(raw: str) -> str:
-    text = raw.strip()
+    """The link without ``<…>`` and without what is invisible around it."""
+    text = strip_invisible(raw)
     if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1].strip()
+        text = strip_invisible(text[1:-1])
     return text
 
 
 def parse_link(raw: str) -> str | None:
-    """The cleaned link (``<…>`` removed, scheme lower-cased) if it is an http(s) URL
-    without whitespace, control characters or credentials; else None."""
+    """The cleaned link (``<…>`` and invisible characters around it removed, scheme
+    lower-cased) if it is an http(s) URL without whitespace, invisible characters or
+    credentials; else None."""
     text = _unwrap(raw)
     if link_problem(text) is not None:
         return None

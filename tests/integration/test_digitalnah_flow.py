@@ -273,3 +273,20 @@ async def test_edit_of_an_approved_offering_sends_it_back_to_review(
         Message, lambda m: m.sender == bot.matrix.user_id and m.reply_to == asked, since=mark
     )
     assert "zurückgezogen oder beendet" in reply.body
+
+
+async def test_a_tip_too_long_to_quote_gets_the_length_message(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=plugin())
+    lead = await people("lead", "Petra")
+    anna = await people("anna", "Anna")
+    room = await team_room(lead, bot, [anna], encrypted=False)
+
+    mark = anna.mark()
+    tip = await anna.say(room, "Neu: " + "Terminbuchung " * 4300 + "#DigitalNah")  # 60 kB
+    reply = await bot_in_thread(anna, bot, tip, "zu lang", since=mark)
+    assert "60216 Zeichen, höchstens 5000" in reply.body
+    assert "Neu: Online-Terminbuchung" in reply.body  # an example of what works
+    missing = await anna.ask(room, "!angebot 1", bot.matrix.user_id)
+    assert "Ein Angebot #1 gibt es nicht" in missing.body

@@ -86,6 +86,27 @@ async def test_questions_by_direct_message_and_a_late_answer_edits_the_report(
     assert "Keine Antwort" not in edited.new_body
 
 
+async def test_answers_in_a_plain_room_of_just_the_person_and_the_bot_are_taken(
+    start_bot: StartBot, people: People
+) -> None:
+    """A room someone made for the bot ("New room", named, not flagged as a direct chat)
+    is where they answer: the answer counts and the next question comes there."""
+    bot, room, lead, anna, _ben = await _team(
+        start_bot, people, "!standup antworten direkt", "!standup dauer 30s"
+    )
+    own = await team_room(anna, bot, [], encrypted=False, name="Homeoffice-Bot")
+    assert not bot.matrix.is_direct(own)
+    mark_anna = anna.mark()
+    await lead.say(room, "!standup jetzt")
+    await _bot_dm(anna, bot, room, "Frage 1/3", mark_anna)
+    mark = anna.mark()
+    await anna.say(own, "Vorlage geschrieben")
+    second = await anna.wait_message(
+        own, "Frage 2/3", sender=bot.matrix.user_id, timeout=20, since=mark
+    )
+    assert "Was steht heute" in second.body
+
+
 async def test_live_call_with_agenda_speaking_order_and_minutes(
     start_bot: StartBot, people: People
 ) -> None:

@@ -16,7 +16,7 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 from homeoffice_bot.kernel.ids import RoomID
-from homeoffice_bot.workday.board import matrix_to_link
+from homeoffice_bot.kernel.links import event_link
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
@@ -115,8 +115,9 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
         Message, lambda m: m.sender == me and "Während du weg warst" in m.body, since=mark
     )
     assert digest.room_id != room
-    assert matrix_to_link(room, first) in (digest.formatted_body or "")
-    assert "2 Erwähnung" in digest.body
+    assert event_link(room, first, ["localhost"]) in (digest.formatted_body or "")
+    assert "2 Erwähnungen" in digest.body
+    assert "Nachricht von Anna öffnen" in digest.body
 
 
 async def test_leave_with_a_stand_in_is_named_in_the_note(
@@ -129,9 +130,9 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
     ben = await people("ben", displayname="Ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
 
-    reply = await command(
-        anna, room, f"!urlaub 12.03.–15.03. vertretung {ben.user_id}", bot, "Urlaub"
-    )
+    refused = await command(anna, room, "!urlaub 12.03.–15.03. vertretung @room", bot, "„@room“")
+    assert "eine Vertretung ist eine Person" in refused.body
+    reply = await command(anna, room, "!urlaub 12.03.–15.03. vertretung Ben", bot, "Urlaub")
     assert "12.03. bis 15.03." in reply.body
     assert "Vertretung: Ben" in reply.body
     board = await lead.wait_message(room, "Wer ist da?", sender=me)

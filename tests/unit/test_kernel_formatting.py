@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from homeoffice_bot.kernel import formatting
 from homeoffice_bot.kernel.formatting import (
     command_text,
     escape_markdown,
+    format_date_ranges,
     format_day_ranges,
     mention,
     mentioned_user_ids,
@@ -128,3 +130,30 @@ def test_a_list_of_mentions_becomes_pills_with_words_between() -> None:
     assert rendered.body == "Anna Albers, Ben und @clara:example.org"
     assert rendered.mentions == tuple(ids)
     assert rendered.formatted_body.count("<a href=") == 3
+
+
+def _german(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def test_date_ranges_join_consecutive_days_across_months_and_years() -> None:
+    winter = [date(2026, 12, 22) + timedelta(days=n) for n in range(12)]  # to 02.01.2027
+    days = {*winter, date(2027, 2, 15), date(2027, 3, 1), date(2027, 3, 2)}
+    assert format_date_ranges(days, _german) == (
+        "22.12.2026–02.01.2027, 15.02.2027, 01.03.2027–02.03.2027"
+    )
+    assert format_date_ranges([date(2027, 2, 15)], _german) == "15.02.2027"
+    assert format_date_ranges([], _german) == ""
+    to = format_date_ranges(winter, date.isoformat, lambda a, b: f"{a} to {b}")
+    assert to == "2026-12-22 to 2027-01-02"
+
+
+@given(st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), max_size=60))
+def test_date_ranges_name_every_day_exactly_once(days: set[date]) -> None:
+    text = format_date_ranges(days, date.isoformat, lambda a, b: f"{a}/{b}")
+    named: set[date] = set()
+    for part in filter(None, text.split(", ")):
+        first, _, last = part.partition("/")
+        start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+        named.update(start + timedelta(days=n) for n in range((end - start).days + 1))
+    assert named == days

@@ -480,3 +480,22 @@ def test_tokenize_drops_nothing_but_whitespace_and_quotes(text: str) -> None:
     assert got == kept
     if not any(c in '"„“”' for c in text):
         assert tokens == text.split()
+
+
+def test_a_command_of_60_kb_is_refused_quickly_with_short_params() -> None:
+    """Messages near the homeserver's event limit get an answer that fits into an event."""
+    commands = [
+        cmd("angebot|offer", "offer", Arg("fields", RestText(max_length=5000), optional=True)),
+        cmd("zeit", "time", Arg("at", TimeOfDay())),
+    ]
+    huge = "Terminbuchung " * 4300
+    for word, rest, key in (
+        ("angebot", huge, "parse.too_long"),
+        ("zeit", "09:00 " * 10_000, "parse.too_many"),
+        ("zeit", "x" * 60_000, "parse.time"),
+        ("x" * 60_000, "", "command.unknown"),
+    ):
+        with pytest.raises((ParseError, UnknownCommandError)) as caught:
+            resolve(commands, word, rest)
+        assert caught.value.key == key
+        assert all(len(str(value)) <= 100 for value in caught.value.params.values())

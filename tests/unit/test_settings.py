@@ -209,6 +209,16 @@ def test_bad_homeserver_url(tmp_path: Path) -> None:
     assert (error.key, error.message) == ("matrix.homeserver", "must be an http:// or https:// URL")
 
 
+def test_homeserver_url_with_an_invisible_character(tmp_path: Path) -> None:
+    config = MINIMAL.replace("https://matrix.example.org/", "https://matrix.exa\u200bmple.org/")
+    error = config_error(write_config(tmp_path, config))
+
+    assert error.key == "matrix.homeserver"
+    assert error.message == (
+        "contains an invisible character (U+200B) after 'https://matrix.exa'; type the URL again"
+    )
+
+
 @pytest.mark.parametrize("zone", ["Berlin", "Europe/Gotham", "CEST+1"])
 def test_bad_timezone(tmp_path: Path, zone: str) -> None:
     error = config_error(write_config(tmp_path, MINIMAL + f'[bot]\ndefault_timezone = "{zone}"\n'))

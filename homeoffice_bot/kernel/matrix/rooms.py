@@ -8,7 +8,7 @@ state here and send through the outbox, never through the client.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,11 +16,23 @@ from typing import Any, Protocol
 import nio
 
 from homeoffice_bot.kernel.errors import MatrixError
-from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.links import event_link, via_servers
 
 CREATOR_POWER_LEVEL = 1_000_000
 """Room creators in room version 12 and later have power above any level."""
 _LEGACY_ROOM_VERSIONS = frozenset(str(v) for v in range(1, 12))
+
+
+def only_other_member(members: Iterable[str], me: str) -> UserID | None:
+    """The other member of a room of exactly the bot and one person (joined or invited),
+    whether or not the room was created as a direct chat and whatever it is called; None
+    for every other room."""
+    everyone = set(members)
+    others = everyone - {me}
+    if me not in everyone or len(others) != 1:
+        return None
+    return UserID(others.pop())
 
 
 class RoomState(Protocol):
@@ -38,6 +50,7 @@ class RoomState(Protocol):
     def joined_rooms(self) -> list[RoomID]: ...
     def room_name(self, room_id: RoomID) -> str: ...
     def is_direct(self, room_id: RoomID) -> bool: ...
+    def direct_partner(self, room_id: RoomID) -> UserID | None: ...
     def is_encrypted(self, room_id: RoomID) -> bool: ...
     def power_level(self, room_id: RoomID, user_id: UserID) -> int: ...
     def can_send_state(self, room_id: RoomID, event_type: str) -> bool: ...
@@ -46,6 +59,7 @@ class RoomState(Protocol):
     def names_for(self, room_id: RoomID | None, user_ids: Sequence[UserID]) -> dict[str, str]: ...
     def presence(self, user_id: UserID) -> str | None: ...
     def has_joined(self, room_id: RoomID, user_id: UserID) -> bool: ...
+    def event_link(self, room_id: RoomID, event_id: EventID) -> str: ...
     async def leave(self, room_id: RoomID) -> None: ...
 
 
@@ -113,6 +127,14 @@ class RoomsMixin(AccountBase):
         room = self._client.rooms.get(room_id)
         return room is not None and room.member_count <= 2 and not room.name
 
+    def direct_partner(self, room_id: RoomID) -> UserID | None:
+        """The one person the bot shares ``room_id`` with (see ``only_other_member``), or None.
+        Such a room may be a direct chat or a team room whose others have not come yet."""
+        room = self._client.rooms.get(room_id)
+        if room is None:
+            return None
+        return only_other_member([*room.users, *room.invited_users], self.user_id)
+
     def is_encrypted(self, room_id: RoomID) -> bool:
         room = self._client.rooms.get(room_id)
         return bool(room and room.encrypted)
@@ -168,6 +190,14 @@ class RoomsMixin(AccountBase):
     def has_joined(self, room_id: RoomID, user_id: UserID) -> bool:
         room = self._client.rooms.get(room_id)
         return room is not None and user_id in room.users and user_id not in room.invited_users
+
+    def event_link(self, room_id: RoomID, event_id: EventID) -> str:
+        """A matrix.to link to an event, with the servers to reach the room through (see
+        kernel/links.py), chosen from the room's joined members as they are now."""
+        room = self._client.rooms.get(room_id)
+        joined = [u for u in room.users if u not in room.invited_users] if room else []
+        levels = {UserID(u): self.power_level(room_id, UserID(u)) for u in joined}
+        return event_link(room_id, event_id, via_servers(room_id, levels))
 
     def _note_creators(self, room_id: str, event: Any) -> None:
         source = getattr(event, "source", None) or {}

@@ -22,6 +22,7 @@ from digitalnah.render.common import (
     rfc3339,
     safe_link,
 )
+from homeoffice_bot.kernel.csv_safety import guard_formula
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -38,14 +39,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "updated",
 )
 """CSV header (stable English column names for importers); tags are joined with "; "."""
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard_formula(cell: str) -> str:
-    """Keep spreadsheets from running a cell as a formula: a cell starting (after
-    spaces) with = + - @ tab or CR gets a leading apostrophe."""
-    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_PREFIXES) else cell
 
 
 def render_csv(offerings: Iterable[Offering]) -> str:

@@ -25,7 +25,7 @@ from digitalnah.render import (
     render_json_feed,
     render_markdown,
 )
-from digitalnah.render.exports import guard_formula
+from homeoffice_bot.kernel.csv_safety import guard_formula
 from homeoffice_bot.kernel.ids import UserID
 
 NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)

@@ -22,8 +22,10 @@ from digitalnah.replies import (
     render_moderation_message,
     render_offering_detail,
     render_offering_list,
+    render_problem,
     render_submitter_notice,
 )
+from digitalnah.validate import MAX_MESSAGE_LENGTH, message_length_problem
 from homeoffice_bot.kernel.formatting import render
 from homeoffice_bot.kernel.ids import UserID
 
@@ -307,3 +309,38 @@ def test_assistant_messages(language: str) -> None:
     day = "01.04.2024" if language == "de" else "2024-04-01"
     assert f"** {day}" in summary
     assert "** Mobilität" in summary
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "#DigitalNah\n" + "Terminbuchung ohne Punkt und Komma " * 140,  # one long title line
+        "#DigitalNah\nTitel: Parken\nAnbieter: " + "Ordnungsamt " * 400,
+        "Neu: Parken https://parken.example.org #DigitalNah "
+        + " ".join(f"#tag{n}" for n in range(600)),
+    ],
+    ids=["title", "provider", "tags"],
+)
+def test_a_draft_reply_shows_too_long_values_shortened(body: str) -> None:
+    """The reply says how long the value is but does not repeat all of it: a reply as long
+    as the tip would be refused by the homeserver, and the person would hear nothing."""
+    assert len(body) <= MAX_MESSAGE_LENGTH
+    result = update_offering(
+        new_draft(ANNA, NOW), extract_from_message(body, CATS), actor=ANNA, now=NOW, categories=CATS
+    ).with_id(7)
+    text = render_draft_reply(result, DE, categories=CATS)
+    assert len(text) < 2500
+    assert "zu lang" in text or "höchstens 10 Schlagworte" in text
+
+
+def test_a_message_too_long_for_a_tip_gets_the_length_message() -> None:
+    problem = message_length_problem("x" * 60_000)
+    assert problem is not None
+    assert readable(render_problem(problem, DE)).startswith(
+        "Diese Nachricht ist zu lang für einen #DigitalNah-Hinweis (60000 Zeichen, höchstens "
+        f"{MAX_MESSAGE_LENGTH}); ich habe nichts davon übernommen."
+    )
+    reply = message_length_problem("x" * (MAX_MESSAGE_LENGTH + 1), reply=True)
+    assert reply is not None
+    assert readable(render_problem(reply, EN)).startswith("This reply is too long (5001 characters")
+    assert message_length_problem("x" * MAX_MESSAGE_LENGTH) is None

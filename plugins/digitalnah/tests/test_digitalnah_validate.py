@@ -5,9 +5,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from digitalnah.catalogue import translator
 from digitalnah.categories import fold, resolve_category
 from digitalnah.duplicates import duplicate_problems, normalise_link, titles_match
+from digitalnah.extract import extract_from_message
 from digitalnah.model import DEFAULT_CATEGORIES, Field, Offering, OfferingState, Problem
+from digitalnah.replies import render_problem
 from digitalnah.validate import (
     missing_fields,
     parse_date,
@@ -17,6 +20,9 @@ from digitalnah.validate import (
     validate_offering,
 )
 from homeoffice_bot.kernel.ids import UserID
+
+DE = translator("de", strict=True)
+EN = translator("en", strict=True)
 
 CATS = DEFAULT_CATEGORIES
 NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
@@ -97,7 +103,12 @@ def test_good_links(link: str) -> None:
         ("example.org", "digitalnah.problem.link_scheme"),
         ("https://exa mple.org", "digitalnah.problem.link_invalid"),
         ("https://example.org/\x00x", "digitalnah.problem.link_invalid"),
-        ("https://example.org/\u202ex", "digitalnah.problem.link_invalid"),
+        ("https://example.org/\u202ex", "digitalnah.problem.link_invisible"),
+        ("https://exa\u200bmple.org/", "digitalnah.problem.link_invisible"),
+        ("https://example.org/ter\u00admine", "digitalnah.problem.link_invisible"),
+        ("https://example.org/\u200d/", "digitalnah.problem.link_invisible"),
+        ("https://example.org/\u2066x", "digitalnah.problem.link_invisible"),
+        ("https://\u3164.example.org/", "digitalnah.problem.link_invisible"),
         ('https://example.org/"><img src=x onerror=alert(1)>', "digitalnah.problem.link_invalid"),
         ("https:example.org", "digitalnah.problem.link_invalid"),
         ("https://", "digitalnah.problem.link_invalid"),
@@ -110,6 +121,30 @@ def test_bad_links(link: str, key: str) -> None:
     result = parse_field(Field.LINK, link, categories=CATS)
     assert result.value is None
     assert [p.key for p in result.problems] == [key]
+
+
+def test_an_invisible_character_in_a_link_is_named_with_where_it_is() -> None:
+    result = parse_field(Field.LINK, "https://exa\u200bmple.org/", categories=CATS)
+    assert result.value is None
+    [problem] = result.problems
+    assert problem.params == {"before": "https://exa", "code": "U+200B"}
+    assert render_problem(problem, DE) == (
+        "Im Link steckt direkt nach „https://exa“ ein unsichtbares Zeichen (U\\+200B). "
+        "So etwas kommt oft beim Kopieren aus Word, PDF oder E-Mails mit. Bitte tippe den "
+        "Link ab dieser Stelle neu, z. B. `Link: https://termine.example.org`."
+    )
+    assert "invisible character (U\\+200B) right after “https://exa”" in render_problem(problem, EN)
+
+
+def test_invisible_characters_around_a_link_are_dropped() -> None:
+    assert parse_link("\u200b<https://example.org/>\u200b\u00ad") == "https://example.org/"
+    tip = "Neu: Parken https://parken.example.org/\u200b #DigitalNah #Mobilität"
+    assert extract_from_message(tip, CATS).values[Field.LINK] == "https://parken.example.org/"
+    hidden = "Neu: Parken https://par\u200bken.example.org/ #DigitalNah #Mobilität"
+    link = extract_from_message(hidden, CATS).values[Field.LINK]
+    assert parse_field(Field.LINK, link, categories=CATS).problems[0].key == (
+        "digitalnah.problem.link_invisible"
+    )
 
 
 @pytest.mark.parametrize(

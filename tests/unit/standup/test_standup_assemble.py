@@ -85,6 +85,7 @@ def test_empty_answers_are_left_out() -> None:
 
 def test_report_names_missing_and_absent_people_without_pinging() -> None:
     data = build_report(occurrence(), ANSWERS, [], NAMES)
+    assert data.kickoff_at == occurrence().kickoff_at
     assert [p.display_name for p in data.missing()] == ["Carl"]
     assert [p.display_name for p in data.absent] == ["Dora"]
     assert [p.user_id for p in data.observers] == ["@cdo:example.org"]

@@ -163,8 +163,8 @@ def test_describe_everything_set() -> None:
         "Antworten per Direktnachricht · Bericht nach Frage, im Thread\n"
         "Erinnerung: aus\n"
         "Feiertage: DE\\-NW\n"
-        "Schließtage: Do, 24.12.2026\n"
-        "Ausgesetzt am: Mo, 23.11.2026\n"
+        "Schließtage: 24.12.2026\n"
+        "Ausgesetzt am: 23.11.2026\n"
         "Teilnehmende: alle Raummitglieder außer Bots\n"
         "Zusätzlich: Pat Partner\n"
         "Nur Bericht (Beobachtende): Chefin und Dora\n"
@@ -172,6 +172,17 @@ def test_describe_everything_set() -> None:
         "Nächster Termin: Mi, 25.11.2026, 06:30"
     )
     assert c.describe(FRIDAY_NOON, tr_en, names).endswith("Next stand-up: Wed, 2026-11-25, 06:30")
+
+
+def test_status_shows_closure_days_from_today_on_as_ranges() -> None:
+    winter = {date(2026, 12, 14) + timedelta(days=n) for n in range(34)}  # to 16.01.2027
+    closures = frozenset({*winter, date(2027, 2, 15), date(2026, 11, 2)})  # 2.11. is past
+    lines = config(closures=closures).describe(FRIDAY_NOON, tr_de).split("\n")
+    assert "Schließtage: 14.12.2026–16.01.2027, 15.02.2027" in lines
+    lines = config(closures=closures).describe(FRIDAY_NOON, tr_en).split("\n")
+    assert "Closure days: 2026-12-14 to 2027-01-16, 2027-02-15" in lines
+    only_past = config(closures=frozenset({date(2026, 11, 2)})).describe(FRIDAY_NOON, tr_de)
+    assert "Schließtage" not in only_past
 
 
 def test_describe_paused() -> None:

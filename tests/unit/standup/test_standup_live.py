@@ -59,6 +59,7 @@ def test_timebox_notice_texts() -> None:
         ("  <https://bbb.example.org/b/abc-123?x=1&y=2>  ", "https://bbb.example.org/b/abc-123?x=1&y=2"),
         ("HTTP://example.org/raum(1)", "HTTP://example.org/raum%281%29"),
         ("https://example.org/ä", "https://example.org/%C3%A4"),
+        ("\u200bhttps://meet.jit.si/team\u200b", "https://meet.jit.si/team"),
     ],
 )  # fmt: skip
 def test_call_links_are_normalised(url: str, expected: str) -> None:
@@ -73,6 +74,16 @@ def test_call_links_are_normalised(url: str, expected: str) -> None:
 def test_other_call_links_are_refused(url: str) -> None:
     with pytest.raises(StandupSettingError, match="not an http"):
         validate_call_link(url)
+
+
+def test_a_call_link_with_an_invisible_character_inside_is_refused_with_where_it_is() -> None:
+    with pytest.raises(StandupSettingError) as caught:
+        validate_call_link("https://meet.jit.si/te\u200bam")
+    assert caught.value.key == "standup.error.call_link_invisible"
+    assert caught.value.params == {"before": "https://meet.jit.si/te", "code": "U+200B"}
+    assert tr_de(caught.value.key, **caught.value.params).startswith(
+        "Im Link steckt direkt nach „https://meet.jit.si/te“ ein unsichtbares Zeichen (U+200B)."
+    )
 
 
 def test_agenda() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 
@@ -230,10 +231,10 @@ def test_csv_export() -> None:
     rows = list(csv.reader(io.StringIO(export_csv([team_report(), other_day]))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[1] == [
-        "2026-11-20", "team", "@anna:example.org", "Anna Muster", "answered",
+        "2026-11-20", "team", "1", "", "@anna:example.org", "Anna Muster", "answered",
         "2026-11-23T08:01:00Z", "no", "", "", "'=HYPERLINK(\"http://evil\")", "no",
     ]  # fmt: skip
-    body = rows[2:]
+    body = [row[:2] + row[4:] for row in rows[2:]]  # without round and kickoff
     assert body[0] == [
         "2026-11-23", "team", "@anna:example.org", "Anna Muster", "answered",
         "2026-11-23T08:03:00Z", "no", "1", QUESTIONS[0], "Bescheide", "no",
@@ -251,6 +252,33 @@ def test_csv_export() -> None:
     ]
     assert body[4][6] == "yes"  # Bob was late
     assert body[3][7:10] == ["", "", "Heute im Außentermin."]
+
+
+def test_csv_export_tells_two_rounds_on_the_same_day_apart() -> None:
+    scheduled = team_report(
+        participants=(ANNA,), answers=(answer(ANNA, "Morgens", at(8, 3)),), absent=(),
+        kickoff_at=at(8, 0),
+    )  # fmt: skip
+    again = team_report(
+        participants=(ANNA,), answers=(answer(ANNA, "=Nachmittags", at(13, 2)),), absent=(),
+        kickoff_at=at(13, 0),
+    )  # fmt: skip
+    other = dataclasses.replace(again, name="frühschicht")
+    rows = list(csv.DictReader(io.StringIO(export_csv([again, other, scheduled]))))
+    assert [(r["standup"], r["round"], r["kickoff_utc"], r["text"]) for r in rows] == [
+        ("frühschicht", "1", "2026-11-23T13:00:00Z", "'=Nachmittags"),
+        ("team", "1", "2026-11-23T08:00:00Z", "Morgens"),
+        ("team", "2", "2026-11-23T13:00:00Z", "'=Nachmittags"),
+    ]
+
+
+def test_csv_export_guards_cells_that_start_with_a_formula_after_spaces() -> None:
+    sneaky = Person("@eve:example.org", "  =HYPERLINK(1)")
+    report = team_report(participants=(sneaky,), answers=(), absent=())
+    rows = list(csv.DictReader(io.StringIO(export_csv([report]))))
+    assert [(r["user_id"], r["display_name"]) for r in rows] == [
+        ("@eve:example.org", "'  =HYPERLINK(1)")
+    ]
 
 
 def test_markdown_export_escapes_html_for_files() -> None:

@@ -9,13 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from workday_testing import BERLIN, Tr, berlin
 
-from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.board import (
     BoardEntry,
     MentionItem,
     board_entry,
     digest_markdown,
-    matrix_to_link,
     render_board,
     render_status,
     render_wrapup_handback,
@@ -112,28 +111,19 @@ def test_escape_folds_lines_and_defuses_mention_tokens() -> None:
     assert "{@" not in escape_markdown("{@boss:example.org}")
 
 
-def test_matrix_to_link_encodes_ids() -> None:
-    assert (
-        matrix_to_link("!room:example.org", "$ev/ent+1")
-        == "https://matrix.to/#/%21room%3Aexample.org/%24ev%2Fent%2B1"
-    )
-
-
 def test_digest() -> None:
     items = [
         MentionItem(
             "Ben",
             "Team *Nord*",
-            RoomID("!r:example.org"),
-            EventID("$2"),
+            "https://matrix.to/#/%21r%3Aexample.org/%242?via=example.org",
             "Kannst du\nmorgen [das] prüfen?",
             berlin(2024, 8, 13, 18, 5),
         ),
         MentionItem(
             "Carla",
             "Team",
-            RoomID("!r:example.org"),
-            EventID("$1"),
+            "https://matrix.to/#/%21r%3Aexample.org/%241?via=example.org",
             "x" * 200,
             berlin(2024, 8, 13, 17),
         ),
@@ -141,13 +131,16 @@ def test_digest() -> None:
     text = digest_markdown(items, NOW, BERLIN, Tr("de"))
     assert text is not None
     lines = text.splitlines()
-    assert lines[0] == "📬 **Während du weg warst** – 2 Erwähnung(en):"
+    assert lines[0] == "📬 **Während du weg warst** – 2 Erwähnungen:"
     assert lines[2].startswith("- gestern, 17:00 · **Carla** in Team: „xxx")
     assert "„" + "x" * 159 + "…“" in lines[2]  # excerpt cut to 160 characters
     assert lines[3] == (
         "- gestern, 18:05 · **Ben** in Team \\*Nord\\*: „Kannst du morgen \\[das\\] prüfen?“ "
-        "([zur Nachricht](https://matrix.to/#/%21r%3Aexample.org/%242))"
+        "([Nachricht von Ben öffnen](https://matrix.to/#/%21r%3Aexample.org/%242?via=example.org))"
     )
+    one = digest_markdown(items[:1], NOW, BERLIN, Tr("de"))
+    assert one is not None
+    assert one.startswith("📬 **Während du weg warst** – 1 Erwähnung:")
     assert digest_markdown([], NOW, BERLIN, Tr("de")) is None
 
 

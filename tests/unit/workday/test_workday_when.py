@@ -131,6 +131,15 @@ def test_parse_leave_with_stand_in() -> None:
     assert parse_leave("12.08.–23.08.", TODAY).stand_in is None
 
 
+def test_parse_leave_takes_a_stand_in_of_several_words_before_or_after_the_dates() -> None:
+    after = parse_leave("12.08.–23.08. vertretung Anna von Berg", TODAY)
+    assert (after.stand_in, after.last_day) == ("Anna von Berg", date(2024, 8, 23))
+    before = parse_leave("vertretung Ben Müller vom 12.08. bis 23.08.", TODAY)
+    assert (before.stand_in, before.first_day) == ("Ben Müller", date(2024, 8, 12))
+    assert parse_leave("vertretung Ben bis 23.08.", TODAY).stand_in == "Ben"
+    assert parse_leave("23.08. vertretung @room", TODAY).stand_in == "@room"
+
+
 def test_parse_leave_needs_a_name_after_the_keyword() -> None:
     with pytest.raises(ParseError) as info:
         parse_leave("12.08.–23.08. vertretung", TODAY)
