@@ -125,6 +125,19 @@ class MatrixClient(SessionMixin, SyncMixin, SendingMixin):
             body = await response.json()
         return list(reversed(body.get("chunk", [])))
 
+    async def mark_read(self, room_id: RoomID, event_id: str) -> None:
+        """Send an (unthreaded) read receipt: notification counts start again from there."""
+        url = (
+            f"{self._client.homeserver}/_matrix/client/v3/rooms/{quote(room_id)}"
+            f"/receipt/m.read/{quote(event_id)}"
+        )
+        headers = {"Authorization": f"Bearer {self._client.access_token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, json={}, headers=headers) as response,
+        ):
+            response.raise_for_status()
+
     async def invite(self, room_id: RoomID, user_id: UserID) -> None:
         response = await self._client.room_invite(room_id, user_id)
         if not isinstance(response, nio.RoomInviteResponse):
