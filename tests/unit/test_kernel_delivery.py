@@ -50,7 +50,8 @@ def test_confirmations_and_boards_are_notices_even_with_mentions() -> None:
 
 
 def test_a_direct_message_to_someone_off_is_held_and_one_to_someone_working_alerts() -> None:
-    assert decide(mentioned=[], may_alert={BEN: False}, alert=True, dm_partner=BEN).hold
+    held = decide(mentioned=[], may_alert={BEN: False}, alert=True, dm_partner=BEN)
+    assert (held.hold, held.msgtype) == (True, TEXT), "it alerts when it is sent later"
     working = decide(mentioned=[], may_alert={BEN: True}, alert=True, dm_partner=BEN)
     assert (working.hold, working.msgtype) == (False, TEXT)
 

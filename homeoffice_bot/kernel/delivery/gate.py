@@ -66,10 +66,11 @@ def decide(
     mention_room: bool = False,
 ) -> Verdict:
     """The gate's decision for one message; ``may_alert`` answers for every person named
-    (exempt people are answered True by the caller)."""
-    if dm_partner is not None and not may_alert.get(dm_partner, True):
-        return Verdict(True, (), tuple(mentioned), NOTICE)
+    and the direct chat's partner (exempt people are answered True by the caller). A held
+    direct message gets the pills and type it is to have when it is sent later, at the
+    person's start of work."""
+    hold = dm_partner is not None and not may_alert.get(dm_partner, True)
     pills = tuple(u for u in mentioned if may_alert.get(u, True))
     plain = tuple(u for u in mentioned if not may_alert.get(u, True))
     reaches_someone = bool(pills) or mention_room or dm_partner is not None
-    return Verdict(False, pills, plain, TEXT if alert and reaches_someone else NOTICE)
+    return Verdict(hold, pills, plain, TEXT if alert and reaches_someone else NOTICE)

@@ -462,14 +462,15 @@ class Outbox:
         mentioned = mention_ids(payload["markdown"])
         exempt = _exempt()
         may = {u: await self._may_alert(u, payload, exempt) for u in mentioned}
-        hold = dm_partner is not None and not await self._may_alert(dm_partner, payload, exempt)
+        if dm_partner is not None:
+            may[dm_partner] = await self._may_alert(dm_partner, payload, exempt)
         verdict = decide(
             mentioned=mentioned, may_alert=may, alert=bool(payload.get("alert")),
             dm_partner=dm_partner, mention_room=bool(payload.get("mention_room")),
         )  # fmt: skip
         payload["plain"] = list(verdict.plain)
         payload["msgtype"] = verdict.msgtype
-        return hold
+        return verdict.hold
 
     async def _send_message(
         self, room_id: RoomID, payload: Any, txn_id: str, *, dm_partner: UserID | None
