@@ -34,7 +34,7 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 People = Callable[..., Awaitable[Person]]
 ROOMS = pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
