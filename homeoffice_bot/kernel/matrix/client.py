@@ -90,19 +90,27 @@ class MatrixClient(SessionMixin, SyncMixin, SendingMixin):
             raise MatrixError(f"could not create room: {response}")
         return RoomID(response.room_id)
 
+    async def _client_api(
+        self, method: str, path: str, *, params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """One raw client-server API request with this account's token."""
+        url = f"{self._client.homeserver}/_matrix/client/v3{path}"
+        headers = {"Authorization": f"Bearer {self._client.access_token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.request(method, url, params=params, json=body, headers=headers) as response,
+        ):
+            response.raise_for_status()
+            answer: dict[str, Any] = await response.json()
+            return answer
+
     async def notification_counts(self) -> dict[RoomID, tuple[int, int]]:
         """(notifications, highlights) per joined room, as the homeserver counts them for
         this account from its push rules (a fresh sync; Synapse counts only for rooms
         with a timeline in it, hence one event)."""
-        url = f"{self._client.homeserver}/_matrix/client/v3/sync"
         params = {"timeout": "0", "filter": json.dumps({"room": {"timeline": {"limit": 1}}})}
-        headers = {"Authorization": f"Bearer {self._client.access_token}"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(url, params=params, headers=headers) as response,
-        ):
-            response.raise_for_status()
-            body = await response.json()
+        body = await self._client_api("GET", "/sync", params=params)
         counts: dict[RoomID, tuple[int, int]] = {}
         for room_id, room in body.get("rooms", {}).get("join", {}).items():
             unread = room.get("unread_notifications", {})
@@ -114,29 +122,14 @@ class MatrixClient(SessionMixin, SyncMixin, SendingMixin):
 
     async def history(self, room_id: RoomID, limit: int = 50) -> list[dict[str, Any]]:
         """The room's latest events as the homeserver has them, oldest first (raw JSON)."""
-        url = f"{self._client.homeserver}/_matrix/client/v3/rooms/{quote(room_id)}/messages"
         params = {"dir": "b", "limit": str(limit)}
-        headers = {"Authorization": f"Bearer {self._client.access_token}"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(url, params=params, headers=headers) as response,
-        ):
-            response.raise_for_status()
-            body = await response.json()
+        body = await self._client_api("GET", f"/rooms/{quote(room_id)}/messages", params=params)
         return list(reversed(body.get("chunk", [])))
 
     async def mark_read(self, room_id: RoomID, event_id: str) -> None:
         """Send an (unthreaded) read receipt: notification counts start again from there."""
-        url = (
-            f"{self._client.homeserver}/_matrix/client/v3/rooms/{quote(room_id)}"
-            f"/receipt/m.read/{quote(event_id)}"
-        )
-        headers = {"Authorization": f"Bearer {self._client.access_token}"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(url, json={}, headers=headers) as response,
-        ):
-            response.raise_for_status()
+        path = f"/rooms/{quote(room_id)}/receipt/m.read/{quote(event_id)}"
+        await self._client_api("POST", path, body={})
 
     async def invite(self, room_id: RoomID, user_id: UserID) -> None:
         response = await self._client.room_invite(room_id, user_id)
