@@ -73,21 +73,6 @@ class InboxStore:
             for row in rows
         ]
 
-    async def due_users(self, now: datetime) -> list[UserID]:
-        """People with held messages whose delivery time has come."""
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT user_id FROM workday_held WHERE deliver_at IS NOT NULL"
-            " AND deliver_at <= ? ORDER BY user_id",
-            (iso(now),),
-        )
-        return [UserID(row["user_id"]) for row in rows]
-
-    async def reschedule(self, user: UserID, deliver_at: datetime | None) -> None:
-        await self.db.execute(
-            "UPDATE workday_held SET deliver_at = ? WHERE user_id = ?",
-            (iso(deliver_at) if deliver_at else None, user),
-        )
-
     async def release(self, held_id: int) -> bool:
         """Take a held message out; True if this call took it (so it is sent once)."""
         value = await self.db.fetchval(
