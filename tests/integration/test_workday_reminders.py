@@ -17,6 +17,7 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.workday.api import Availability
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
@@ -168,3 +169,27 @@ async def wait_until(count: Callable[[], Awaitable[int]], expected: int) -> None
             return
         await asyncio.sleep(0.05)
     assert await count() == expected
+
+
+async def test_messages_held_by_an_earlier_version_are_delivered_after_the_update(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=QUIET)
+    lead = await people("lead")
+    await team_room(lead, bot, [], encrypted=False)
+    await bot.stop()
+    db = Database(bot.db.path)  # what the workday's own table still held
+    await db.open()
+    await db.execute(
+        "INSERT INTO workday_held(user_id, room_id, markdown, held_at, deliver_at)"
+        " VALUES (?, NULL, ?, ?, NULL)",
+        (lead.user_id, "Rückruf von Herrn Meier", "2026-11-30T17:00:00+00:00"),
+    )
+    await db.close()
+
+    mark = lead.mark()
+    bot = await start_bot(plugins=QUIET)
+    await direct(lead, bot, "Rückruf von Herrn Meier", mark)  # never used the workday: now
+    plugin = bot.plugins["workday"]
+    assert isinstance(plugin, WorkdayPlugin)
+    assert await plugin.workday.inbox.held() == []
