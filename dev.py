@@ -1,8 +1,8 @@
 """Bootstrap for developers: needs nothing but Python 3.11+.
 
     python3 dev.py demo [args...]    the bot against a local homeserver
-    python3 dev.py test [pytest...]  ruff check, ruff format --check, mypy, pytest
-    python3 dev.py lint              ruff check, ruff format --check, mypy
+    python3 dev.py test [pytest...]  ruff, ruff format --check, mypy, import contract, pytest
+    python3 dev.py lint              ruff check, ruff format --check, mypy, import contract
     python3 dev.py fix               ruff check --fix, ruff format
 
 The first run creates .venv next to this file and installs the project with its dev tools;
@@ -86,6 +86,7 @@ LINT_STEPS: list[tuple[str, ...]] = [
     ("ruff", "check", "."),
     ("ruff", "format", "--check", "."),
     ("mypy",),
+    ("lint-imports",),
 ]
 
 

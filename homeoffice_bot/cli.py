@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="homeoffice-bot",
         description="A Matrix bot for remote teams: stand-ups, presence, breaks, boundaries.",
     )
+    parser.add_argument("--version", action="version", version=f"homeoffice-bot {__version__}")
     parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
     # `--config FILE` may also follow the subcommand (`homeoffice-bot run --config FILE`). Its
     # default is suppressed there so that a `--config` before the subcommand is kept.

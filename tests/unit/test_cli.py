@@ -29,6 +29,25 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"homeoffice-bot {__version__}"
 
 
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"homeoffice-bot {__version__}"
+
+
+def test_the_version_is_written_once() -> None:
+    """pyproject.toml takes the version from the package, so the installed metadata and
+    ``--version`` cannot disagree."""
+    import tomllib
+    from importlib.metadata import version
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert "version" not in project
+    assert version("homeoffice-bot") == __version__
+
+
 def test_check_config_accepts_a_valid_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
