@@ -34,7 +34,7 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
  && /opt/venv/bin/pip install --requirement /tmp/requirements.txt
 
 # Then the source: build the wheel and install it without touching the dependencies again.
-COPY README.md ./
+COPY README.md LICENSE ./
 COPY homeoffice_bot ./homeoffice_bot
 COPY plugins ./plugins
 RUN /opt/venv/bin/pip wheel --no-deps --wheel-dir /wheels . \
