@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import secrets
@@ -12,8 +11,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.clock import Clock, SystemClock
@@ -34,7 +31,14 @@ from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
 from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch
 from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
-from homeoffice_bot.kernel.plugins import Plugin, PluginContext, Services, Subscriptions, discover
+from homeoffice_bot.kernel.plugins import (
+    Plugin,
+    PluginContext,
+    Services,
+    Subscriptions,
+    plugin_classes,
+    plugin_settings,
+)
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.schedule_rules import Every
 from homeoffice_bot.kernel.scheduler import Scheduler
@@ -58,14 +62,6 @@ DELIVERY_TICK = timedelta(minutes=1)
 """How often held direct messages are checked for release."""
 STOP_SECONDS = 8.0
 """From stop() to closed, in-flight work included (docker stop sends SIGKILL after 10 s)."""
-
-
-def load_builtin(path: str) -> type[Plugin]:
-    module_name, _, attr = path.partition(":")
-    loaded = getattr(importlib.import_module(module_name), attr)
-    if not (isinstance(loaded, type) and issubclass(loaded, Plugin)):
-        raise TypeError(f"{path} is not a Plugin class")
-    return loaded
 
 
 def _pickle_key(settings: Settings) -> str:
@@ -257,24 +253,13 @@ class App:
     # ------------------------------------------------------------ plugins
 
     async def _load_plugins(self) -> None:
-        classes: list[type[Plugin]] = []
-        for path in self._builtins:
-            classes.append(load_builtin(path))
-        enabled = self.settings.plugins.enabled
-        found = discover(enabled, self.settings.plugins.dirs)
-        classes += [found[name] for name in enabled if name in found]
+        plugins = self.settings.plugins
+        classes = plugin_classes(self._builtins, plugins.enabled, plugins.dirs, strict=False)
         for cls in classes:
-            try:
-                plugin_settings = cls.settings_model.model_validate(
-                    dict(self.settings.plugins.section(cls.name))
-                )
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                key = ".".join(["plugins", cls.name, *map(str, first["loc"])])
-                raise ConfigError(key, first["msg"]) from None
+            own_settings = plugin_settings(cls, plugins.section(cls.name))
             try:
                 await self.db.migrate(cls.name, cls.migrations)
-                ctx = self._context(cls, plugin_settings)
+                ctx = self._context(cls, own_settings)
                 plugin = cls(ctx)
                 await plugin.start()
             except ConfigError:

@@ -56,22 +56,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    """The same validation as ``run`` (every plugin's settings, built-ins included), and an
+    enabled plugin that is not installed is an error; nothing is started."""
     settings = load_settings(args.config)
-    from homeoffice_bot.kernel.plugins import discover
+    from homeoffice_bot.app import BUILTIN_PLUGINS
+    from homeoffice_bot.kernel.plugins import plugin_classes, plugin_settings
 
-    found = discover(settings.plugins.enabled, settings.plugins.dirs)
-    for name in settings.plugins.enabled:
-        if name not in found:
-            raise ConfigError("plugins.enabled", f"plugin {name!r} is not installed")
-        model = found[name].settings_model
-        from pydantic import ValidationError
-
-        try:
-            model.model_validate(dict(settings.plugins.section(name)))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(["plugins", name, *map(str, first["loc"])])
-            raise ConfigError(key, first["msg"]) from None
+    plugins = settings.plugins
+    for cls in plugin_classes(BUILTIN_PLUGINS, plugins.enabled, plugins.dirs, strict=True):
+        plugin_settings(cls, plugins.section(cls.name))
     print(f"configuration is valid: bot {settings.matrix.user_id} on {settings.matrix.homeserver}")
     return 0
 

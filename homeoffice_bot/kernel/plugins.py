@@ -17,17 +17,18 @@ import importlib.metadata
 import importlib.util
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from homeoffice_bot.kernel.clock import Clock
 from homeoffice_bot.kernel.command_model import Command
 from homeoffice_bot.kernel.delivery import Outbox
+from homeoffice_bot.kernel.errors import ConfigError
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Presence, Reaction, Redaction
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import RoomID
@@ -227,3 +228,38 @@ def _plugins_in(path: Path) -> list[type[Plugin]]:
         if isinstance(obj, type) and issubclass(obj, Plugin) and obj is not Plugin
         and getattr(obj, "name", None)
     ]  # fmt: skip
+
+
+def load_builtin(path: str) -> type[Plugin]:
+    """The Plugin class at ``module:Class`` (a built-in feature)."""
+    module_name, _, attr = path.partition(":")
+    loaded = getattr(importlib.import_module(module_name), attr)
+    if not (isinstance(loaded, type) and issubclass(loaded, Plugin)):
+        raise TypeError(f"{path} is not a Plugin class")
+    return loaded
+
+
+def plugin_classes(
+    builtins: Sequence[str], enabled: Sequence[str], dirs: Sequence[Path], *, strict: bool
+) -> list[type[Plugin]]:
+    """The built-in features, then the enabled optional plugins, in start order. With
+    ``strict``, an enabled plugin that is not installed is a ConfigError (check-config);
+    otherwise it is logged and left out (run)."""
+    classes = [load_builtin(path) for path in builtins]
+    found = discover(enabled, dirs)
+    if strict:
+        for name in enabled:
+            if name not in found:
+                raise ConfigError("plugins.enabled", f"plugin {name!r} is not installed")
+    return classes + [found[name] for name in enabled if name in found]
+
+
+def plugin_settings(cls: type[Plugin], section: Mapping[str, Any]) -> BaseModel:
+    """``[plugins.<name>]`` validated by the plugin's settings model; the first error
+    becomes a ConfigError that names the key (``plugins.standup.time``)."""
+    try:
+        return cls.settings_model.model_validate(dict(section))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(["plugins", cls.name, *map(str, first["loc"])])
+        raise ConfigError(key, first["msg"]) from None

@@ -74,3 +74,24 @@ def test_check_config_refuses_a_missing_plugin(
     config.write_text(VALID + '\n[plugins]\nenabled = ["gibtsnicht"]\n')
     assert main(["--config", str(config), "check-config"]) == 2
     assert "plugins.enabled" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ("[plugins.standup]\nkickof_grace_minutes = 10\n", "plugins.standup.kickof_grace_minutes"),
+        (
+            "[plugins.standup]\nkickoff_grace_minutes = -1\n",
+            "plugins.standup.kickoff_grace_minutes",
+        ),
+        ("[plugins.workday]\nunbekannt = 1\n", "plugins.workday.unbekannt"),
+    ],
+)
+def test_check_config_validates_the_built_in_features_like_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], section: str, key: str
+) -> None:
+    """A typo in a built-in feature's section stops `run`; check-config finds it first."""
+    config = tmp_path / "bot.toml"
+    config.write_text(VALID + "\n" + section)
+    assert main(["--config", str(config), "check-config"]) == 2
+    assert key in capsys.readouterr().err
