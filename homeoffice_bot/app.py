@@ -14,9 +14,9 @@ from typing import Any
 
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.clock import Clock, SystemClock
-from homeoffice_bot.kernel.commands import CommandDispatcher, CommandRegistry
+from homeoffice_bot.kernel.commands import COMMAND_REGISTRY, CommandDispatcher, CommandRegistry
 from homeoffice_bot.kernel.decryption import DecryptionNotes
-from homeoffice_bot.kernel.delivery import Attention, Inbox, Outbox
+from homeoffice_bot.kernel.delivery import ATTENTION, Attention, Inbox, Outbox
 from homeoffice_bot.kernel.errors import ConfigError, MatrixError
 from homeoffice_bot.kernel.i18n import Catalogue
 from homeoffice_bot.kernel.invitations import Invitations, server_of
@@ -26,7 +26,6 @@ from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
 from homeoffice_bot.kernel.plugins import (
     Plugin,
     PluginContext,
-    Services,
     Subscriptions,
     plugin_classes,
     plugin_settings,
@@ -35,6 +34,7 @@ from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.routing import EventRouter
 from homeoffice_bot.kernel.schedule_rules import Every
 from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.services import Services
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.kernel.sync_state import SyncTokens
 from homeoffice_bot.kernel.tasks import TaskTracker
@@ -90,7 +90,7 @@ class App:
         self.kernel_catalogue = Catalogue.from_folder(Path(__file__).parent / "kernel" / "locales")
         self.registry = CommandRegistry(self.kernel_catalogue)
         self.services = Services()
-        self.services.provide(CommandRegistry, self.registry)
+        self.services.provide(COMMAND_REGISTRY, self.registry)
         self.subscriptions = Subscriptions()
         self.metrics = Metrics()
         self.kernel_metrics = KernelMetrics(self.metrics, __version__)
@@ -257,7 +257,7 @@ class App:
         }
 
     def _attention(self) -> Attention | None:
-        return self.services.get(Attention)  # type: ignore[type-abstract]
+        return self.services.get(ATTENTION)
 
     async def _delivery_tick(self, now: datetime) -> None:
         await self.outbox.tick(now)

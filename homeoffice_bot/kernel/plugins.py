@@ -20,10 +20,11 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
+from typing_extensions import TypeVar
 
 from homeoffice_bot.kernel.clock import Clock
 from homeoffice_bot.kernel.command_model import Command
@@ -36,14 +37,17 @@ from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.metrics import Metrics
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.services import Services
 from homeoffice_bot.kernel.storage import Database, MigrationStep
 from homeoffice_bot.kernel.tasks import TaskTracker
+from homeoffice_bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "homeoffice_bot.plugins"
 E = TypeVar("E")
-S = TypeVar("S")
+SettingsT = TypeVar("SettingsT", bound=BaseModel, default=BaseModel, covariant=True)
+"""A plugin's settings model; plain ``PluginContext`` means ``PluginContext[BaseModel]``."""
 EventHandler = Callable[[E], Awaitable[None]]
 
 
@@ -63,20 +67,6 @@ class Subscriptions:
     presence: list[EventHandler[Presence]] = field(default_factory=list)
 
 
-class Services:
-    """Typed services that components offer each other, e.g. workday's availability."""
-
-    def __init__(self) -> None:
-        self._by_type: dict[type[Any], Any] = {}
-
-    def provide(self, kind: type[S], implementation: S) -> None:
-        self._by_type[kind] = implementation
-
-    def get(self, kind: type[S]) -> S | None:
-        found = self._by_type.get(kind)
-        return found if found is not None else None
-
-
 @dataclass
 class Route:
     method: str
@@ -84,15 +74,15 @@ class Route:
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@dataclass
-class PluginContext:
+@dataclass(frozen=True)
+class PluginContext(Generic[SettingsT]):
     """Everything a plugin may use. Built by the host; one per plugin."""
 
     name: str
-    settings: Any
+    settings: SettingsT
     """The plugin's own settings, an instance of its ``settings_model``."""
-    bot: Any
-    """The bot-wide settings (homeoffice_bot.settings.BotSettings)."""
+    bot: BotSettings
+    """The bot-wide settings (``[bot]``)."""
     db: Database
     scheduler: Scheduler
     matrix: RoomState
@@ -160,8 +150,10 @@ class PluginContext:
         return self.catalogue.translator(await self.rooms.language(room_id))
 
 
-class Plugin:
-    """Base class of every feature. Override the class attributes and ``start``/``stop``."""
+class Plugin(Generic[SettingsT]):
+    """Base class of every feature: ``class Greeter(Plugin[GreeterSettings])``. Set the
+    class attributes (``settings_model`` is the class named in the brackets) and override
+    ``start``/``stop``."""
 
     name: ClassVar[str]
     settings_model: ClassVar[type[BaseModel]] = NoSettings
@@ -169,7 +161,7 @@ class Plugin:
     locales: ClassVar[Path | None] = None
     """Folder with de.toml/en.toml; messages fall back to the kernel's catalogue."""
 
-    def __init__(self, ctx: PluginContext) -> None:
+    def __init__(self, ctx: PluginContext[SettingsT]) -> None:
         self.ctx = ctx
 
     async def start(self) -> None:
