@@ -188,7 +188,7 @@ def test_every_base_image_is_pinned(dockerfile: Dockerfile) -> None:
 def test_builder_installs_dependencies_before_copying_the_source(dockerfile: Dockerfile) -> None:
     builder = dockerfile.stages[0]
     keywords = [(i.keyword, i.args) for i in builder.instructions]
-    copy_pyproject = keywords.index(("COPY", "pyproject.toml ./"))
+    copy_pyproject = keywords.index(("COPY", "pyproject.toml requirements.lock ./"))
     copy_source = next(
         n for n, (k, a) in enumerate(keywords) if k == "COPY" and "homeoffice_bot" in a
     )
