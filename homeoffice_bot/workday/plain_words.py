@@ -255,7 +255,7 @@ def _split_reason(raw: str) -> tuple[str | None, str]:
     else:
         words = _REASON_WORDS.search(rest.casefold())
         if words:
-            reason = rest[words.start("r") :].strip(" .")
+            reason = rest[words.start("r") :].strip(" .!?;")
             rest = rest[: words.start()]
     return (reason or None), _normal(rest)
 

@@ -119,6 +119,7 @@ PHRASES: list[tuple[str, str]] = [
     ("bin gleich zurück", "away"),
     ("gleich wieder da", "away"),
     ("weg bis 14 Uhr wegen Kita-Abholung", "away@14:00 reason=Kita-Abholung"),
+    ("weg bis 14 Uhr wegen Kita-Abholung!", "away@14:00 reason=Kita-Abholung"),
     ("away", "away"),
     ("away until 2 pm", "away@14:00"),
     ("afk 20 min", "away@+20"),
