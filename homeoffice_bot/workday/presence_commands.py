@@ -132,7 +132,7 @@ class PresenceCommands:
         now, profile = await self._enter(ctx)
         request = parse_away(args.get("rest") or "", now, profile.tz)
         status = step_away(ctx.sender, now, request.until, request.note, request.note_shared)
-        await self.wd.change(ctx.sender, status, WorkEventKind.BREAK, now, boards=False)
+        await self.wd.change(ctx.sender, status, WorkEventKind.AWAY, now, boards=False)
         if request.until is None:
             text = ctx.tr("cmd.away.reply_open")
         else:
