@@ -178,3 +178,29 @@ async def test_where_the_bot_may_it_removes_the_command_with_the_reason_and_says
     status = await workday_of(bot).workday.store.status(anna.user_id)
     assert status is not None
     assert status.note == "Außentermin"
+
+
+async def test_time_away_is_not_a_break_for_the_working_time_note(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(datetime(2024, 3, 12, 8, 0, tzinfo=BERLIN))
+    bot = await start_bot(plugins=QUIET, clock=clock)
+    lead = await people("lead")
+    anna = await people("anna")
+    room = await team_room(lead, bot, [anna], encrypted=False)
+    await confirmed(anna, room, "!moin", bot, "Guten Morgen")
+    clock.set(datetime(2024, 3, 12, 10, 0, tzinfo=BERLIN))
+    await confirmed(anna, room, "!weg bis 11:00", bot, "Bis später")
+    clock.set(datetime(2024, 3, 12, 11, 0, tzinfo=BERLIN))
+    await confirmed(anna, room, "!zurück", bot, "Willkommen zurück")
+
+    # 14:46: 5 h 46 min of work (the hour away is no work) and no break at all (the hour
+    # away is no rest either). Counted as work, the note would say 6 h 46 min; counted as
+    # a break, there would be no note.
+    mark = anna.mark()
+    clock.set(datetime(2024, 3, 12, 14, 46, tzinfo=BERLIN))
+    await workday_of(bot).tick()
+    note = await anna.wait_for(
+        Message, lambda m: m.is_direct and "30 Minuten Pause" in m.body, since=mark
+    )
+    assert "Du arbeitest heute schon 5 Std. 46 Min., bisher mit 0 Min. Pause." in note.body
