@@ -159,7 +159,7 @@ async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: Peo
     assert "nur Moderator" in refused.body
     saved = await command(lead, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Team")
     assert "Mo–Fr 09:00–17:00" in saved.body
-    own = await command(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
+    own = await confirmed(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
     assert "Mo–Fr 09:00–17:00" in own.body
     assert "Standard deines Teams" in own.body
     wrong = await command(ben, room, "!arbeitszeit mo-fr 9-", bot, "Verwendung")

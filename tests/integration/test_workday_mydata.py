@@ -95,7 +95,7 @@ async def test_my_data_is_a_file_by_direct_message_with_only_my_rows(
     await anna.wait_for(Message, lambda m: m.reply_to == typed and "Bis später" in m.body,
                         since=mark)  # fmt: skip
     await confirmed(ben, room, "!pause 15m", bot, "Gute Pause")
-    await command(ben, room, "!arbeitszeit mo-fr 07:00-15:00", bot, "07:00")
+    await confirmed(ben, room, "!arbeitszeit mo-fr 07:00-15:00", bot, "07:00")
 
     mark = anna.mark()
     reply = await command(anna, room, "!meine-daten", bot, "Direktnachricht")

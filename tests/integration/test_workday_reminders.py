@@ -75,7 +75,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     ben = await people("ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
 
-    plan = await command(ben, room, "!pause plan täglich 12:00-12:30", bot, "Geplante Pausen")
+    plan = await confirmed(ben, room, "!pause plan täglich 12:00-12:30", bot, "Geplante Pausen")
     assert "täglich 12:00–12:30" in plan.body
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     await confirmed(anna, room, "!moin", bot, "Guten Morgen")
