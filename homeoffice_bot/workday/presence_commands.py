@@ -139,8 +139,7 @@ class PresenceCommands:
 
     async def away(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         now, profile = await self._enter(ctx)
-        rest = args.get("rest") or ""
-        request = parse_away(rest, now, profile.tz)
+        request = parse_away(args.get("rest") or "", now, profile.tz)
         # A private reason typed in a room is already in the room's timeline: not kept.
         in_room = request.note is not None and not request.note_shared and not ctx.message.is_direct
         note = None if in_room else request.note
@@ -151,16 +150,11 @@ class PresenceCommands:
         else:
             shown = format_until(request.until, now, profile.tz, ctx.tr)
             text = ctx.tr("cmd.away.reply_until", until=shown)
-        if in_room:
-            example = " ".join(rest.replace("`", "'").split())
+        if in_room:  # the answer does not repeat the reason: it would be stored to send it
             if await self._redact(ctx):  # the command is gone: nothing left to react to
-                await ctx.outbox.dm(
-                    ctx.sender, f"{text} {ctx.tr('cmd.away.reason_removed', example=example)}"
-                )
+                await ctx.outbox.dm(ctx.sender, f"{text} {ctx.tr('cmd.away.reason_removed')}")
             else:
-                await ctx.confirm_privately(
-                    f"{text} {ctx.tr('cmd.away.reason_in_room', example=example)}"
-                )
+                await ctx.confirm_privately(f"{text} {ctx.tr('cmd.away.reason_in_room')}")
         else:
             if request.note:
                 text += " " + ctx.tr(

@@ -108,11 +108,11 @@ async def test_a_reason_typed_in_the_room_is_not_kept_and_the_bot_says_where_it_
     store = workday_of(bot).workday.store
     assert not bot.matrix.can_redact_others(room)
 
-    reply = await confirmed(anna, room, "!weg bis 11:00 Arzttermin", bot, "Bis später")
+    reply = await confirmed(anna, room, "!weg bis 11:00 Physiotherapie", bot, "Bis später")
     assert "bis 11:00" in reply.body
     assert "nicht gespeichert" in reply.body
     assert "dort können ihn alle lesen" in reply.body
-    assert "z. B. !weg bis 11:00 Arzttermin." in reply.body  # where to write it instead
+    assert "hier im Direktchat, z. B. !weg bis 14:00 Arzttermin." in reply.body
     assert "sehe nur ich" not in reply.body
     assert "für mich" not in reply.body
     status = await store.status(anna.user_id)
@@ -122,19 +122,22 @@ async def test_a_reason_typed_in_the_room_is_not_kept_and_the_bot_says_where_it_
     error = await error_in_room(anna, room, bot)
     assert not any(isinstance(e, Redaction) for e in anna.events)  # it stands, as said
     board = await anna.wait_message(room, "Wer ist da?", sender=bot.matrix.user_id)
-    assert "Arzttermin" not in board.body
-    assert "Arzttermin" not in error.body
+    said = [e.body for e in anna.events if isinstance(e, Message) and e.sender != anna.user_id]
+    assert not any("Physiotherapie" in body for body in [board.body, error.body, *said])
+    for path in bot.settings.data_dir.rglob("*"):  # not in the database, -wal, store, ...
+        if path.is_file():
+            assert b"Physiotherapie" not in path.read_bytes(), path
 
     # Typed in the direct chat, the reason is kept, and the bot says so.
     mark = anna.mark()
-    typed = await anna.say(reply.room_id, "!weg bis 11:00 Arzttermin")
+    typed = await anna.say(reply.room_id, "!weg bis 11:00 Physiotherapie")
     kept = await anna.wait_for(
         Message, lambda m: m.reply_to == typed and "Bis später" in m.body, since=mark
     )
     assert "Den Grund behalte ich für mich" in kept.body
     status = await store.status(anna.user_id)
     assert status is not None
-    assert status.note == "Arzttermin"
+    assert status.note == "Physiotherapie"
     assert not status.note_shared
 
 
