@@ -7,7 +7,7 @@ process umask to 077, so that what the bot creates later is born private (SQLite
 -wal/-shm the mode of their database, nio's store and plugin files follow the umask); it
 creates the folder when missing, and corrects what it finds too open, logging what it
 changed. Where it cannot correct (a file of another user, a read-only mount), it raises a
-ConfigError with one sentence that names the path and the way out. Symbolic links are
+ConfigError with one sentence that names the path and the way out. Symbolic links in it are
 left alone: their target is not the bot's to change.
 """
 
@@ -47,24 +47,14 @@ def make_private(folder: Path) -> list[Correction]:
     except OSError as exc:
         raise _refusal(folder, folder, exc) from None
     corrections: list[Correction] = []
-    for path in _tree(folder):
-        try:
-            info = path.lstat()
-        except FileNotFoundError:
-            continue  # gone while we looked
-        except OSError as exc:
-            raise _refusal(folder, path, exc) from None
-        if stat.S_ISLNK(info.st_mode):
-            continue
-        wanted = PRIVATE_DIR if stat.S_ISDIR(info.st_mode) else PRIVATE_FILE
-        mode = stat.S_IMODE(info.st_mode)
-        if mode == wanted:
-            continue
-        try:
-            path.chmod(wanted)
-        except OSError as exc:
-            raise _refusal(folder, path, exc) from None
-        corrections.append(Correction(path, mode, wanted))
+    _correct(folder, folder, corrections, follow=True)  # the folder itself, even via a link
+
+    def fail(exc: OSError) -> None:
+        raise _refusal(folder, Path(exc.filename or folder), exc)
+
+    for root, dirs, files in os.walk(folder, onerror=fail, followlinks=False):
+        for name in (*dirs, *files):  # folders before os.walk enters them
+            _correct(folder, Path(root) / name, corrections)
     if corrections:
         names = ", ".join(
             f"{c.path.relative_to(folder).as_posix() or '.'} ({c.old_mode:04o})"
@@ -78,17 +68,26 @@ def make_private(folder: Path) -> list[Correction]:
     return corrections
 
 
-def _tree(folder: Path) -> list[Path]:
-    """The folder itself, then everything below it (links are not followed)."""
-    found = [folder]
-
-    def fail(exc: OSError) -> None:
-        raise _refusal(folder, Path(exc.filename or folder), exc)
-
-    for root, dirs, files in os.walk(folder, onerror=fail, followlinks=False):
-        base = Path(root)
-        found.extend(base / name for name in (*dirs, *files))
-    return found
+def _correct(
+    folder: Path, path: Path, corrections: list[Correction], *, follow: bool = False
+) -> None:
+    try:
+        info = path.stat() if follow else path.lstat()
+    except FileNotFoundError:
+        return  # gone while we looked
+    except OSError as exc:
+        raise _refusal(folder, path, exc) from None
+    if stat.S_ISLNK(info.st_mode):
+        return
+    wanted = PRIVATE_DIR if stat.S_ISDIR(info.st_mode) else PRIVATE_FILE
+    mode = stat.S_IMODE(info.st_mode)
+    if mode == wanted:
+        return
+    try:
+        os.chmod(path, wanted)
+    except OSError as exc:
+        raise _refusal(folder, path, exc) from None
+    corrections.append(Correction(path, mode, wanted))
 
 
 def _refusal(folder: Path, path: Path, exc: OSError) -> ConfigError:

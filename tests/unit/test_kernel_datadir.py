@@ -58,6 +58,35 @@ def test_a_missing_folder_is_created_private(tmp_path: Path, umask_022: None) ->
     assert mode(data) == 0o700
 
 
+def test_a_closed_folder_is_opened_for_the_bot_and_its_content_corrected(
+    tmp_path: Path, umask_022: None
+) -> None:
+    data = tmp_path / "data"
+    closed = data / "plugins" / "closed"
+    closed.mkdir(parents=True)
+    (closed / "notes.json").write_bytes(b"{}")
+    os.chmod(data / "plugins", 0o700)
+    os.chmod(data, 0o700)
+    os.chmod(closed, 0o000)
+    fixed = make_private(data)
+    assert [c.path.relative_to(data).as_posix() for c in fixed] == [
+        "plugins/closed", "plugins/closed/notes.json",
+    ]  # fmt: skip
+    assert mode(closed) == 0o700
+    assert mode(closed / "notes.json") == 0o600
+
+
+def test_a_data_folder_reached_through_a_link_is_made_private(
+    tmp_path: Path, umask_022: None
+) -> None:
+    target = tmp_path / "volume"
+    target.mkdir(mode=0o755)
+    os.chmod(target, 0o755)
+    (tmp_path / "data").symlink_to(target)
+    make_private(tmp_path / "data")
+    assert mode(target) == 0o700
+
+
 def test_links_are_not_followed(tmp_path: Path, umask_022: None) -> None:
     elsewhere = tmp_path / "shared.txt"
     elsewhere.write_bytes(b"")
@@ -76,10 +105,10 @@ def test_an_entry_that_cannot_be_corrected_refuses_the_start_naming_it(
     stuck = data / "homeoffice.sqlite3"
     stuck.write_bytes(b"")
 
-    def refuse(self: Path, mode: int, **_: object) -> None:
-        raise PermissionError(1, "Operation not permitted", str(self))
+    def refuse(path: Path, mode: int, **_: object) -> None:
+        raise PermissionError(1, "Operation not permitted", str(path))
 
-    monkeypatch.setattr(Path, "chmod", refuse)
+    monkeypatch.setattr(os, "chmod", refuse)
     with pytest.raises(ConfigError) as caught:
         make_private(data)
     assert caught.value.key == "storage.data_dir"
