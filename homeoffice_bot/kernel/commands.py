@@ -18,6 +18,7 @@ from homeoffice_bot.kernel.errors import (
     CommandError,
     ParseError,
     PermissionDeniedError,
+    SendError,
     UnknownCommandError,
 )
 from homeoffice_bot.kernel.events import Message
@@ -78,7 +79,10 @@ class CommandContext:
         if self.message.is_direct:
             await self.reply(markdown)
             return
-        await self.outbox.react(self.room_id, self.message.event_id, CONFIRMED)
+        try:
+            await self.outbox.react(self.room_id, self.message.event_id, CONFIRMED)
+        except SendError as exc:  # e.g. reactions need a power level here: the words still go
+            log.warning("could not react to a command in %s: %s", self.room_id, exc)
         await self.outbox.dm(self.sender, markdown)
 
 
