@@ -5,7 +5,8 @@ Exposed to whatever can reach ``web.bind``, it keeps two promises. A client has
 connection) to send a complete request head; then the connection is closed, however slowly
 the bytes trickle in, so slow clients cannot hold connections open. A malformed request is
 logged as one line (who, status, kind of fault), never with its bytes or a traceback: the
-bytes are the sender's and may carry anything, the traceback is not ours.
+bytes are the sender's and may carry anything (tokens, personal data), and the traceback
+would only show aiohttp's parser, not a fault of the bot.
 """
 
 from __future__ import annotations
