@@ -50,13 +50,14 @@ LABEL org.opencontainers.image.title="homeoffice-bot" \
       org.opencontainers.image.licenses="EUPL-1.2"
 
 # The bot runs as an unprivileged user; /data (database, login, encryption store, backups,
-# published pages) belongs to it. Mount a volume there and never delete it.
+# published pages) belongs to it alone (0700; the bot checks it at every start). Mount a
+# volume there and never delete it.
 RUN groupadd --system --gid 10001 homeoffice \
  && useradd --system --uid 10001 --gid homeoffice --home-dir /data --no-create-home \
         --shell /usr/sbin/nologin homeoffice \
  && mkdir /data \
  && chown homeoffice:homeoffice /data \
- && chmod 0750 /data
+ && chmod 0700 /data
 
 COPY --from=builder /opt/venv /opt/venv
 

@@ -1,6 +1,7 @@
 """Workday against a real local Synapse, in an encrypted team room: how long from
-``!pause 15m`` to the bot's answer and to the edited board, from a mention of someone
-who is off to the kind note, and how long one tick takes with many people enrolled.
+``!pause 15m`` to the bot's answer (a direct message) and to the edited board, from a
+mention of someone who is off to the kind note, and how long one tick takes with many
+people enrolled.
 
     .venv/bin/python bench/bench_workday.py [--rounds 20] [--people 200]
 """
@@ -82,7 +83,10 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
             t0 = time.perf_counter()
 
             async def answer() -> float:
-                await anna.wait_message(room, "Gute Pause", sender=me, since=mark)
+                await anna.wait_for(  # the confirmation comes by direct message
+                    Message, lambda m: m.sender == me and m.is_direct and "Gute Pause" in m.body,
+                    since=mark,
+                )  # fmt: skip
                 return time.perf_counter() - t0
 
             async def board() -> float:
@@ -108,8 +112,12 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
         print(summary("!pause 15m → answer", answers))
         print(summary("!pause 15m → board edited", boards))
 
+        mark = ben.mark()
         await ben.say(room, "!feierabend")
-        await ben.wait_message(room, "Feierabend", sender=me)
+        await ben.wait_for(
+            Message, lambda m: m.sender == me and m.is_direct and "Feierabend" in m.body,
+            since=mark,
+        )  # fmt: skip
         notes = []
         for index in range(rounds):
             sender = lead if index % 2 else anna

@@ -15,6 +15,7 @@ from typing import Any
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.clock import Clock, SystemClock
 from homeoffice_bot.kernel.commands import COMMAND_REGISTRY, CommandDispatcher, CommandRegistry
+from homeoffice_bot.kernel.datadir import make_private
 from homeoffice_bot.kernel.decryption import DecryptionNotes
 from homeoffice_bot.kernel.delivery import ATTENTION, Attention, Inbox, Outbox
 from homeoffice_bot.kernel.errors import ConfigError, MatrixError
@@ -56,6 +57,13 @@ STOP_SECONDS = 8.0
 """From stop() to closed, in-flight work included (docker stop sends SIGKILL after 10 s)."""
 
 
+def private_folders(settings: Settings) -> list[Path]:
+    """The data folder, and the encryption store when it is configured elsewhere."""
+    store = settings.store_dir
+    inside = store.resolve().is_relative_to(settings.data_dir.resolve())
+    return [settings.data_dir] if inside else [settings.data_dir, store]
+
+
 def _pickle_key(settings: Settings) -> str:
     if settings.matrix.pickle_key is not None:
         return settings.matrix.pickle_key.get_secret_value()
@@ -80,7 +88,8 @@ class App:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.started_at = datetime.now(UTC)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        for folder in private_folders(settings):  # before anything is written there
+            make_private(folder)
         self.db = Database(settings.data_dir / "homeoffice.sqlite3")
         self.tasks = TaskTracker()
         self.scheduler = Scheduler(self.db, self.clock, self.tasks)

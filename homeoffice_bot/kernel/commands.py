@@ -18,6 +18,7 @@ from homeoffice_bot.kernel.errors import (
     CommandError,
     ParseError,
     PermissionDeniedError,
+    SendError,
     UnknownCommandError,
 )
 from homeoffice_bot.kernel.events import Message
@@ -30,6 +31,9 @@ from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.services import ServiceKey
 
 log = logging.getLogger(__name__)
+
+CONFIRMED = "✅"
+"""The reaction on a command whose personal answer went to the person's direct chat."""
 
 
 @dataclass
@@ -66,6 +70,20 @@ class CommandContext:
 
     async def send(self, markdown: str) -> EventID:
         return await self.outbox.send(self.message.room_id, markdown)
+
+    async def confirm_privately(self, markdown: str) -> None:
+        """A personal answer (a confirmation, one's own data). In the direct chat it is the
+        reply; in a room the command gets a ✅ reaction (what the room needs to know: it
+        worked) and the words go to the person's direct chat. Errors still answer where
+        the command was typed: they are raised as CommandError."""
+        if self.message.is_direct:
+            await self.reply(markdown)
+            return
+        try:
+            await self.outbox.react(self.room_id, self.message.event_id, CONFIRMED)
+        except SendError as exc:  # e.g. reactions need a power level here: the words still go
+            log.warning("could not react to a command in %s: %s", self.room_id, exc)
+        await self.outbox.dm(self.sender, markdown)
 
 
 class CommandRegistry:

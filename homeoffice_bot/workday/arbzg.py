@@ -4,6 +4,9 @@ Only the person's own start/break/end events are used; nothing here judges anyon
 
 * more than 6 hours of work need 30 minutes of breaks in total, more than 9 hours 45
   minutes (§ 4); only breaks of at least 15 minutes count;
+* only a break (``!pause``, a planned break, the gap after an end of work on the same
+  day) is a rest break. Time away (``!weg``: an appointment, childcare) is neither a
+  break nor working time: it adds to neither sum and ends a break that runs into it;
 * a working day should stay at or below 10 hours (§ 3);
 * 11 hours of rest between the end of one working day and the start of the next (§ 5).
 
@@ -32,7 +35,9 @@ class WorkEventKind(enum.StrEnum):
     START = "start"
     """Begin or resume work (``!moin``, ``!zurück``, the end of a break)."""
     BREAK = "break"
-    """Stop working for a while (``!pause``, ``!weg``)."""
+    """A rest break (``!pause``, a planned break)."""
+    AWAY = "away"
+    """Not reachable for a while (``!weg``): not working, and no rest break either."""
     END = "end"
     """Stop for the day (``!feierabend``, leave, absent)."""
 
@@ -73,10 +78,11 @@ class Tally:
 
     worked: timedelta
     counted_break: timedelta
-    """Sum of interruptions of at least 15 minutes (breaks, away, a gap after an end)."""
+    """Sum of rest stretches of at least 15 minutes (breaks, a gap after an end); time
+    away is not among them."""
     first_start: datetime | None
     stopped_at: datetime | None
-    """When work last stopped (break or end), if not working at the instant."""
+    """When work last stopped (break, away or end), if not working at the instant."""
     working: bool
     """Working at the instant (not on a break, not ended)."""
 
@@ -119,7 +125,8 @@ def events_from_statuses(statuses: Iterable[PersonStatus], now: datetime) -> lis
         if status.state is PresenceState.WORKING:
             events.append(WorkEvent(status.since, WorkEventKind.START))
         elif status.state in (PresenceState.BREAK, PresenceState.AWAY):
-            events.append(WorkEvent(status.since, WorkEventKind.BREAK))
+            kind = WorkEventKind.AWAY if status.state is PresenceState.AWAY else WorkEventKind.BREAK
+            events.append(WorkEvent(status.since, kind))
             end = status.until
             if end is not None and end <= now and (following is None or end < following):
                 events.append(WorkEvent(end, WorkEventKind.START))
@@ -154,22 +161,39 @@ def split_workdays(events: Iterable[WorkEvent], tz: str) -> list[list[WorkEvent]
 
 
 def tally(events: Sequence[WorkEvent], now: datetime) -> Tally:
-    """Worked time and counted breaks of one working day's events up to ``now``."""
+    """Worked time and counted breaks of one working day's events up to ``now``.
+
+    A rest stretch runs from a break or an end until work resumes or the person steps
+    away; it counts when it lasts at least 15 minutes. Time away counts for nothing."""
     now = as_utc(now)
     worked = counted = timedelta()
     first_start: datetime | None = None
     working_since: datetime | None = None
     stopped_at: datetime | None = None
+    resting_since: datetime | None = None
+
+    def close_rest(at: datetime) -> timedelta:
+        if resting_since is None:
+            return timedelta()
+        stretch = at - resting_since
+        return stretch if stretch >= MIN_COUNTED_BREAK else timedelta()
+
     for event in sorted(e for e in events if e.at <= now):
-        if event.kind is WorkEventKind.START and working_since is None:
-            if stopped_at is not None:
-                gap = event.at - stopped_at
-                counted += gap if gap >= MIN_COUNTED_BREAK else timedelta()
+        if event.kind is WorkEventKind.START:
+            if working_since is not None:
+                continue
+            counted += close_rest(event.at)
             first_start = first_start or event.at
-            working_since, stopped_at = event.at, None
-        elif event.kind is not WorkEventKind.START and working_since is not None:
+            working_since, stopped_at, resting_since = event.at, None, None
+            continue
+        if working_since is not None:
             worked += event.at - working_since
             working_since, stopped_at = None, event.at
+        if event.kind is WorkEventKind.AWAY:
+            counted += close_rest(event.at)
+            resting_since = None
+        elif resting_since is None:
+            resting_since = event.at
     if working_since is not None:
         worked += now - working_since
     return Tally(worked, counted, first_start, stopped_at, working_since is not None)

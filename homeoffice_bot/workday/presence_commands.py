@@ -1,15 +1,22 @@
 """Handlers of the presence commands: !moin, !pause, !zurück, !weg, !feierabend,
-!urlaub, !abwesend, !status. Each interprets the command at the event's own time."""
+!urlaub, !abwesend, !status. Each interprets the command at the event's own time.
+
+Private by default: what a command confirms for the person goes to their direct chat,
+and the command in a team room gets a ✅ (``confirm_privately``); errors answer where the
+command was typed. A private reason typed in a room (``!weg bis 14:00 Arzttermin``) is
+not kept: the room's timeline already shows it. The command is removed where the bot may
+redact, and the person is told, truthfully, who may have read it and where to write it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
-from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.kernel.errors import CommandError, SendError
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, render_reminder
 from homeoffice_bot.workday.board import render_status, render_wrapup_handback
@@ -38,6 +45,8 @@ from homeoffice_bot.workday.when import parse_away, parse_leave, parse_until
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
+
+log = logging.getLogger(__name__)
 
 CANCEL_WORDS = frozenset({"aus", "löschen", "loeschen", "stornieren", "off", "cancel", "delete"})
 
@@ -73,11 +82,11 @@ class PresenceCommands:
         end = end_of_today(profile.schedule, now)
         name = self._name(ctx, user)
         if end is not None and end > now:
-            await ctx.reply(
+            await ctx.confirm_privately(
                 ctx.tr("cmd.start.reply_until", name=name, end=format_time(end, profile.tz))
             )
         else:
-            await ctx.reply(ctx.tr("cmd.start.reply", name=name))
+            await ctx.confirm_privately(ctx.tr("cmd.start.reply", name=name))
         await self._board(ctx)
         await self._morning(profile, now)
 
@@ -108,7 +117,7 @@ class PresenceCommands:
         await self.wd.change(
             ctx.sender, start_work(ctx.sender, now), WorkEventKind.START, now, boards=False
         )
-        await ctx.reply(ctx.tr("cmd.back.reply"))
+        await ctx.confirm_privately(ctx.tr("cmd.back.reply"))
         await self._board(ctx)
         await self.wd.availability.release(ctx.sender)  # what was held during the break
 
@@ -122,28 +131,48 @@ class PresenceCommands:
             ctx.sender, take_break(ctx.sender, now, until), WorkEventKind.BREAK, now, boards=False
         )
         if until is None:
-            await ctx.reply(ctx.tr("cmd.pause.reply_open"))
+            await ctx.confirm_privately(ctx.tr("cmd.pause.reply_open"))
         else:
             shown = format_until(until, now, profile.tz, ctx.tr)
-            await ctx.reply(ctx.tr("cmd.pause.reply_until", until=shown))
+            await ctx.confirm_privately(ctx.tr("cmd.pause.reply_until", until=shown))
         await self._board(ctx)
 
     async def away(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         now, profile = await self._enter(ctx)
         request = parse_away(args.get("rest") or "", now, profile.tz)
-        status = step_away(ctx.sender, now, request.until, request.note, request.note_shared)
-        await self.wd.change(ctx.sender, status, WorkEventKind.BREAK, now, boards=False)
+        # A private reason typed in a room is already in the room's timeline: not kept.
+        in_room = request.note is not None and not request.note_shared and not ctx.message.is_direct
+        note = None if in_room else request.note
+        status = step_away(ctx.sender, now, request.until, note, request.note_shared)
+        await self.wd.change(ctx.sender, status, WorkEventKind.AWAY, now, boards=False)
         if request.until is None:
             text = ctx.tr("cmd.away.reply_open")
         else:
             shown = format_until(request.until, now, profile.tz, ctx.tr)
             text = ctx.tr("cmd.away.reply_until", until=shown)
-        if request.note:
-            text += " " + ctx.tr(
-                "cmd.away.note_shared" if request.note_shared else "cmd.away.note_private"
-            )
-        await ctx.reply(text)
+        if in_room:  # the answer does not repeat the reason: it would be stored to send it
+            if await self._redact(ctx):  # the command is gone: nothing left to react to
+                await ctx.outbox.dm(ctx.sender, f"{text} {ctx.tr('cmd.away.reason_removed')}")
+            else:
+                await ctx.confirm_privately(f"{text} {ctx.tr('cmd.away.reason_in_room')}")
+        else:
+            if request.note:
+                text += " " + ctx.tr(
+                    "cmd.away.note_shared" if request.note_shared else "cmd.away.note_private"
+                )
+            await ctx.confirm_privately(text)
         await self._board(ctx)
+
+    async def _redact(self, ctx: CommandContext) -> bool:
+        """Remove the command from the room's timeline, where the bot may."""
+        if not ctx.matrix.can_redact_others(ctx.room_id):
+            return False
+        try:
+            await ctx.outbox.redact(ctx.room_id, ctx.message.event_id)
+        except SendError as exc:
+            log.warning("could not remove a message with a private reason: %s", exc)
+            return False
+        return True
 
     # ------------------------------------------------------------ end of day, leave, absent
 
@@ -152,10 +181,10 @@ class PresenceCommands:
         status = finish_day(ctx.sender, now, profile.schedule)
         await self.wd.change(ctx.sender, status, WorkEventKind.END, now, boards=False)
         if status.until is None:
-            await ctx.reply(ctx.tr("cmd.off.reply_open"))
+            await ctx.confirm_privately(ctx.tr("cmd.off.reply_open"))
         else:
             when = format_when(status.until, now, profile.tz, ctx.tr)
-            await ctx.reply(ctx.tr("cmd.off.reply", when=when))
+            await ctx.confirm_privately(ctx.tr("cmd.off.reply", when=when))
         await self._board(ctx)
 
     async def leave(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
@@ -163,7 +192,7 @@ class PresenceCommands:
         today = local_date(now, profile.tz)
         text = (args.get("period") or "").strip()
         if not text:
-            await ctx.reply(self._leave_list(ctx, profile, today))
+            await ctx.confirm_privately(self._leave_list(ctx, profile, today))
             return
         if fold(text) in CANCEL_WORDS:
             await self._cancel_leave(ctx, profile, now)
@@ -179,10 +208,12 @@ class PresenceCommands:
             await self.wd.change(ctx.sender, status, WorkEventKind.END, now, boards=False)
         first, last = format_date(request.first_day, ctx.tr), format_date(request.last_day, ctx.tr)
         if stand_in is None:
-            await ctx.reply(ctx.tr("cmd.leave.reply", first=first, last=last))
+            await ctx.confirm_privately(ctx.tr("cmd.leave.reply", first=first, last=last))
         else:
             name = self._name(ctx, stand_in)
-            await ctx.reply(ctx.tr("cmd.leave.reply_stand_in", first=first, last=last, name=name))
+            await ctx.confirm_privately(
+                ctx.tr("cmd.leave.reply_stand_in", first=first, last=last, name=name)
+            )
         await self._board(ctx)
 
     def _stand_in(self, ctx: CommandContext, typed: str | None) -> UserID | None:
@@ -225,13 +256,13 @@ class PresenceCommands:
     async def _cancel_leave(self, ctx: CommandContext, profile: Profile, now: datetime) -> None:
         gone = await self.wd.store.delete_leave_from(ctx.sender, local_date(now, profile.tz))
         if not gone:
-            await ctx.reply(ctx.tr("cmd.leave.none"))
+            await ctx.confirm_privately(ctx.tr("cmd.leave.none"))
             return
         status = await self.wd.store.status(ctx.sender)
         if status is not None and status.state is PresenceState.LEAVE:
             await self.wd.change(ctx.sender, None, None, now, boards=False)
         first, last = gone[0].first_day, gone[-1].last_day
-        await ctx.reply(
+        await ctx.confirm_privately(
             ctx.tr(
                 "cmd.leave.cancelled",
                 first=format_date(first, ctx.tr),
@@ -244,7 +275,7 @@ class PresenceCommands:
         now, profile = await self._enter(ctx)
         status = mark_absent(ctx.sender, now, profile.tz)
         await self.wd.change(ctx.sender, status, WorkEventKind.END, now, boards=False)
-        await ctx.reply(ctx.tr("cmd.absent.reply"))
+        await ctx.confirm_privately(ctx.tr("cmd.absent.reply"))
         await self._board(ctx)
 
     # ------------------------------------------------------------ status

@@ -1,5 +1,8 @@
 """Handlers of the settings commands: !arbeitszeit (own and team), !kernzeit, !zeitzone,
-!feiertage, !pause plan, !arbzg, !dringend. Nothing here shows another person's hours."""
+!feiertage, !pause plan, !arbzg, !dringend. Nothing here shows another person's hours.
+
+A person's own settings are answered privately (``confirm_privately``: a ✅ in the room,
+the words in the direct chat); the team's settings are answered in the room."""
 
 from __future__ import annotations
 
@@ -62,9 +65,9 @@ class SettingsCommands:
             await self.wd.store.set_person(ctx.sender, "hours", canonical_spec(hours))
             await self._changed(ctx)
             shown = format_working_hours(hours, ctx.tr)
-            await ctx.reply(ctx.tr("cmd.hours.saved", hours=shown, tz=profile.tz))
+            await ctx.confirm_privately(ctx.tr("cmd.hours.saved", hours=shown, tz=profile.tz))
             return
-        await ctx.reply(await self._describe(ctx, profile))
+        await ctx.confirm_privately(await self._describe(ctx, profile))
 
     async def _describe(self, ctx: CommandContext, profile: Profile) -> str:
         shown = format_working_hours(profile.schedule.hours, ctx.tr)
@@ -126,9 +129,9 @@ class SettingsCommands:
             zone = validate_timezone(text)
             await self.wd.store.set_person(ctx.sender, "tz", zone)
             await self._changed(ctx)
-            await ctx.reply(ctx.tr("cmd.hours.tz_saved", tz=zone))
+            await ctx.confirm_privately(ctx.tr("cmd.hours.tz_saved", tz=zone))
         else:
-            await ctx.reply(ctx.tr("cmd.hours.tz_shown", tz=profile.tz))
+            await ctx.confirm_privately(ctx.tr("cmd.hours.tz_shown", tz=profile.tz))
 
     async def holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         profile = await self._enter(ctx)
@@ -141,10 +144,10 @@ class SettingsCommands:
             region = validate_region(text)
             await self.wd.store.set_person(ctx.sender, "region", region)
             await self._changed(ctx)
-            await ctx.reply(ctx.tr("cmd.hours.region_saved", region=region))
+            await ctx.confirm_privately(ctx.tr("cmd.hours.region_saved", region=region))
             return
         region = profile.schedule.region or "—"
-        await ctx.reply(ctx.tr("cmd.hours.region_shown", region=region))
+        await ctx.confirm_privately(ctx.tr("cmd.hours.region_shown", region=region))
 
     async def team_holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         text = _text(args, "region")
@@ -167,15 +170,15 @@ class SettingsCommands:
         text = _text(args, "spec")
         if fold(text) in OFF_WORDS:
             await self.wd.store.set_person(ctx.sender, "break_plan", None)
-            await ctx.reply(ctx.tr("cmd.pause_plan.cleared"))
+            await ctx.confirm_privately(ctx.tr("cmd.pause_plan.cleared"))
         elif text:
             plans = parse_break_plans(text)
             await self.wd.store.set_person(ctx.sender, "break_plan", " ".join(text.split()))
             shown = format_break_plans(plans, ctx.tr)
-            await ctx.reply(ctx.tr("cmd.pause_plan.saved", plans=shown))
+            await ctx.confirm_privately(ctx.tr("cmd.pause_plan.saved", plans=shown))
         else:
             shown = format_break_plans(profile.plans, ctx.tr)
-            await ctx.reply(ctx.tr("cmd.pause_plan.shown", plans=shown))
+            await ctx.confirm_privately(ctx.tr("cmd.pause_plan.shown", plans=shown))
 
     async def arbzg(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         profile = await self._enter(ctx)
@@ -183,7 +186,7 @@ class SettingsCommands:
         enabled = profile.arbzg if choice is None else choice == "on"
         if choice is not None:
             await self.wd.store.set_person(ctx.sender, "arbzg", int(enabled))
-        await ctx.reply(ctx.tr("arbzg.enabled" if enabled else "arbzg.disabled"))
+        await ctx.confirm_privately(ctx.tr("arbzg.enabled" if enabled else "arbzg.disabled"))
 
     async def urgent(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         text = _text(args, "keyword")

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -42,14 +43,17 @@ def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:
 
 
 def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file into ``out_dir``, each replaced atomically (temp file + rename)."""
+    """Write every file into ``out_dir``, each replaced atomically (temp file + rename).
+    The files are readable by others only where the folder is (one a web server serves);
+    inside the bot's private data folder they stay the bot's alone."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    file_mode = 0o644 if out_dir.stat().st_mode & stat.S_IROTH else 0o600
     for name, data in files.items():
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, file_mode)
             os.replace(tmp, out_dir / name)
         except BaseException:
             with contextlib.suppress(OSError):

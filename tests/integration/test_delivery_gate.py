@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from personal_replies import confirmed
 from test_standup_support import set_up_standup
 
 from homeoffice_bot.app import App
@@ -55,14 +56,14 @@ async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_
     lead = await people("lead", "Petra")
     ben = await people("ben", "Ben")
     room = await team_room(lead, bot, [ben], encrypted=encrypted)
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     mark = ben.mark()
     tip = await ben.say(
         room, "Neu: Mängelmelder für Straßenschäden https://maengel.example.org #Umwelt #DigitalNah"
     )
     await ben.wait_for(Message, lambda m: m.thread_root == tip and "Vollständig" in m.body,
                        since=mark)  # fmt: skip
-    await command(ben, room, "!feierabend", bot, "Schönen Feierabend")
+    await confirmed(ben, room, "!feierabend", bot, "Schönen Feierabend")
     off = ben.mark()
 
     # #DigitalNah: the lead asks for changes; the thread names Ben, without a pill
@@ -85,7 +86,7 @@ async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_
 
     # Next start: the question and the digest with the #DigitalNah notice, once each
     back = ben.mark()
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     await ben.wait_for(Message, lambda m: m.is_direct and "Frage 1/" in m.body, since=back)
     digest = await ben.wait_for(
         Message, lambda m: m.is_direct and "Während du weg warst" in m.body, since=back
@@ -165,8 +166,8 @@ async def test_a_working_time_note_alerts_by_direct_message_and_board_edits_aler
     lead = await people("lead", "Petra")
     anna = await people("anna", "Anna")
     room = await team_room(lead, bot, [anna], encrypted=False)
-    await command(anna, room, "!moin", bot, "Guten Morgen")
-    await command(lead, room, "!moin", bot, "Guten Morgen")
+    await confirmed(anna, room, "!moin", bot, "Guten Morgen")
+    await confirmed(lead, room, "!moin", bot, "Guten Morgen")
     await lead.client.mark_read(room, (await lead.client.history(room))[-1]["event_id"])
 
     # Anna has worked almost six hours without a break: a private note that alerts her
@@ -180,7 +181,7 @@ async def test_a_working_time_note_alerts_by_direct_message_and_board_edits_aler
     assert (await counts(anna, note.room_id))[0] == 1
 
     # Anna goes on a break: the board is edited, quietly
-    await command(anna, room, "!pause 30m", bot, "Gute Pause")
+    await confirmed(anna, room, "!pause 30m", bot, "Gute Pause")
     await lead.wait_for(Edit, lambda e: "Pause" in e.new_body, since=lead_mark)
     await asyncio.sleep(1)
     assert await counts(lead, room) == (1, 0)  # Anna's command, nothing of the bot's

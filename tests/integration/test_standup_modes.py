@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
+from personal_replies import confirmed
 from test_standup_support import (
     BUILTINS,
     FAST,
@@ -162,8 +163,8 @@ async def test_scheduled_standup_leaves_out_whom_workday_knows_to_be_off(
     bot = await start_bot(plugins=FAST)  # with the workday feature
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
-    off = await ask(ben, room, bot, "!feierabend")
-    assert "Feierabend" in off.body
+    off = await confirmed(ben, room, "!feierabend", bot, "Feierabend")
+    assert "Schönen Feierabend" in off.body
     await configure(
         lead, room, bot,
         "!standup einrichten 03:00 täglich",

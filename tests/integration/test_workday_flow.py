@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from personal_replies import confirmation, confirmed
 
 from homeoffice_bot.app import BUILTIN_PLUGINS, App
 from homeoffice_bot.devserver.person import Person
@@ -66,7 +67,7 @@ async def test_break_shows_on_the_board_and_expires(
     room = await team_room(lead, bot, [ben], encrypted=False)
 
     mark = ben.mark()
-    reply = await command(ben, room, "!pause 15m", bot, "Gute Pause")
+    reply = await confirmed(ben, room, "!pause 15m", bot, "Gute Pause")
     assert "bis 10:15" in reply.body
     board = await ben.wait_message(room, "Wer ist da?", sender=me, since=mark)
     assert "Ben — ☕ Pause bis 10:15" in board.body
@@ -90,9 +91,9 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
     ben = await people("ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
 
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     clock.set(datetime(2024, 3, 12, 16, 40, tzinfo=BERLIN))
-    reply = await command(ben, room, "!feierabend", bot, "Feierabend")
+    reply = await confirmed(ben, room, "!feierabend", bot, "Feierabend")
     assert "morgen, 08:00" in reply.body
 
     mark = anna.mark()
@@ -110,7 +111,7 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
 
     clock.set(datetime(2024, 3, 13, 7, 55, tzinfo=BERLIN))
     mark = ben.mark()
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     digest = await ben.wait_for(
         Message, lambda m: m.sender == me and "Während du weg warst" in m.body, since=mark
     )
@@ -132,7 +133,7 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
 
     refused = await command(anna, room, "!urlaub 12.03.–15.03. vertretung @room", bot, "„@room“")
     assert "eine Vertretung ist eine Person" in refused.body
-    reply = await command(anna, room, "!urlaub 12.03.–15.03. vertretung Ben", bot, "Urlaub")
+    reply = await confirmed(anna, room, "!urlaub 12.03.–15.03. vertretung Ben", bot, "Urlaub")
     assert "12.03. bis 15.03." in reply.body
     assert "Vertretung: Ben" in reply.body
     board = await lead.wait_message(room, "Wer ist da?", sender=me)
@@ -158,7 +159,7 @@ async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: Peo
     assert "nur Moderator" in refused.body
     saved = await command(lead, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Team")
     assert "Mo–Fr 09:00–17:00" in saved.body
-    own = await command(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
+    own = await confirmed(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
     assert "Mo–Fr 09:00–17:00" in own.body
     assert "Standard deines Teams" in own.body
     wrong = await command(ben, room, "!arbeitszeit mo-fr 9-", bot, "Verwendung")
@@ -176,7 +177,7 @@ async def test_encrypted_room_break_board_and_off_note(
     room = await team_room(lead, bot, [anna], encrypted=True)
 
     mark = anna.mark()
-    reply = await command(anna, room, "!pause bis 10:30", bot, "Gute Pause")
+    reply = await confirmed(anna, room, "!pause bis 10:30", bot, "Gute Pause")
     assert reply.encrypted
     board = await anna.wait_message(room, "Anna — ☕ Pause bis 10:30", sender=me, since=mark)
     assert board.encrypted
@@ -201,14 +202,14 @@ async def test_a_command_typed_while_the_bot_is_down_edits_the_same_board(
     ben = await people("ben")
     room = await team_room(lead, bot, [ben], encrypted=True)
     mark = ben.mark()
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     board = await ben.wait_message(room, "Wer ist da?", sender=bot.matrix.user_id, since=mark)
     await bot.stop()
 
     mark = ben.mark()
-    await ben.say(room, "!pause 15m")
+    asked = await ben.say(room, "!pause 15m")
     bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
-    await ben.wait_message(room, "Gute Pause", sender=bot.matrix.user_id, since=mark)
+    await confirmation(ben, room, asked, bot, "Gute Pause", mark)
     edit = await board_edit(ben, bot, "Ben — ☕ Pause bis 10:15", mark)
     assert edit.original_event_id == board.event_id
 
@@ -225,7 +226,7 @@ async def test_english_room(start_bot: BotFactory, people: PeopleFactory) -> Non
     room = await team_room(lead, bot, [], encrypted=False)
     await command(lead, room, "!language en", bot, "English")
     mark = lead.mark()
-    reply = await command(lead, room, "!break until 10:30", bot, "Enjoy your break")
+    reply = await confirmed(lead, room, "!break until 10:30", bot, "Enjoy your break")
     assert "until 10:30" in reply.body
     board = await lead.wait_message(room, "Who's around?", sender=bot.matrix.user_id, since=mark)
     assert "Lead — ☕ On a break until 10:30" in board.body
@@ -249,7 +250,7 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
         await asyncio.sleep(0.1)
 
     mark = ben.mark()
-    await command(ben, room, "!feierabend", bot, "Feierabend")
+    await confirmed(ben, room, "!feierabend", bot, "Feierabend")
     board = await ben.wait_message(room, "Wer ist da?", sender=me, since=mark)
     pinned: list[str] = []
     for _ in range(50):  # the bot pins right after posting

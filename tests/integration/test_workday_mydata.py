@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import nio
 import pytest
 from nio.crypto import decrypt_attachment
+from personal_replies import confirmed
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
@@ -88,9 +89,13 @@ async def test_my_data_is_a_file_by_direct_message_with_only_my_rows(
     anna = await people("anna")
     ben = await people("ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
-    await command(anna, room, "!weg bis 11:00 Zahnarzt", bot, "Bis später")
-    await command(ben, room, "!pause 15m", bot, "Gute Pause")
-    await command(ben, room, "!arbeitszeit mo-fr 07:00-15:00", bot, "07:00")
+    started = await confirmed(anna, room, "!moin", bot, "Guten Morgen")
+    mark = anna.mark()  # a private reason belongs in the direct chat: typed there, it is kept
+    typed = await anna.say(started.room_id, "!weg bis 11:00 Zahnarzt")
+    await anna.wait_for(Message, lambda m: m.reply_to == typed and "Bis später" in m.body,
+                        since=mark)  # fmt: skip
+    await confirmed(ben, room, "!pause 15m", bot, "Gute Pause")
+    await confirmed(ben, room, "!arbeitszeit mo-fr 07:00-15:00", bot, "07:00")
 
     mark = anna.mark()
     reply = await command(anna, room, "!meine-daten", bot, "Direktnachricht")
@@ -106,7 +111,7 @@ async def test_my_data_is_a_file_by_direct_message_with_only_my_rows(
     data = export["data"]
     assert data["status"][0]["state"] == "away"
     assert data["status"][0]["note"] == "Zahnarzt"
-    assert [e["kind"] for e in data["work_events"]] == ["break"]
+    assert [e["kind"] for e in data["work_events"]] == ["start", "away"]
     text = json.dumps(export)
     assert ben.user_id not in text
     assert "07:00" not in text
@@ -120,10 +125,10 @@ async def test_delete_my_data_after_confirmation_removes_my_rows_only(
     anna = await people("anna")
     ben = await people("ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
-    await command(anna, room, "!moin", bot, "Guten Morgen")
-    await command(anna, room, f"!urlaub 20.03.–22.03. vertretung {ben.user_id}", bot, "Urlaub")
-    await command(ben, room, "!urlaub 25.03.–26.03.", bot, "Urlaub")
-    await command(anna, room, "!feierabend", bot, "Feierabend")
+    await confirmed(anna, room, "!moin", bot, "Guten Morgen")
+    await confirmed(anna, room, f"!urlaub 20.03.–22.03. vertretung {ben.user_id}", bot, "Urlaub")
+    await confirmed(ben, room, "!urlaub 25.03.–26.03.", bot, "Urlaub")
+    await confirmed(anna, room, "!feierabend", bot, "Feierabend")
     await anna.say_mentioning(room, f"{ben.user_id} Notiz", ben.user_id, "Ben")
     assert await row_count(bot, anna.user_id) >= 5
 
@@ -152,7 +157,7 @@ async def test_purge_removes_rows_older_than_the_retention(
     lead = await people("lead")
     room = await team_room(lead, bot, [], encrypted=False)
     store = workday_of(bot).workday.store
-    await command(lead, room, "!moin", bot, "Guten Morgen")
+    await confirmed(lead, room, "!moin", bot, "Guten Morgen")
     now = clock.now()
     await store.add_event(lead.user_id, now - timedelta(days=8), WorkEventKind.START)
     await store.add_event(lead.user_id, now - timedelta(days=6), WorkEventKind.START)

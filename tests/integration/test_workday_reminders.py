@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from personal_replies import confirmed
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
@@ -18,7 +19,7 @@ from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.storage import Database
-from homeoffice_bot.workday.api import Availability
+from homeoffice_bot.workday.api import AVAILABILITY
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
@@ -74,10 +75,10 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     ben = await people("ben")
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
 
-    plan = await command(ben, room, "!pause plan täglich 12:00-12:30", bot, "Geplante Pausen")
+    plan = await confirmed(ben, room, "!pause plan täglich 12:00-12:30", bot, "Geplante Pausen")
     assert "täglich 12:00–12:30" in plan.body
-    await command(ben, room, "!moin", bot, "Guten Morgen")
-    await command(anna, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(anna, room, "!moin", bot, "Guten Morgen")
 
     # 12:01 the planned break begins: a private reminder, and the board says so
     mark_ben, mark_lead = ben.mark(), lead.mark()
@@ -115,7 +116,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
         lambda e: "Anna — 🌙 Feierabend" in e.new_body and "Ben — 🌙 Feierabend" in e.new_body,
         since=mark_lead,
     )
-    availability = bot.services.get(Availability)  # type: ignore[type-abstract]
+    availability = bot.services.get(AVAILABILITY)
     assert availability is not None
     assert not await availability.is_available(ben.user_id, clock.now())
     assert await availability.next_available(ben.user_id, clock.now()) == at(13, 8)
@@ -126,7 +127,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     # Next morning Ben starts: yesterday's answer, the note about 17:31 and the held message
     mark_ben = ben.mark()
     clock.set(at(13, 7, 50))
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     handback = await direct(ben, bot, "Gestern hast du dir mitgenommen", mark_ben)
     assert "Bericht an Petra schicken" in handback.body
     await direct(ben, bot, "auf Feierabend gesetzt", mark_ben)
@@ -135,7 +136,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     # Anna starts at 03:00: less than 11 hours after 16:30 — a gentle note
     mark_anna = anna.mark()
     clock.set(at(13, 3, 0))
-    await command(anna, room, "!moin", bot, "Guten Morgen")
+    await confirmed(anna, room, "!moin", bot, "Guten Morgen")
     rest = await direct(anna, bot, "11 Stunden Ruhezeit", mark_anna)
     assert "03:30" in rest.body
 
@@ -149,8 +150,8 @@ async def test_a_message_held_during_a_break_comes_with_zurueck(
     assert isinstance(plugin, WorkdayPlugin)
     lead = await people("lead")
     room = await team_room(lead, bot, [], encrypted=False)
-    await command(lead, room, "!pause 30m", bot, "Gute Pause")
-    availability = bot.services.get(Availability)  # type: ignore[type-abstract]
+    await confirmed(lead, room, "!pause 30m", bot, "Gute Pause")
+    availability = bot.services.get(AVAILABILITY)
     assert availability is not None
     assert await availability.next_available(lead.user_id, clock.now()) == at(12, 10, 30)
     await availability.deliver(lead.user_id, "Rückruf von Herrn Meier")
@@ -158,7 +159,7 @@ async def test_a_message_held_during_a_break_comes_with_zurueck(
 
     mark = lead.mark()
     clock.set(at(12, 10, 5))
-    await command(lead, room, "!zurück", bot, "Willkommen zurück")
+    await confirmed(lead, room, "!zurück", bot, "Willkommen zurück")
     await direct(lead, bot, "Rückruf von Herrn Meier", mark)
     assert await bot.outbox.held_count() == 0
 

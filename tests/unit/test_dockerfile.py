@@ -224,6 +224,7 @@ def test_final_stage_runs_as_the_unprivileged_homeoffice_user(dockerfile: Docker
     assert "--uid 10001" in creates
     assert "homeoffice" in creates
     assert "chown homeoffice:homeoffice /data" in creates
+    assert "chmod 0700 /data" in creates  # the bot's alone, as it checks at start
 
 
 def test_data_volume_web_port_and_environment(dockerfile: Dockerfile) -> None:

@@ -54,6 +54,7 @@ class RoomState(Protocol):
     def is_encrypted(self, room_id: RoomID) -> bool: ...
     def power_level(self, room_id: RoomID, user_id: UserID) -> int: ...
     def can_send_state(self, room_id: RoomID, event_type: str) -> bool: ...
+    def can_redact_others(self, room_id: RoomID) -> bool: ...
     def members(self, room_id: RoomID) -> list[UserID]: ...
     def display_name(self, room_id: RoomID | None, user_id: UserID) -> str: ...
     def names_for(self, room_id: RoomID | None, user_ids: Sequence[UserID]) -> dict[str, str]: ...
@@ -153,6 +154,18 @@ class RoomsMixin(AccountBase):
             return False
         needed = room.power_levels.events.get(event_type, room.power_levels.defaults.state_default)
         return self.power_level(room_id, self.user_id) >= int(needed)
+
+    def can_redact_others(self, room_id: RoomID) -> bool:
+        """Whether the bot may redact other people's messages in the room."""
+        room = self._client.rooms.get(room_id)
+        if room is None:
+            return False
+        levels = room.power_levels
+        needed = max(
+            int(levels.defaults.redact),
+            int(levels.events.get("m.room.redaction", levels.defaults.events_default)),
+        )
+        return self.power_level(room_id, self.user_id) >= needed
 
     def members(self, room_id: RoomID) -> list[UserID]:
         room = self._client.rooms.get(room_id)

@@ -113,6 +113,17 @@ def test_files_are_replaced_without_leftovers(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["feed.json", "index.html"]
 
 
+def test_files_are_readable_by_others_only_where_their_folder_is(tmp_path: Path) -> None:
+    private, served = tmp_path / "private", tmp_path / "served"
+    private.mkdir(mode=0o700)
+    served.mkdir()
+    served.chmod(0o755)
+    write_outputs(private, {"index.html": b"eins"})
+    write_outputs(served, {"index.html": b"eins"})
+    assert (private / "index.html").stat().st_mode & 0o777 == 0o600
+    assert (served / "index.html").stat().st_mode & 0o777 == 0o644
+
+
 def test_site_settings_follow_the_plugin_settings() -> None:
     settings = DigitalNahSettings(
         path="angebote", site_title="#DigitalNah Paderborn", categories=["Umwelt", "Wirtschaft"]

@@ -20,6 +20,7 @@ from homeoffice_bot.workday.arbzg import (
 from homeoffice_bot.workday.states import PersonStatus, PresenceState
 
 START, BREAK, END = WorkEventKind.START, WorkEventKind.BREAK, WorkEventKind.END
+AWAY = WorkEventKind.AWAY
 ALICE = UserID("@alice:example.org")
 
 
@@ -259,7 +260,7 @@ def test_events_from_statuses_early_return_wins() -> None:
         PersonStatus(ALICE, PresenceState.WORKING, berlin(2024, 8, 12, 10, 40)),
     ]
     events = events_from_statuses(history, berlin(2024, 8, 12, 12))
-    assert [e.kind for e in events] == [START, BREAK, START]
+    assert [e.kind for e in events] == [START, AWAY, START]
     assert events[-1].at == berlin(2024, 8, 12, 10, 40)
 
 
@@ -272,6 +273,52 @@ def test_events_from_statuses_ignore_a_break_end_in_the_future() -> None:
     ]
     events = events_from_statuses(history, berlin(2024, 8, 12, 12, 10))
     assert [e.kind for e in events] == [START, BREAK]
+
+
+# --- away is not a break ---------------------------------------------------------------
+
+
+def test_time_away_is_neither_a_break_nor_work() -> None:
+    events = day((START, 8, 0), (AWAY, 10, 0), (START, 11, 0))
+    at_noon = tally(events, berlin(2024, 8, 12, 12))
+    assert at_noon.counted_break == timedelta()
+    assert at_noon.worked == timedelta(hours=3)
+    as_break = tally(day((START, 8, 0), (BREAK, 10, 0), (START, 11, 0)), berlin(2024, 8, 12, 12))
+    assert as_break.counted_break == timedelta(hours=1)
+    assert as_break.worked == at_noon.worked
+
+
+def test_an_appointment_does_not_excuse_the_break_after_six_hours() -> None:
+    # 08:00-11:00 work, a doctor's appointment 11:00-12:00, work from 12:00: after 6 hours
+    # of work (15:00) the rule still asks for a break; with !pause it would not.
+    away = day((START, 8, 0), (AWAY, 11, 0), (START, 12, 0))
+    found = simulate(away, berlin(2024, 8, 12, 12), berlin(2024, 8, 12, 16))
+    assert found == [(berlin(2024, 8, 12, 14, 45), ReminderId.BREAK6)]
+    rested = day((START, 8, 0), (BREAK, 11, 0), (START, 12, 0))
+    assert simulate(rested, berlin(2024, 8, 12, 12), berlin(2024, 8, 12, 16)) == []
+
+
+def test_stepping_away_ends_a_break_and_only_the_rest_before_counts() -> None:
+    short = day((START, 8, 0), (BREAK, 12, 0), (AWAY, 12, 10), (START, 13, 0))
+    assert tally(short, berlin(2024, 8, 12, 14)).counted_break == timedelta()
+    long = day((START, 8, 0), (BREAK, 12, 0), (AWAY, 12, 20), (START, 13, 0))
+    assert tally(long, berlin(2024, 8, 12, 14)).counted_break == timedelta(minutes=20)
+    after = day((START, 8, 0), (AWAY, 12, 0), (BREAK, 12, 30), (START, 12, 50))
+    assert tally(after, berlin(2024, 8, 12, 14)).counted_break == timedelta(minutes=20)
+
+
+def test_rest_after_a_day_ended_while_away_runs_from_when_work_stopped() -> None:
+    # Work stopped at 21:00 (away), the day was ended at 22:00: 11 hours of rest are
+    # complete at 08:00, so a start at 08:30 needs no note; one at 07:30 does.
+    evening = day((START, 12, 0), (AWAY, 21, 0), (END, 22, 0))
+    (previous,) = split_workdays(evening, BERLIN)
+    assert tally(previous, berlin(2024, 8, 12, 23)).stopped_at == berlin(2024, 8, 12, 21)
+    later = [*evening, *day((START, 8, 30), date=(2024, 8, 13))]
+    assert assess(later, berlin(2024, 8, 13, 8, 30), BERLIN).due == ()
+    early = [*evening, *day((START, 7, 30), date=(2024, 8, 13))]
+    (rest,) = assess(early, berlin(2024, 8, 13, 7, 30), BERLIN).due
+    assert rest.id is ReminderId.REST11
+    assert rest.at == berlin(2024, 8, 13, 8)
 
 
 # --- text -------------------------------------------------------------------------------
