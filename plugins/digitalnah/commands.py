@@ -1,8 +1,9 @@
 """The chat commands: ``!angebote`` and ``!angebot …``.
 
-Moderation commands are declared for everyone: who may moderate depends on the room the
-offering was posted in and on the configured moderators (CDOs), which the dispatcher's
-per-room permission cannot know; ``DigitalNah.decide`` checks it.
+Moderation commands are declared for everyone: who may see or moderate an offering is
+decided by its home, the room it was posted in (the kernel's rule, ``ctx.access``), and by
+the configured moderators (CDOs), never by the room a command is typed in; ``DigitalNah``
+checks it. An offering someone may not see is answered exactly like a number nobody used.
 """
 
 from __future__ import annotations
@@ -127,37 +128,33 @@ class OfferingCommands:
     # ------------------------------------------------------------ reading
 
     async def list(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!angebote``: the published offerings, and the waiting ones the sender may see
+        (their own, and those of rooms they moderate)."""
         dn = self.dn
         approved = await dn.store.in_states([OfferingState.APPROVED])
         approved.sort(key=lambda o: o.approved_at or o.created_at, reverse=True)
-        pending = []
-        if dn.is_moderator(ctx.sender, ctx.room_id):
-            pending = await dn.store.in_states(_WAITING)
+        waiting = await dn.store.in_states(_WAITING)
+        pending = [o for o in waiting if dn.may_see(ctx.sender, o)]
         await ctx.reply(
             render_offering_list(approved, ctx.tr, pending=pending, page_url=dn.page_url())
         )
 
     async def show(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        """``!angebot N``: the offering; its audit trail for moderators, the submitter and
-        in the room it was posted in."""
+        """``!angebot N``: a published offering for everyone; who submitted it, its audit
+        trail and any offering not published only for the submitter and its moderators."""
         if args.get("id") is None:
             await self.list(ctx, args)
             return
         dn = self.dn
-        offering = await dn.offering(int(args["id"]))
-        insider = (
-            ctx.sender == offering.submitter
-            or ctx.room_id == offering.source_room_id
-            or dn.may_moderate(ctx.sender, offering)
-            or dn.is_moderator(ctx.sender, ctx.room_id)
-        )
+        offering = await dn.visible_offering(int(args["id"]), ctx.sender)
+        insider = dn.may_see(ctx.sender, offering)
         audit = await dn.store.audit(offering.id or 0) if insider else []
-        users = [offering.submitter, *(entry.actor for entry in audit)]
+        users = [offering.submitter, *(entry.actor for entry in audit)] if insider else []
         zone = await dn.ctx.rooms.timezone(ctx.room_id)
         await ctx.reply(
             render_offering_detail(
                 offering, ctx.tr, language=ctx.lang, zone=zone, audit=audit,
-                names=dn.names(ctx.room_id, users),
+                names=dn.names(ctx.room_id, users), insider=insider,
             )
         )  # fmt: skip
 
@@ -183,7 +180,7 @@ class OfferingCommands:
 
     async def edit(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         dn = self.dn
-        offering = await dn.offering(int(args["id"]))
+        offering = await dn.visible_offering(int(args["id"]), ctx.sender)
         if ctx.sender != offering.submitter and not dn.may_moderate(ctx.sender, offering):
             raise CommandError("digitalnah.error.not_yours", id=offering.id)
         extracted = parse_field_lines(str(args.get("fields") or ""))
