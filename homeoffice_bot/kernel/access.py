@@ -10,9 +10,12 @@ the home room's own state, and never by the room a command happens to be typed i
   in its home room, read from that room's power levels (a room's creator counts there).
   Creating a room therefore makes someone a moderator of that room only, not of anything
   that lives elsewhere.
-- **Power in a direct chat counts for nothing**: whoever opened it holds full power there.
-  A resource whose home is a direct chat, or which has none, has no moderators but the
-  bot admins (and those a feature configures itself, e.g. #DigitalNah's CDOs).
+- **Power in a direct chat counts only for that chat**: whoever opened it holds full power
+  there. The one person in a direct chat may change the chat's own things (its language,
+  a stand-up that lives only there), but a resource that is seen **beyond its room** (an
+  offering published for everyone, ``beyond_room=True``) whose home is a direct chat, or
+  which has no home, has no moderators but the bot admins (and those a feature configures
+  itself, e.g. #DigitalNah's CDOs).
 - Everyone else is a **member**.
 
 Features ask with one call: ``ctx.access.permission(user, home)``, or
@@ -57,19 +60,22 @@ class Access:
         for what lives in that room (see ``permission``)."""
         return user_id in self.admins
 
-    def permission(self, user_id: UserID, home: RoomID | None) -> Permission:
-        """The permission ``user_id`` holds over a resource whose home room is ``home``."""
+    def permission(
+        self, user_id: UserID, home: RoomID | None, *, beyond_room: bool = False
+    ) -> Permission:
+        """The permission ``user_id`` holds over a resource whose home room is ``home``;
+        ``beyond_room`` for one that others than the room's members see."""
         if self.is_bot_admin(user_id) or (home is not None and home == self.admin_room):
             return Permission.BOT_ADMIN
-        if home is None or self._matrix.is_direct(home):
+        if home is None or (beyond_room and self._matrix.is_direct(home)):
             return Permission.MEMBER
         if self._matrix.power_level(home, user_id) >= self.moderator_level:
             return Permission.MODERATOR
         return Permission.MEMBER
 
-    def moderates(self, user_id: UserID, home: RoomID | None) -> bool:
-        """Bot admin, or moderator of ``home``."""
-        return self.permission(user_id, home) >= Permission.MODERATOR
+    def moderates(self, user_id: UserID, home: RoomID | None, *, beyond_room: bool = False) -> bool:
+        """Bot admin, or moderator of ``home`` (see ``permission``)."""
+        return self.permission(user_id, home, beyond_room=beyond_room) >= Permission.MODERATOR
 
     def team_rooms(
         self, user_id: UserID, *, enabled: Callable[[RoomID], bool] | None = None

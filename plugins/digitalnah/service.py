@@ -81,7 +81,7 @@ class DigitalNah:
         the room a command is typed in), the configured moderators (CDOs) and bot admins."""
         if user_id in self.settings.moderators:
             return True
-        return self.ctx.access.moderates(user_id, offering.source_room_id)
+        return self.ctx.access.moderates(user_id, offering.source_room_id, beyond_room=True)
 
     def may_see(self, user_id: UserID, offering: Offering) -> bool:
         """Whether ``user_id`` may see an offering that is not published, and who submitted

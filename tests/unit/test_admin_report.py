@@ -144,9 +144,6 @@ class _NoPowerLevels:
     def power_level(self, room_id: RoomID, user_id: UserID) -> int:
         return 0
 
-    def is_direct(self, room_id: RoomID) -> bool:
-        return False
-
 
 def _dispatcher(admin_room: str | None) -> CommandDispatcher:
     kernel = Catalogue({"de": {}, "en": {}})

@@ -53,9 +53,15 @@ def test_the_home_room_decides_and_creating_a_room_moderates_only_that_room() ->
     assert rule.permission(BEN, A) is Permission.MEMBER
 
 
-def test_power_in_a_direct_chat_or_without_a_home_makes_nobody_a_moderator() -> None:
+def test_power_in_a_direct_chat_counts_for_that_chat_only() -> None:
     rule = access(rooms())
-    assert not rule.moderates(BEN, DM)
+    assert rule.moderates(BEN, DM)  # the chat's own settings are his
+    assert not rule.moderates(BEN, DM, beyond_room=True)  # e.g. an offering typed there
+    assert rule.moderates(BEN, B, beyond_room=True)
+
+
+def test_without_a_home_only_bot_admins_moderate() -> None:
+    rule = access(rooms())
     assert not rule.moderates(BEN, None)
     assert rule.moderates(ADA, None)
 
