@@ -5,6 +5,7 @@ moderator of the source room and a bot admin see it with its submitter and histo
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -79,6 +80,10 @@ async def test_a_pending_offering_is_seen_only_by_its_submitter_moderators_and_a
     # Cleo creates a fresh room of her own: its power makes her a moderator there only.
     room_c = await team_room(cleo, bot, [], encrypted=False, name="Neu C")
     assert not bot.matrix.is_direct(room_c)
+    for _ in range(100):  # the room's power levels reach the bot with its next sync
+        if bot.matrix.power_level(room_c, cleo.user_id) >= 50:
+            break
+        await asyncio.sleep(0.1)
     assert bot.matrix.power_level(room_c, cleo.user_id) >= 50
     mine = await ask(cleo, bot, room_c, "!angebot 1", "gibt es nicht")
     assert mine.body == hidden.body

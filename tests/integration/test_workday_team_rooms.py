@@ -44,6 +44,15 @@ async def command(person: Person, room: RoomID, text: str, bot: App, contains: s
     )
 
 
+async def known_as_moderator(bot: App, room: RoomID, person: Person) -> None:
+    """Wait until the room's power levels have reached the bot."""
+    for _ in range(100):
+        if bot.matrix.power_level(room, person.user_id) >= 50:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{person.user_id} is no moderator of {room} for the bot")
+
+
 async def redacted(person: Person, bot: App, event_id: EventID, since: int) -> Redaction:
     return await person.wait_for(
         Redaction, lambda r: r.sender == bot.matrix.user_id and r.redacts == event_id, since=since
@@ -80,6 +89,7 @@ async def test_status_of_a_person_only_for_those_who_share_a_team_room_with_her(
     dora = await people("dora", "Dora")
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
     own = await team_room(dora, bot, [], encrypted=False, name="Doras Raum")
+    await known_as_moderator(bot, room, lead)
     await command(anna, room, "!pause 15m", bot, "Pause")
 
     seen = await command(ben, room, f"!status {anna.user_id}", bot, "Anna:")
@@ -117,6 +127,7 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     cleo = await people("cleo", "Cleo")
     room_a = await team_room(lead, bot, [anna, ben], encrypted=False, name="Team A")
     room_b = await team_room(ben, bot, [cleo], encrypted=False, name="Projekt B")
+    await known_as_moderator(bot, room_b, ben)
 
     mark = anna.mark()
     await command(anna, room_a, "!moin", bot, "Guten Morgen")
