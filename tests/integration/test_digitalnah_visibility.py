@@ -30,6 +30,15 @@ async def ask(person: Person, bot: App, room: RoomID, text: str, expect: str) ->
     return await person.wait_message(room, expect, sender=bot.matrix.user_id, since=mark)
 
 
+async def in_direct_chat(person: Person, bot: App, contains: str, since: int) -> Message:
+    """The bot's next message to ``person`` in a room of the two of them."""
+    return await person.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and m.is_direct and contains in m.body,
+        since=since,
+    )
+
+
 def reveals_nothing(body: str) -> None:
     assert TITLE not in body
     assert "anna" not in body.lower()
@@ -89,13 +98,20 @@ async def test_a_pending_offering_is_seen_only_by_its_submitter_moderators_and_a
     assert mine.body == hidden.body
     reveals_nothing((await ask(cleo, bot, room_c, "!angebote", "Angebot")).body)
 
-    # The submitter, a moderator of the source room and a bot admin see it all.
+    # The submitter, a moderator of the source room and a bot admin see it all: by direct
+    # message, since others in the rooms they ask in may not.
     for person, room in ((anna, room_a), (lead, room_a), (admin, room_b)):
-        shown = await ask(person, bot, room, "!angebot 1", TITLE)
+        mark = person.mark()
+        here = await ask(person, bot, room, "!angebot 1", "Direktnachricht")
+        reveals_nothing(here.body)
+        shown = await in_direct_chat(person, bot, TITLE, mark)
         assert "Eingereicht von" in shown.body, person.user_id
         assert anna.user_id in shown.body
         assert "Verlauf:" in shown.body
-        waiting = await ask(person, bot, room, "!angebote", "Warten auf Freigabe (1)")
+        mark = person.mark()
+        listing = await ask(person, bot, room, "!angebote", "Direktnachricht")
+        reveals_nothing(listing.body)
+        waiting = await in_direct_chat(person, bot, "Warten auf Freigabe (1)", mark)
         assert TITLE in waiting.body
 
     # Once published, everyone sees the offering, but not who submitted it.
@@ -104,3 +120,9 @@ async def test_a_pending_offering_is_seen_only_by_its_submitter_moderators_and_a
     assert "Eingereicht" not in public.body
     assert "Verlauf" not in public.body
     assert "anna" not in public.body.lower()
+    mark = admin.mark()
+    both = await ask(admin, bot, room_b, "!angebot 1", TITLE)
+    assert "Eingereicht von" not in both.body
+    assert "Direktnachricht" in both.body
+    history = await in_direct_chat(admin, bot, "Verlauf:", mark)
+    assert "freigegeben" in history.body
