@@ -273,9 +273,10 @@ class PresenceCommands:
             return
         _, _, presence = await self.wd.directory.state(who, now)
         matrix = self.wd.ctx.matrix
-        raw_name = matrix.display_name(ctx.room_id, who)
+        names_from = None if direct else ctx.room_id  # a direct chat: from the shared rooms
+        raw_name = matrix.display_name(names_from, who)
         stand_in = (
-            matrix.display_name(ctx.room_id, presence.stand_in) if presence.stand_in else None
+            matrix.display_name(names_from, presence.stand_in) if presence.stand_in else None
         )
         tz = await self.wd.ctx.rooms.timezone(ctx.room_id)
         own = who == ctx.sender

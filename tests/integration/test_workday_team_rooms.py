@@ -53,6 +53,13 @@ async def known_as_moderator(bot: App, room: RoomID, person: Person) -> None:
     raise AssertionError(f"{person.user_id} is no moderator of {room} for the bot")
 
 
+async def direct_chat(person: Person, bot: App) -> RoomID:
+    """A direct chat the person opens with the bot (the bot joins on invitation)."""
+    room = await person.client.direct_room(bot.matrix.user_id)
+    assert await person.client.wait_member_joined(room, bot.matrix.user_id, timeout=20)
+    return room
+
+
 async def redacted(person: Person, bot: App, event_id: EventID, since: int) -> Redaction:
     return await person.wait_for(
         Redaction, lambda r: r.sender == bot.matrix.user_id and r.redacts == event_id, since=since
@@ -102,6 +109,14 @@ async def test_status_of_a_person_only_for_those_who_share_a_team_room_with_her(
     assert stranger.body == nobody.body.replace("nobody", "anna")
     assert "Pause" not in stranger.body
     assert "Anna" not in stranger.body
+
+    # In the direct chat: the same for each of them.
+    ben_dm = await direct_chat(ben, bot)
+    seen = await command(ben, ben_dm, f"!status {anna.user_id}", bot, "Anna:")
+    assert "Pause bis 10:15" in seen.body
+    dora_dm = await direct_chat(dora, bot)
+    asked = await command(dora, dora_dm, f"!status {anna.user_id}", bot, "Angaben")
+    assert asked.body == stranger.body
 
     # With the workday off in the team room, its members do not see each other there either.
     await command(lead, room, "!übersicht aus", bot, "aus")
