@@ -275,9 +275,7 @@ class PresenceCommands:
         matrix = self.wd.ctx.matrix
         names_from = None if direct else ctx.room_id  # a direct chat: from the shared rooms
         raw_name = matrix.display_name(names_from, who)
-        stand_in = (
-            matrix.display_name(names_from, presence.stand_in) if presence.stand_in else None
-        )
+        stand_in = matrix.display_name(names_from, presence.stand_in) if presence.stand_in else None
         tz = await self.wd.ctx.rooms.timezone(ctx.room_id)
         own = who == ctx.sender
         await ctx.reply(render_status(raw_name, presence, now, tz, ctx.tr, stand_in, own=own))
