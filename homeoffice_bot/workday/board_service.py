@@ -137,9 +137,10 @@ class BoardService:
             await self._safe_refresh(row.room_id)
 
     async def on_membership(self, event: Membership) -> None:
-        """Someone joined or left: the board follows (and goes, when the room's workday
-        follows its members and someone from another server joined)."""
-        if event.membership != event.prev_membership and event.membership in ("join", "leave"):
+        """Someone was invited, joined or left: the board follows (and goes, when the room's
+        workday follows its members and someone from another server is invited or joins)."""
+        changed = event.membership != event.prev_membership
+        if changed and event.membership in ("invite", "join", "leave", "ban"):
             await self._safe_refresh(event.room_id)
 
     async def _safe_refresh(self, room_id: RoomID) -> None:

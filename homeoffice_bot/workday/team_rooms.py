@@ -13,8 +13,9 @@ on, and only to people who share such a room with them:
 Whether a room has the workday on is a moderator setting (``!übersicht an|aus|automatisch``).
 Until a moderator decides (every room that existed before the setting, and every new one),
 it follows the members (``automatic``): on while every member is on the bot's own homeserver
-or one of ``bot.allowed_servers``, off as soon as someone from another server is in the room,
-so that external partners never see a team's states unless a moderator turns it on.
+or one of ``bot.allowed_servers``, off as soon as someone from another server is in the room
+or invited to it, so that external partners never see a team's states unless a moderator
+turns it on.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class TeamRooms:
         if matrix.is_direct(room_id):
             return False
         setting = await self.setting(room_id)
-        return workday_on(setting, matrix.members(room_id), self.own_servers())
+        everyone = [*matrix.members(room_id), *matrix.invited(room_id)]
+        return workday_on(setting, everyone, self.own_servers())
 
     async def rooms_of(self, user: UserID) -> list[RoomID]:
         """The rooms with the workday on that ``user`` is a member of."""
