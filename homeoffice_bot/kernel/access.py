@@ -65,13 +65,25 @@ class Access:
     ) -> Permission:
         """The permission ``user_id`` holds over a resource whose home room is ``home``;
         ``beyond_room`` for one that others than the room's members see."""
-        if self.is_bot_admin(user_id) or (home is not None and home == self.admin_room):
+        if self.is_bot_admin(user_id) or self._in_admin_room(user_id, home):
             return Permission.BOT_ADMIN
         if home is None or (beyond_room and self._matrix.is_direct(home)):
             return Permission.MEMBER
         if self._matrix.power_level(home, user_id) >= self.moderator_level:
             return Permission.MODERATOR
         return Permission.MEMBER
+
+    def acting_in(self, user_id: UserID, room_id: RoomID) -> Permission:
+        """The permission of someone acting in ``room_id`` itself (a command typed there),
+        over that room's own things: ``permission``, known to be a member of it."""
+        if room_id == self.admin_room:
+            return Permission.BOT_ADMIN
+        return self.permission(user_id, room_id)
+
+    def _in_admin_room(self, user_id: UserID, home: RoomID | None) -> bool:
+        return (
+            home is not None and home == self.admin_room and user_id in self._matrix.members(home)
+        )
 
     def moderates(self, user_id: UserID, home: RoomID | None, *, beyond_room: bool = False) -> bool:
         """Bot admin, or moderator of ``home`` (see ``permission``)."""

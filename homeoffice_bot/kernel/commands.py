@@ -132,7 +132,7 @@ class CommandDispatcher:
     def permission_of(self, room_id: RoomID, user_id: UserID) -> Permission:
         """What the sender may do with the room's own things: the kernel's one rule
         (``kernel.access``) with the room as the home."""
-        return self.access.permission(user_id, room_id)
+        return self.access.acting_in(user_id, room_id)
 
     async def dispatch(self, message: Message) -> None:
         split = split_command(message.body, self.prefix)

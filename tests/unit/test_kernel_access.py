@@ -34,7 +34,7 @@ class Rooms:
 def rooms() -> Rooms:
     return Rooms(
         levels={(A, ANNA): 50, (B, BEN): 100, (C, CLEO): 1_000_000, (DM, BEN): 100},
-        member_lists={A: [ANNA, BEN], B: [BEN], C: [CLEO], DM: [BEN]},
+        member_lists={A: [ANNA, BEN], B: [BEN], C: [CLEO], DM: [BEN], ADMINS: [ANNA]},
         direct={DM},
     )
 
@@ -70,6 +70,10 @@ def test_bot_admins_everywhere_and_the_admin_room_only_for_its_own() -> None:
     rule = access(rooms())
     assert rule.permission(ADA, A) is Permission.BOT_ADMIN
     assert rule.permission(ANNA, ADMINS) is Permission.BOT_ADMIN
+    assert rule.permission(BEN, ADMINS) is Permission.MEMBER  # not in the admin room
+    assert rule.acting_in(ANNA, ADMINS) is Permission.BOT_ADMIN
+    assert rule.acting_in(ANNA, A) is Permission.MODERATOR
+    assert rule.acting_in(BEN, A) is Permission.MEMBER
     assert rule.permission(ANNA, B) is Permission.MEMBER
     assert rule.is_bot_admin(ADA)
     assert not rule.is_bot_admin(ANNA)
