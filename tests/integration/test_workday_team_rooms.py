@@ -175,6 +175,19 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     board = await cleo.wait_message(room_b, BOARD, sender=me, since=mark)
     assert "Ben — ☕ Pause bis 10:15" in board.body
 
+    # Leaving a room takes a person off its board at once.
+    mark = lead.mark()
+    await anna.client.leave(room_a)
+    await lead.wait_for(
+        Edit,
+        lambda e: (
+            e.original_event_id == board_a.event_id
+            and "Ben — ☕" in e.new_body
+            and "Anna" not in e.new_body
+        ),
+        since=mark,
+    )
+
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 async def test_each_day_gets_a_fresh_board_in_alphabetical_order(
