@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from homeoffice_bot import __version__
+from homeoffice_bot.kernel.access import Access
 from homeoffice_bot.kernel.clock import Clock, SystemClock
 from homeoffice_bot.kernel.commands import COMMAND_REGISTRY, CommandDispatcher, CommandRegistry
 from homeoffice_bot.kernel.datadir import make_private
@@ -126,6 +127,12 @@ class App:
             attention=self._attention,
             ready=self.matrix.rooms_known,
         )
+        self.access = Access(
+            self.matrix,
+            admins=settings.bot.admins,
+            moderator_level=settings.bot.moderator_power_level,
+            admin_room=settings.bot.admin_room,
+        )
         self.dispatcher = CommandDispatcher(
             self.registry,
             self.matrix,
@@ -136,6 +143,7 @@ class App:
             moderator_level=settings.bot.moderator_power_level,
             on_handled=self.kernel_metrics.command_handled,
             admin_room=settings.bot.admin_room,
+            access=self.access,
         )
         bot = settings.bot
         self.invitations = Invitations(
@@ -322,4 +330,5 @@ class App:
             public_url=self.settings.web.public_url,
             web_address=self.web.address,
             metrics=self.metrics.scope(cls.name),
+            access=self.access,
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from homeoffice_bot.kernel.access import Access
 from homeoffice_bot.kernel.command_model import Command, Permission
 from homeoffice_bot.kernel.delivery import Outbox
 from homeoffice_bot.kernel.errors import (
@@ -48,7 +49,10 @@ class CommandContext:
     """Room state (members, names, power levels); send through ``outbox``."""
     prefix: str
     permission: Permission
-    """The highest permission the sender holds in this room."""
+    """The permission the sender holds over this room's own things (its settings, its
+    stand-ups). For a resource that lives elsewhere (an offering from another room) ask
+    ``PluginContext.access.permission(sender, home room)``: the room typed in decides
+    nothing there."""
     outbox: Outbox
 
     @property
@@ -124,6 +128,7 @@ class CommandDispatcher:
         moderator_level: int,
         on_handled: Callable[[str, str], None] | None = None,
         admin_room: str | None = None,
+        access: Access | None = None,
     ) -> None:
         self.registry = registry
         self.matrix = matrix
@@ -135,16 +140,17 @@ class CommandDispatcher:
         self.on_handled = on_handled or (lambda name, outcome: None)
         self.admin_room = admin_room
         """Everyone who can write in this room is a bot admin there (and only there)."""
+        self.access = access or Access(
+            matrix, admins=admins, moderator_level=moderator_level, admin_room=admin_room
+        )
 
     def is_command(self, message: Message) -> bool:
         return split_command(message.body, self.prefix) is not None
 
     def permission_of(self, room_id: RoomID, user_id: UserID) -> Permission:
-        if user_id in self.admins or (self.admin_room is not None and room_id == self.admin_room):
-            return Permission.BOT_ADMIN
-        if self.matrix.power_level(room_id, user_id) >= self.moderator_level:
-            return Permission.MODERATOR
-        return Permission.MEMBER
+        """What the sender may do with the room's own things: the kernel's one rule
+        (``kernel.access``) with the room as the home."""
+        return self.access.acting_in(user_id, room_id)
 
     async def dispatch(self, message: Message) -> None:
         split = split_command(message.body, self.prefix)

@@ -26,6 +26,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import TypeVar
 
+from homeoffice_bot.kernel.access import Access, nobody_but_admins
 from homeoffice_bot.kernel.clock import Clock
 from homeoffice_bot.kernel.command_model import Command
 from homeoffice_bot.kernel.delivery import Outbox
@@ -104,6 +105,8 @@ class PluginContext(Generic[SettingsT]):
     """The plugin's metrics scope: names start with ``homeoffice_<plugin name>_``."""
     web_address: Callable[[], str] = field(default=lambda: "http://127.0.0.1:8080")
     """The local address of the bot's web server (``WebServer.address``)."""
+    access: Access = field(default_factory=nobody_but_admins)
+    """Who may see or change a resource, decided by its home room (``kernel.access``)."""
 
     # -- registration
     def add_command(self, command: Command) -> None:

@@ -1,4 +1,7 @@
-"""What every stand-up command handler needs: finding the stand-up, saving a change."""
+"""What every stand-up command handler needs: finding the stand-up, saving a change.
+
+A stand-up's home is its room: it is found in the room a command is typed in, and a change
+is saved only for the moderators of that room (``PluginContext.access``)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeoffice_bot.kernel.commands import CommandContext
-from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.kernel.errors import CommandError, PermissionDeniedError
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.config import StandupConfig
@@ -66,6 +69,10 @@ class HandlerBase:
         new_schedule: bool = False,
         reply: bool = True,
     ) -> StandupRecord:
+        """A stand-up is changed only by the moderators of its own room (the kernel's rule,
+        whatever room the command came from)."""
+        if not self.plugin.access.moderates(ctx.sender, RoomID(record.room_id)):
+            raise PermissionDeniedError("command.denied.moderator", command=f"{ctx.prefix}standup")
         active_since = ctx.message.server_ts if new_schedule else None
         await self.store.save_config(record.id, config, active_since)
         updated = dataclasses.replace(

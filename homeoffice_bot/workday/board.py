@@ -1,7 +1,10 @@
-"""The team board (one message per room, kept current) and the next-morning digest.
+"""The team board (one message per room and day, kept current) and the next-morning digest.
 
 Both return Markdown for the kernel's renderer; all user text is escaped. Private
-away notes never reach the board: ``board_entry`` only takes a note the person shared.
+away notes never reach the board: ``board_entry`` only takes a note the person shared. The
+board shows the present only: each person's state, in alphabetical order by name (a line
+never moves because a state changed), and nothing of Matrix presence (an open client is
+not a person at work).
 """
 
 from __future__ import annotations
@@ -22,17 +25,6 @@ from homeoffice_bot.workday.texts import (
     format_when,
 )
 
-SECTION_ORDER: tuple[PresenceState, ...] = (
-    PresenceState.WORKING,
-    PresenceState.BREAK,
-    PresenceState.AWAY,
-    PresenceState.OFF,
-    PresenceState.LEAVE,
-    PresenceState.ABSENT,
-)
-PRESENCE_HINTS = frozenset({"online", "unavailable", "offline"})
-"""Matrix presence values shown as a hint; anything else is ignored."""
-
 
 @dataclass(frozen=True)
 class BoardEntry:
@@ -42,15 +34,15 @@ class BoardEntry:
     until: datetime | None = None
     stand_in: str | None = None
     """The stand-in's display name (leave only)."""
-    hint: str | None = None
-    """Matrix presence (``online``/``unavailable``/``offline``) where the server has it."""
     note: str | None = None
     """A note the person chose to share; never a private one."""
     leave_to: date | None = None
+    user_id: str = ""
+    """Orders people of the same name."""
 
 
 def board_entry(
-    name: str, presence: Presence, stand_in_name: str | None = None, hint: str | None = None
+    name: str, presence: Presence, stand_in_name: str | None = None, user_id: str = ""
 ) -> BoardEntry:
     """A board line from a resolved presence; only a shared note is carried over."""
     return BoardEntry(
@@ -58,9 +50,9 @@ def board_entry(
         state=presence.state,
         until=presence.until,
         stand_in=stand_in_name if presence.state is PresenceState.LEAVE else None,
-        hint=hint,
         note=presence.shared_note,
         leave_to=presence.leave_to,
+        user_id=user_id,
     )
 
 
@@ -86,10 +78,14 @@ def status_text(entry: BoardEntry, now: datetime, tz: str, tr: Translate) -> str
     return tr(f"board.{state.value}")
 
 
+def board_order(entry: BoardEntry) -> tuple[str, str, str]:
+    """Alphabetical by display name, ignoring case; the same names by user id."""
+    return (entry.name.casefold(), entry.name, entry.user_id)
+
+
 def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Translate) -> str:
-    """The board as Markdown: one line per person, grouped working → absent, by name."""
-    order = {state: index for index, state in enumerate(SECTION_ORDER)}
-    ordered = sorted(entries, key=lambda e: (order[e.state], e.name.casefold(), e.name))
+    """The board as Markdown: one line per person, in alphabetical order."""
+    ordered = sorted(entries, key=board_order)
     lines = [tr("board.title", time=format_time(now, tz)), ""]
     if not ordered:
         lines.append(tr("board.empty"))
@@ -101,8 +97,6 @@ def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Tran
         )
         if entry.note:
             line += tr("board.note", note=escape_markdown(entry.note))
-        if entry.hint in PRESENCE_HINTS:
-            line += tr("board.hint", hint=tr(f"board.hint_{entry.hint}"))
         lines.append(line)
     lines += ["", tr("board.footer")]
     return "\n".join(lines)

@@ -1,8 +1,12 @@
-"""The team board: one message per room, edited (m.replace) whenever it changes.
+"""The team board: one message per room and day, showing the present, not a history.
 
-A room gets a board when someone there first uses a presence command. The board lists
-the room's members who use the workday. It is edited only when what it says changes
-(not for its "as of" time or a Matrix presence hint alone), and pinned when the bot may.
+A room gets a board when someone there first uses a presence command, if the room has the
+workday on (``team_rooms``); a room with it off has none, and turning it off takes the board
+down. The board lists the room's members who use the workday, in alphabetical order. During
+a day it is edited when what it says changes (not for its "as of" time alone); the first
+change on a new day posts a fresh message instead, and yesterday's is redacted (where the
+bot may) and unpinned, so that a board's edit history never reaches past its own day. It
+is pinned when the bot may.
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.errors import MatrixError
-from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.events import Membership
+from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.workday.board import BoardEntry, board_entry, render_board
+from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.states import Presence
+from homeoffice_bot.workday.store_board import BoardRow, BoardStore
+from homeoffice_bot.workday.team_rooms import TeamRooms
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
@@ -29,35 +37,31 @@ def comparable(board_markdown: str) -> str:
 class BoardService:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
+        self.store = BoardStore(wd.ctx.db)
+        self.teams = TeamRooms(wd, self.store)
         self._locks: defaultdict[RoomID, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self.hints: dict[UserID, str] = {}
-        """The last Matrix presence seen per person (a hint only; kept in memory)."""
 
     async def people(self, room_id: RoomID) -> list[UserID]:
-        """Members of the room who use the workday (without the bot)."""
+        """Members of the room who use the workday (without the bot); nobody in a room
+        with the workday off."""
+        if not await self.teams.enabled(room_id):
+            return []
         matrix = self.wd.ctx.matrix
         members = [u for u in matrix.members(room_id) if u != matrix.user_id]
         return sorted(await self.wd.store.known(members))
 
-    async def entry(
-        self, room_id: RoomID, user: UserID, presence: Presence, *, hint: bool = True
-    ) -> BoardEntry:
+    async def entry(self, room_id: RoomID, user: UserID, presence: Presence) -> BoardEntry:
         matrix = self.wd.ctx.matrix
         stand_in = matrix.display_name(room_id, presence.stand_in) if presence.stand_in else None
-        return board_entry(
-            matrix.display_name(room_id, user),
-            presence,
-            stand_in,
-            (self.hints.get(user) or matrix.presence(user)) if hint else None,
-        )
+        return board_entry(matrix.display_name(room_id, user), presence, stand_in, user)
 
-    async def render(self, room_id: RoomID, now: datetime, *, hints: bool = True) -> str:
+    async def render(self, room_id: RoomID, now: datetime) -> str:
         tr = await self.wd.ctx.tr_for(room_id)
         tz = await self.wd.ctx.rooms.timezone(room_id)
         entries = []
         for user in await self.people(room_id):
             _, _, presence = await self.wd.directory.state(user, now)
-            entries.append(await self.entry(room_id, user, presence, hint=hints))
+            entries.append(await self.entry(room_id, user, presence))
         return render_board(entries, now, tz, tr)
 
     async def ensure(self, room_id: RoomID) -> None:
@@ -66,42 +70,78 @@ class BoardService:
 
     async def refresh(self, room_id: RoomID, *, create: bool = False) -> None:
         async with self._locks[room_id]:
-            row = await self.wd.store.room(room_id)
-            if row.board_event_id is None and not create:
+            row = await self.store.board(room_id)
+            if not await self.teams.enabled(room_id):
+                if row.event_id is not None:
+                    await self._take_down(row)
                 return
-            now = self.wd.now()
-            key = comparable(await self.render(room_id, now, hints=False))
-            if row.board_event_id is not None and row.board_text == key and row.board_pinned:
+            if row.event_id is None and not create:
                 return
-            outbox = self.wd.ctx.outbox
-            markdown = await self.render(room_id, now)
-            event_id, pinned = row.board_event_id, row.board_pinned
-            if event_id is not None and row.board_text != key:
+            await self._update(row)
+
+    async def _update(self, row: BoardRow) -> None:
+        room_id, outbox = row.room_id, self.wd.ctx.outbox
+        now = self.wd.now()
+        today = local_date(now, await self.wd.ctx.rooms.timezone(room_id))
+        markdown = await self.render(room_id, now)
+        key = comparable(markdown)
+        if row.event_id is not None and row.text == key and row.pinned:
+            return
+        event_id, pinned, day = row.event_id, row.pinned, row.day
+        if event_id is not None and row.text != key:
+            if day == today:
                 try:
                     await outbox.edit(room_id, event_id, markdown)
                 except MatrixError:
-                    self.wd.log.warning(
-                        "could not edit the board in %s; posting a new one", room_id
-                    )
-                    event_id, pinned = None, False
-            if event_id is None:
-                event_id = await outbox.send(room_id, markdown)
-            if not pinned:
-                try:
-                    pinned = await outbox.pin(room_id, event_id)
-                except MatrixError:
-                    pinned = False
-            await self.wd.store.set_board(room_id, event_id, key, pinned)
+                    self.wd.log.warning("could not edit the board in %s; posting anew", room_id)
+                    event_id = None
+            else:
+                event_id = None  # a new day: a fresh message, yesterday's goes
+        if event_id is None:
+            event_id, pinned, day = await outbox.send(room_id, markdown), False, today
+        old = row.event_id if row.event_id != event_id else None
+        if not pinned:
+            try:
+                pinned = await outbox.pin(room_id, event_id, replacing=old)
+            except MatrixError:
+                pinned = False
+        await self.store.set_board(room_id, event_id, key, pinned, day)
+        if old is not None:
+            await self._redact(room_id, old)
+
+    async def _take_down(self, row: BoardRow) -> None:
+        """The room has the workday off now: its board goes."""
+        assert row.event_id is not None
+        await self.store.clear_board(row.room_id)
+        if row.pinned:
+            try:
+                await self.wd.ctx.outbox.unpin(row.room_id, row.event_id)
+            except MatrixError:
+                self.wd.log.warning("could not unpin the board in %s", row.room_id)
+        await self._redact(row.room_id, row.event_id)
+
+    async def _redact(self, room_id: RoomID, event_id: EventID) -> None:
+        try:
+            await self.wd.ctx.outbox.redact(room_id, event_id)
+        except MatrixError:
+            self.wd.log.warning("could not redact an old board in %s", room_id)
 
     async def refresh_for(self, user: UserID) -> None:
         """Update the boards of every room the person is in."""
-        for row in await self.wd.store.board_rooms():
+        for row in await self.store.boards():
             if user in self.wd.ctx.matrix.members(row.room_id):
                 await self._safe_refresh(row.room_id)
 
     async def refresh_all(self) -> None:
-        for row in await self.wd.store.board_rooms():
+        for row in await self.store.boards():
             await self._safe_refresh(row.room_id)
+
+    async def on_membership(self, event: Membership) -> None:
+        """Someone was invited, joined or left: the board follows (and goes, when the room's
+        workday follows its members and someone from another server is invited or joins)."""
+        changed = event.membership != event.prev_membership
+        if changed and event.membership in ("invite", "join", "leave", "ban"):
+            await self._safe_refresh(event.room_id)
 
     async def _safe_refresh(self, room_id: RoomID) -> None:
         try:

@@ -85,6 +85,17 @@ def build_commands(
         {"on": ("an", "ein", "on"), "off": ("aus", "off")},
         labels={"de": {"on": "an", "off": "aus"}, "en": {"on": "on", "off": "off"}},
     )
+    workday_switch = Choice(
+        {
+            "on": ("an", "ein", "on"),
+            "off": ("aus", "off"),
+            "auto": ("automatisch", "standard", "auto", "automatic", "default"),
+        },
+        labels={
+            "de": {"on": "an", "off": "aus", "auto": "automatisch"},
+            "en": {"on": "on", "off": "off", "auto": "auto"},
+        },
+    )
     return [
         command(("moin", "guten-morgen"), ("start",), "start", presence.start, examples=("moin",)),
         command(
@@ -184,6 +195,18 @@ def build_commands(
             ),
             permission=Permission.MODERATOR,
             examples=("dringend #dringend", "dringend aus"),
+        ),
+        command(
+            ("übersicht", "uebersicht", "teamübersicht", "teamuebersicht"),
+            ("board", "overview"),
+            "board",
+            settings.board,
+            Arg("switch", workday_switch, optional=True),
+            permission=Permission.MODERATOR,
+            examples={
+                "de": ("übersicht aus", "übersicht an", "übersicht automatisch"),
+                "en": ("board off", "board on", "board auto"),
+            },
         ),
         command(("meine-daten",), ("my-data",), "my_data", privacy.my_data),
         command(

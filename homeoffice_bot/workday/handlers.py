@@ -1,7 +1,7 @@
 """What the workday does with ordinary messages and presence events.
 
 * Any message counts as activity (for switching to off automatically after hours);
-  Matrix presence does not, it is only a hint on the board.
+  Matrix presence does not, and the board does not show it.
 * A message in the direct chat soon after the end-of-day question is the wrap-up answer.
 * A mention of a colleague who is off, on leave or absent gets one kind note per sender and
   off-period, in a thread, and is collected for the colleague's next start — unless the
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from homeoffice_bot.kernel.events import Message, Presence
+from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.boundary import is_urgent, reachability, render_off_note
 from homeoffice_bot.workday.texts import excerpt
@@ -39,11 +39,6 @@ class MessageHandlers:
             await self._wrapup_answer(message, now)
         elif message.mentions:
             await self._mentions(message, now)
-
-    async def on_presence(self, event: Presence) -> None:
-        """Matrix presence is only shown as a hint on the board; nothing depends on it
-        (an open client is not a person at work)."""
-        self.wd.board.hints[event.user_id] = event.presence
 
     async def _wrapup_answer(self, message: Message, now: datetime) -> None:
         wd = self.wd

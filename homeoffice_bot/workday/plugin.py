@@ -39,7 +39,7 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
             ctx.add_command(command)
         handlers = MessageHandlers(wd)
         ctx.on_message(handlers.on_message)
-        ctx.on_presence(handlers.on_presence)
+        ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)
         await wd.availability.hand_over_held()

@@ -281,20 +281,32 @@ class PresenceCommands:
     # ------------------------------------------------------------ status
 
     async def status(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!status``: this room's board. ``!status @x``: x's current state, only where
+        everyone who reads the answer shares a team room with x (``team_rooms``); anyone
+        else hears what they would hear of a person the bot knows nothing about."""
         now = self.wd.event_time(ctx.message)
         who: UserID | None = args.get("who")
-        if who is None:
+        teams = self.wd.board.teams
+        if who is None and ctx.message.is_direct:
+            who = ctx.sender  # a direct chat has no board: the person's own state
+        elif who is None:
+            if not await teams.enabled(ctx.room_id):
+                await ctx.reply(ctx.tr("status.room_off"))
+                return
             await ctx.reply(await self.wd.board.render(ctx.room_id, now))
             return
         name = self._name(ctx, who)
-        if not await self.wd.store.known([who]):
+        direct = ctx.message.is_direct
+        if not await teams.may_see(ctx.sender, who, ctx.room_id, direct=direct) or not (
+            await self.wd.store.known([who])
+        ):
             await ctx.reply(ctx.tr("status.unknown", name=name))
             return
         _, _, presence = await self.wd.directory.state(who, now)
         matrix = self.wd.ctx.matrix
-        raw_name = matrix.display_name(ctx.room_id, who)
-        stand_in = (
-            matrix.display_name(ctx.room_id, presence.stand_in) if presence.stand_in else None
-        )
+        names_from = None if direct else ctx.room_id  # a direct chat: from the shared rooms
+        raw_name = matrix.display_name(names_from, who)
+        stand_in = matrix.display_name(names_from, presence.stand_in) if presence.stand_in else None
         tz = await self.wd.ctx.rooms.timezone(ctx.room_id)
-        await ctx.reply(render_status(raw_name, presence, now, tz, ctx.tr, stand_in))
+        own = who == ctx.sender
+        await ctx.reply(render_status(raw_name, presence, now, tz, ctx.tr, stand_in, own=own))

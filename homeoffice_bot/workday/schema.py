@@ -98,4 +98,10 @@ MIGRATIONS: list[MigrationStep] = [
         answered_at TEXT
     )
     """,
+    # The room setting for the workday (NULL: decided by the members) and the local day
+    # the board message belongs to (a new day gets a fresh message).
+    """
+    ALTER TABLE workday_rooms ADD COLUMN workday INTEGER;
+    ALTER TABLE workday_rooms ADD COLUMN board_day TEXT
+    """,
 ]

@@ -1,5 +1,6 @@
 """Handlers of the settings commands: !arbeitszeit (own and team), !kernzeit, !zeitzone,
-!feiertage, !pause plan, !arbzg, !dringend. Nothing here shows another person's hours.
+!feiertage, !pause plan, !arbzg, !dringend, !übersicht. Nothing here shows another
+person's hours.
 
 A person's own settings are answered privately (``confirm_privately``: a ✅ in the room,
 the words in the direct chat); the team's settings are answered in the room."""
@@ -206,3 +207,23 @@ class SettingsCommands:
             raise CommandError("workday.error.keyword", text=text[:MAX_KEYWORD])
         await self.wd.store.set_room(ctx.room_id, "urgent_keyword", text)
         await ctx.reply(ctx.tr("cmd.urgent.saved", keyword=escape_markdown(text)))
+
+    # ------------------------------------------------------------ the room's workday
+
+    async def board(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!übersicht an|aus|automatisch``: whether this room has the workday on (a
+        board, and ``!status @name`` for its members); without a word, how it is now."""
+        teams = self.wd.board.teams
+        choice = args.get("switch")
+        if choice is not None:
+            value = None if choice == "auto" else choice == "on"
+            await teams.store.set_workday(ctx.room_id, value)
+            await self.wd.board.refresh(ctx.room_id, create=True)
+        setting = await teams.setting(ctx.room_id)
+        if setting is not None:
+            await ctx.reply(ctx.tr("cmd.board.on" if setting else "cmd.board.off"))
+            return
+        enabled = await teams.enabled(ctx.room_id)
+        servers = ", ".join(sorted(teams.own_servers()))
+        key = "cmd.board.auto_on" if enabled else "cmd.board.auto_off"
+        await ctx.reply(ctx.tr(key, servers=escape_markdown(servers)))

@@ -244,21 +244,6 @@ class WorkdayStore:
             (room_id, value),
         )
 
-    async def board_rooms(self) -> list[RoomRow]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM workday_rooms WHERE board_event_id IS NOT NULL ORDER BY room_id"
-        )
-        return [_room(row) for row in rows]
-
-    async def set_board(self, room_id: RoomID, event_id: EventID, text: str, pinned: bool) -> None:
-        await self.db.execute(
-            "INSERT INTO workday_rooms(room_id, board_event_id, board_text, board_pinned)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET"
-            " board_event_id = excluded.board_event_id, board_text = excluded.board_text,"
-            " board_pinned = excluded.board_pinned",
-            (room_id, event_id, text, int(pinned)),
-        )
-
     # ------------------------------------------------------------ work events (ArbZG)
 
     async def add_event(self, user: UserID, at: datetime, kind: WorkEventKind) -> None:

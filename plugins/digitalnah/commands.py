@@ -1,8 +1,9 @@
 """The chat commands: ``!angebote`` and ``!angebot …``.
 
-Moderation commands are declared for everyone: who may moderate depends on the room the
-offering was posted in and on the configured moderators (CDOs), which the dispatcher's
-per-room permission cannot know; ``DigitalNah.decide`` checks it.
+Moderation commands are declared for everyone: who may see or moderate an offering is
+decided by its home, the room it was posted in (the kernel's rule, ``ctx.access``), and by
+the configured moderators (CDOs), never by the room a command is typed in; ``DigitalNah``
+checks it. An offering someone may not see is answered exactly like a number nobody used.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 from digitalnah.assistant_flow import AssistantFlow
 from digitalnah.extract import parse_field_lines
 from digitalnah.lifecycle import Action
-from digitalnah.model import OfferingState, Source
+from digitalnah.model import Offering, OfferingState, Source
 from digitalnah.replies import (
     render_moderation_message,
     render_offering_detail,
@@ -127,39 +128,65 @@ class OfferingCommands:
     # ------------------------------------------------------------ reading
 
     async def list(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!angebote``: the published offerings, and the waiting ones the sender may see
+        (their own, and those of rooms they moderate). Waiting ones that not everyone in
+        the room may see go to the sender by direct message."""
         dn = self.dn
         approved = await dn.store.in_states([OfferingState.APPROVED])
         approved.sort(key=lambda o: o.approved_at or o.created_at, reverse=True)
-        pending = []
-        if dn.is_moderator(ctx.sender, ctx.room_id):
-            pending = await dn.store.in_states(_WAITING)
-        await ctx.reply(
-            render_offering_list(approved, ctx.tr, pending=pending, page_url=dn.page_url())
-        )
+        waiting = await dn.store.in_states(_WAITING)
+        pending = [o for o in waiting if dn.may_see(ctx.sender, o)]
+        here = [o for o in pending if self._readers_may_see(ctx, o)]
+        url = dn.page_url()
+        text = render_offering_list(approved, ctx.tr, pending=here, page_url=url)
+        if here != pending:
+            await self._by_dm(ctx, render_offering_list(approved, ctx.tr, pending=pending,
+                                                        page_url=url))  # fmt: skip
+            text += "\n\n" + ctx.tr("digitalnah.list.pending_by_dm")
+        await ctx.reply(text)
 
     async def show(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        """``!angebot N``: the offering; its audit trail for moderators, the submitter and
-        in the room it was posted in."""
+        """``!angebot N``: a published offering for everyone; who submitted it, its audit
+        trail and any offering not published only for the submitter and its moderators,
+        by direct message when others in the room may not see them."""
         if args.get("id") is None:
             await self.list(ctx, args)
             return
         dn = self.dn
-        offering = await dn.offering(int(args["id"]))
-        insider = (
-            ctx.sender == offering.submitter
-            or ctx.room_id == offering.source_room_id
-            or dn.may_moderate(ctx.sender, offering)
-            or dn.is_moderator(ctx.sender, ctx.room_id)
-        )
-        audit = await dn.store.audit(offering.id or 0) if insider else []
-        users = [offering.submitter, *(entry.actor for entry in audit)]
+        offering = await dn.visible_offering(int(args["id"]), ctx.sender)
+        insider = dn.may_see(ctx.sender, offering)
         zone = await dn.ctx.rooms.timezone(ctx.room_id)
-        await ctx.reply(
-            render_offering_detail(
+
+        async def detail(inside: bool) -> str:
+            audit = await dn.store.audit(offering.id or 0) if inside else []
+            users = [offering.submitter, *(entry.actor for entry in audit)] if inside else []
+            return render_offering_detail(
                 offering, ctx.tr, language=ctx.lang, zone=zone, audit=audit,
-                names=dn.names(ctx.room_id, users),
-            )
-        )  # fmt: skip
+                names=dn.names(ctx.room_id, users), insider=inside,
+            )  # fmt: skip
+
+        if not insider or self._readers_may_see(ctx, offering):
+            await ctx.reply(await detail(insider))
+            return
+        await self._by_dm(ctx, await detail(True))
+        if dn.is_public(offering):
+            public = await detail(False)
+            await ctx.reply(public + "\n\n" + ctx.tr("digitalnah.detail.history_by_dm"))
+        else:
+            await ctx.reply(ctx.tr("digitalnah.detail.by_dm", id=offering.id))
+
+    def _readers_may_see(self, ctx: CommandContext, offering: Offering) -> bool:
+        """Whether everyone who reads an answer where the command was typed may see the
+        offering's insides (its submitter, its history, the offering itself before it is
+        published)."""
+        if ctx.message.is_direct:
+            return True
+        me = ctx.matrix.user_id
+        readers = [m for m in ctx.matrix.members(ctx.room_id) if m != me]
+        return all(self.dn.may_see(reader, offering) for reader in readers)
+
+    async def _by_dm(self, ctx: CommandContext, markdown: str) -> None:
+        await ctx.outbox.dm(ctx.sender, markdown, urgent=True)  # it answers their command
 
     # ------------------------------------------------------------ submitting
 
@@ -183,7 +210,7 @@ class OfferingCommands:
 
     async def edit(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         dn = self.dn
-        offering = await dn.offering(int(args["id"]))
+        offering = await dn.visible_offering(int(args["id"]), ctx.sender)
         if ctx.sender != offering.submitter and not dn.may_moderate(ctx.sender, offering):
             raise CommandError("digitalnah.error.not_yours", id=offering.id)
         extracted = parse_field_lines(str(args.get("fields") or ""))
@@ -200,11 +227,20 @@ class OfferingCommands:
     async def decide(self, ctx: CommandContext, action: Action, number: int, reason: str) -> None:
         dn = self.dn
         offering, entry = await dn.decide(number, action, ctx.sender, ctx.message.server_ts, reason)
-        if not await self._in_thread(ctx, number):
-            names = dn.names(ctx.room_id, [entry.actor, offering.submitter])
-            text = render_moderation_message(entry, offering, ctx.tr, names=names)
-            if text:
-                await ctx.reply(text)
+        if await self._in_thread(ctx, number):
+            return
+        told_here = (
+            ctx.room_id == offering.source_room_id  # its thread there tells the room anyway
+            or dn.is_public(offering)
+            or self._readers_may_see(ctx, offering)
+        )
+        if not told_here:  # the thread has the details; here only a tick
+            await ctx.outbox.react(ctx.room_id, ctx.message.event_id, "✅")
+            return
+        names = dn.names(ctx.room_id, [entry.actor, offering.submitter])
+        text = render_moderation_message(entry, offering, ctx.tr, names=names)
+        if text:
+            await ctx.reply(text)
 
     async def _in_thread(self, ctx: CommandContext, number: int) -> bool:
         """True when the command was given in the offering's own thread (where the bot

@@ -190,14 +190,19 @@ def render_offering_detail(
     zone: str = DEFAULT_ZONE,
     audit: Sequence[AuditEntry] = (),
     names: Names | None = None,
+    insider: bool = True,
 ) -> str:
-    """``!angebot N``: all fields, state, submitter, moderator's note and the history."""
+    """``!angebot N``: all fields, state, submitter, moderator's note and the history;
+    without ``insider`` (someone else than the submitter and the moderators) only what the
+    published page shows."""
     number = offering.id if offering.id is not None else ""
     lines = [
         "**" + tr("digitalnah.detail.heading", id=number, title=_md(offering.title)) + "**",
         tr("digitalnah.detail.status", state=tr(f"digitalnah.state.{offering.state.value}")),
     ]
     lines += render_fields(offering, tr, language=language)
+    if not insider:
+        return "\n".join(lines)
     when = format_instant(offering.created_at, language, zone)
     submitter = _actor(offering.submitter, names)
     lines.append(tr("digitalnah.detail.submitted_by", submitter=submitter, time=when))

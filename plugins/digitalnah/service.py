@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from digitalnah.debounce import Debounce
 from digitalnah.delivery import WebhookSender
 from digitalnah.extract import ExtractedFields
-from digitalnah.lifecycle import MODERATOR_ACTIONS, Action, can_moderate, transition
+from digitalnah.lifecycle import MODERATOR_ACTIONS, Action, transition
 from digitalnah.merge import MergeResult, update_offering
 from digitalnah.model import AuditEntry, Offering, OfferingState, Source, new_draft
 from digitalnah.publisher import DebouncedPublisher, publish_files, site_settings
@@ -76,21 +76,29 @@ class DigitalNah:
     def watches(self, room_id: RoomID) -> bool:
         return not self.settings.rooms or room_id in self.settings.rooms
 
-    def is_moderator(self, user_id: UserID, room_id: RoomID | None) -> bool:
-        """Bot admins, the configured moderators (CDOs), and whoever has the moderator
-        power level in ``room_id`` — never by power in a direct chat, where anyone who
-        opened it holds full power."""
-        bot = self.ctx.bot
-        if user_id in bot.admins or user_id in self.settings.moderators:
-            return True
-        if room_id is None or self.ctx.matrix.is_direct(room_id):
-            return False
-        level = self.ctx.matrix.power_level(room_id, user_id)
-        return can_moderate(user_id, level, min_power_level=bot.moderator_power_level)
-
     def may_moderate(self, user_id: UserID, offering: Offering) -> bool:
-        """Moderators of the room the offering was posted (or announced) in."""
-        return self.is_moderator(user_id, offering.source_room_id)
+        """Moderators of the offering's source room (its home; the kernel's rule, never
+        the room a command is typed in), the configured moderators (CDOs) and bot admins."""
+        if user_id in self.settings.moderators:
+            return True
+        return self.ctx.access.moderates(user_id, offering.source_room_id, beyond_room=True)
+
+    def may_see(self, user_id: UserID, offering: Offering) -> bool:
+        """Whether ``user_id`` may see an offering that is not published, and who submitted
+        any offering and its audit trail: the submitter and its moderators only."""
+        return user_id == offering.submitter or self.may_moderate(user_id, offering)
+
+    def is_public(self, offering: Offering) -> bool:
+        """Published: on the page and in the feeds for everyone."""
+        return offering.state is OfferingState.APPROVED
+
+    async def visible_offering(self, offering_id: int, user_id: UserID) -> Offering:
+        """The offering if ``user_id`` may see it; else the very refusal a number nobody
+        used gets, so that a refusal tells nothing about what exists."""
+        found = await self.store.get(offering_id)
+        if found is None or not (self.is_public(found) or self.may_see(user_id, found)):
+            raise CommandError("digitalnah.error.not_found", id=offering_id)
+        return found
 
     async def tr_for(self, room_id: RoomID | None) -> Translator:
         if room_id is None:
@@ -168,7 +176,7 @@ class DigitalNah:
         """Approve, reject, ask for changes, withdraw or end, if ``actor`` may; the
         decision goes into the audit trail and the offering's thread."""
         async with self.lock:
-            offering = await self.offering(offering_id)
+            offering = await self.visible_offering(offering_id, actor)
             moderator = self.may_moderate(actor, offering)
             if action in MODERATOR_ACTIONS and not moderator:
                 raise CommandError("digitalnah.error.not_moderator")

@@ -91,7 +91,8 @@ async def test_tip_completed_in_thread_approved_by_moderator_and_published(
     note = await bot_in_thread(ben, bot, tip, "nur Moderatorinnen", since=mark)
     assert "Ben" in note.body
     reply = await ben.ask(room, "!angebot 1", bot.matrix.user_id)
-    assert "Status: wartet auf Freigabe" in reply.body
+    assert "Ein Angebot #1 gibt es nicht" in reply.body  # a plain member sees no draft
+    assert "Online-Terminbuchung" not in reply.body
 
     mark = anna.mark()
     await lead.client.react(room, complete.event_id, "✅")
@@ -120,9 +121,16 @@ async def test_tip_completed_in_thread_approved_by_moderator_and_published(
     assert item["title"] == "Online-Terminbuchung fürs Bürgerbüro"
     assert item["_digitalnah"]["category"] == "Bürgerservice & Online-Verwaltung"
 
+    mark = lead.mark()
     detail = await lead.ask(room, "!angebot 1", bot.matrix.user_id)
     assert "Status: freigegeben" in detail.body
-    history = detail.body.split("Verlauf:")[1]
+    assert "Verlauf:" not in detail.body  # Ben reads along
+    private = await lead.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and m.is_direct and "Verlauf:" in m.body,
+        since=mark,
+    )
+    history = private.body.split("Verlauf:")[1]
     assert f"eingereicht von Anna ({anna.user_id})" in history
     assert f"freigegeben von Petra ({lead.user_id})" in history
     assert history.index("eingereicht") < history.index("freigegeben von Petra")

@@ -180,11 +180,22 @@ class Outbox:
         payload = {"target": event_id, "reason": reason}
         await self._sent(await self._enqueue(room_id, None, "redaction", payload))
 
-    async def pin(self, room_id: RoomID, event_id: EventID) -> bool:
-        """Pin a message when the bot may (queued behind the room's other sends)."""
+    async def pin(
+        self, room_id: RoomID, event_id: EventID, *, replacing: EventID | None = None
+    ) -> bool:
+        """Pin a message when the bot may (queued behind the room's other sends); with
+        ``replacing``, that message is unpinned in the same step."""
         if not self._matrix.can_send_state(room_id, "m.room.pinned_events"):
             return False
-        await self._sent(await self._enqueue(room_id, None, "pin", {"target": event_id}))
+        payload = {"target": event_id, "replacing": replacing}
+        await self._sent(await self._enqueue(room_id, None, "pin", payload))
+        return True
+
+    async def unpin(self, room_id: RoomID, event_id: EventID) -> bool:
+        """Unpin a message when the bot may."""
+        if not self._matrix.can_send_state(room_id, "m.room.pinned_events"):
+            return False
+        await self._sent(await self._enqueue(room_id, None, "unpin", {"target": event_id}))
         return True
 
     async def upload(self, room_id: RoomID, filename: str, data: bytes, mimetype: str) -> EventID:
@@ -437,7 +448,14 @@ class Outbox:
             await matrix.redact(room_id, target, payload["reason"], txn_id=txn_id)
             return target
         if action == "pin":
-            await matrix.pin(room_id, EventID(payload["target"]))
+            replacing = payload.get("replacing")
+            await matrix.pin(
+                room_id, EventID(payload["target"]),
+                replacing=EventID(replacing) if replacing else None,
+            )  # fmt: skip
+            return str(payload["target"])
+        if action == "unpin":
+            await matrix.unpin(room_id, EventID(payload["target"]))
             return str(payload["target"])
         if action == "upload":
             data = base64.b64decode(payload["data"])

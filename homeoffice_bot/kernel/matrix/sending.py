@@ -113,22 +113,47 @@ class SendingMixin(CryptoMixin):
         if not isinstance(response, nio.RoomRedactResponse):
             raise send_failure(f"could not redact {event_id}", response)
 
-    async def pin(self, room_id: RoomID, event_id: EventID) -> bool:
-        """Pin an event when the bot may; False when it may not."""
+    async def pin(
+        self, room_id: RoomID, event_id: EventID, *, replacing: EventID | None = None
+    ) -> bool:
+        """Pin an event when the bot may (in the place of ``replacing``, which is unpinned);
+        False when it may not."""
         if not self.can_send_state(room_id, "m.room.pinned_events"):
             return False
         try:
             current = await self._client.room_get_state_event(room_id, "m.room.pinned_events")
             pinned = list(getattr(current, "content", {}).get("pinned", []))
-            if event_id in pinned:
+            if event_id in pinned and replacing not in pinned:
                 return True
+            kept = [e for e in pinned if e not in (event_id, replacing)]
             response = await self._client.room_put_state(
-                room_id, "m.room.pinned_events", {"pinned": [*pinned, event_id]}
+                room_id, "m.room.pinned_events", {"pinned": [*kept, event_id]}
             )
         except NETWORK_ERRORS as exc:
             raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
         if not isinstance(response, nio.RoomPutStateResponse):
             failure = send_failure(f"could not pin {event_id}", response)
+            if isinstance(failure, TemporarySendError):
+                raise failure
+            return False
+        return True
+
+    async def unpin(self, room_id: RoomID, event_id: EventID) -> bool:
+        """Unpin an event when the bot may; False when it may not."""
+        if not self.can_send_state(room_id, "m.room.pinned_events"):
+            return False
+        try:
+            current = await self._client.room_get_state_event(room_id, "m.room.pinned_events")
+            pinned = list(getattr(current, "content", {}).get("pinned", []))
+            if event_id not in pinned:
+                return True
+            response = await self._client.room_put_state(
+                room_id, "m.room.pinned_events", {"pinned": [e for e in pinned if e != event_id]}
+            )
+        except NETWORK_ERRORS as exc:
+            raise TemporarySendError(f"could not reach the homeserver: {exc!r}") from exc
+        if not isinstance(response, nio.RoomPutStateResponse):
+            failure = send_failure(f"could not unpin {event_id}", response)
             if isinstance(failure, TemporarySendError):
                 raise failure
             return False

@@ -32,9 +32,9 @@ def test_board_in_german() -> None:
         BoardEntry("Fritz", S.LEAVE, berlin(2024, 8, 24), "Anna", leave_to=date(2024, 8, 23)),
         BoardEntry("Emil", S.OFF),
         BoardEntry("Dana", S.AWAY, berlin(2024, 8, 14, 14)),
-        BoardEntry("carla", S.BREAK, berlin(2024, 8, 14, 12, 30), hint="online"),
+        BoardEntry("carla", S.BREAK, berlin(2024, 8, 14, 12, 30)),
         BoardEntry("Ben", S.WORKING),
-        BoardEntry("Anna", S.WORKING, hint="something-else"),
+        BoardEntry("Anna", S.WORKING),
         BoardEntry("Gerd", S.ABSENT),
     ]
     assert render_board(entries, NOW, BERLIN, Tr("de")).splitlines() == [
@@ -42,7 +42,7 @@ def test_board_in_german() -> None:
         "",
         "- Anna — 🟢 Im Dienst",
         "- Ben — 🟢 Im Dienst",
-        "- carla — ☕ Pause bis 12:30 · _online_",
+        "- carla — ☕ Pause bis 12:30",
         "- Dana — 🚶 Weg bis 14:00",
         "- Emil — 🌙 Feierabend",
         "- Fritz — 🏖️ Urlaub bis 23.08. — Vertretung: Anna",
@@ -50,6 +50,20 @@ def test_board_in_german() -> None:
         "",
         Tr("de")("board.footer"),
     ]
+
+
+def test_board_order_is_alphabetical_whatever_the_states() -> None:
+    entries = [
+        BoardEntry("Zoe", S.WORKING, user_id="@zoe:x"),
+        BoardEntry("anna", S.OFF, user_id="@anna2:x"),
+        BoardEntry("Anna", S.ABSENT, user_id="@anna1:x"),
+        BoardEntry("Anna", S.BREAK, user_id="@anna0:x"),
+        BoardEntry("Ben", S.LEAVE, user_id="@ben:x"),
+    ]
+    expected = ["Anna — ☕", "Anna — ⚪", "anna — 🌙", "Ben — 🏖️", "Zoe — 🟢"]
+    for shuffled in (entries, entries[::-1], entries[2:] + entries[:2]):
+        lines = render_board(shuffled, NOW, BERLIN, Tr("de")).splitlines()[2:7]
+        assert [line[2:].split(" ", 3)[:3] for line in lines] == [e.split(" ") for e in expected]
 
 
 def test_board_in_english_with_a_later_day_and_leave_end_from_until() -> None:
@@ -60,8 +74,8 @@ def test_board_in_english_with_a_later_day_and_leave_end_from_until() -> None:
     ]
     lines = render_board(entries, NOW, BERLIN, Tr("en")).splitlines()
     assert lines[2:5] == [
-        "- Emil — ☕ On a break",
         "- Dana — 🚶 Away until Thu 09:00",
+        "- Emil — ☕ On a break",
         "- Fritz — 🏖️ On leave until 23 Aug",
     ]
 

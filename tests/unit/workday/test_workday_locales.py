@@ -10,7 +10,6 @@ import pytest
 from workday_testing import LOCALES, messages
 
 from homeoffice_bot.workday.arbzg import ReminderId
-from homeoffice_bot.workday.board import PRESENCE_HINTS
 from homeoffice_bot.workday.states import PresenceState
 
 SOURCES = sorted(LOCALES.parent.glob("*.py"))
@@ -41,7 +40,6 @@ def _dynamic_keys() -> set[str]:
     keys = {f"weekday.{day}" for day in range(1, 8)}
     keys |= {f"board.{state.value}" for state in PresenceState}
     keys |= {"board.break_until", "board.away_until"}
-    keys |= {f"board.hint_{hint}" for hint in PRESENCE_HINTS}
     keys |= {f"arbzg.{reminder.value}" for reminder in ReminderId}
     keys |= {f"off_note.{kind}_{end}" for kind in ("off", "leave") for end in ("back", "open")}
     return keys
