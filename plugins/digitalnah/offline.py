@@ -9,7 +9,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from digitalnah.catalogue import translator
 from digitalnah.model import OfferingState
 from digitalnah.publisher import publish_files, site_settings
 from digitalnah.schema import MIGRATIONS
@@ -54,8 +53,9 @@ async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
             OfferingStore(db),
             site_settings(own, base),
             target,
-            tr=translator(own.site_language),
             now=datetime.now(UTC),
+            template_dir=own.template_dir,
+            page_size=own.page_size,
         )
     finally:
         await db.close()

@@ -1,6 +1,8 @@
 """Publishing: render the page and feeds from the database into the output directory.
 
-``publish_files`` does it once (the bot after changes, ``homeoffice-bot publish``).
+``publish_files`` does it once (the bot after changes, ``homeoffice-bot publish``): it
+reads the offerings and hands them to a worker process that renders and writes, so the
+event loop stays free for commands however many offerings there are.
 ``DebouncedPublisher`` coalesces bursts of changes: it publishes ``quiet`` seconds after
 the last change, but no later than ``max_wait`` after the first unpublished one.
 Files are replaced atomically, so the web server never serves half a file.
@@ -10,21 +12,37 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
-import tempfile
-from collections.abc import Awaitable, Callable, Mapping
+import pickle
+import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import digitalnah
+import homeoffice_bot
 from digitalnah.debounce import Debounce
-from digitalnah.model import Offering, Tr
-from digitalnah.render import SiteSettings, render_all
+from digitalnah.model import Offering
+from digitalnah.render import MAX_PAGE_SIZE, SiteSettings
+from digitalnah.render import worker as render_worker
+from digitalnah.render.worker import RenderJob, write_outputs
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
 
 log = logging.getLogger(__name__)
+
+__all__ = ["DebouncedPublisher", "PublishError", "publish_files", "site_settings", "write_outputs"]
+
+
+_PACKAGES = (digitalnah, homeoffice_bot)
+"""Where the worker process finds the code (also when it is not installed)."""
+
+
+class PublishError(Exception):
+    """The render worker failed; the files of the last good publish stay in place."""
 
 
 def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:
@@ -41,30 +59,51 @@ def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:
     )
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file into ``out_dir``, each replaced atomically (temp file + rename)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out_dir / name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+async def render_in_process(job: RenderJob, *, timeout: float = 600) -> dict[str, int]:
+    """Run ``job`` in ``python -m digitalnah.render.worker``; returns the size of each file
+    written. Raises PublishError when the worker fails or takes longer than ``timeout``."""
+    data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+    env = dict(os.environ)
+    paths = [os.path.dirname(os.path.dirname(m.__file__ or "")) for m in _PACKAGES]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        render_worker.__name__,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(data), timeout)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+        raise
+    if process.returncode != 0:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise PublishError(f"render worker exited with {process.returncode}: {' | '.join(tail)}")
+    sizes: dict[str, int] = json.loads(out)
+    return sizes
 
 
 async def publish_files(
-    store: OfferingStore, site: SiteSettings, out_dir: Path, *, tr: Tr, now: datetime
+    store: OfferingStore,
+    site: SiteSettings,
+    out_dir: Path,
+    *,
+    now: datetime,
+    template_dir: Path | None = None,
+    page_size: int = MAX_PAGE_SIZE,
 ) -> list[Offering]:
-    """Render every output from the database into ``out_dir``; returns the offerings read
-    (all states; the renderers publish only approved ones)."""
+    """Render every output from the database into ``out_dir`` (in a worker process);
+    returns the offerings read (all states; the renderers publish only approved ones)."""
     offerings = await store.all()
-    files = render_all(offerings, site, tr=tr, generated_at=now)
-    await asyncio.to_thread(write_outputs, out_dir, files)
+    job = RenderJob(offerings, site, now, out_dir, template_dir, page_size)
+    sizes = await render_in_process(job)
+    log.debug("published %d files, largest %d bytes", len(sizes), max(sizes.values(), default=0))
     await store.mark_published(now.astimezone(UTC))
     return offerings
 

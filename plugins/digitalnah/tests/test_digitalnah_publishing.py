@@ -16,7 +16,7 @@ from digitalnah.delivery import WebhookSender, content_hash, post_with_retries
 from digitalnah.model import Offering, OfferingState
 from digitalnah.pages import routes
 from digitalnah.publisher import DebouncedPublisher, site_settings, write_outputs
-from digitalnah.render import SiteSettings
+from digitalnah.render import MANIFEST_FILE, SiteSettings
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
@@ -143,7 +143,13 @@ async def test_pages_serve_only_the_published_files(served: tuple[str, Path]) ->
     async with aiohttp.ClientSession() as http:
         async with http.get(base + "/digitalnah/") as response:
             assert response.status == 404  # nothing published yet
-        write_outputs(out, {"index.html": b"<p>Seite</p>", "feed.json": b"{}", "x.sql": b""})
+        files = {"index.html": b"<p>Seite</p>", "feed.json": b"{}", "x.sql": b"", "a.csv": b""}
+        write_outputs(out, files)
+        async with http.get(base + "/digitalnah/") as response:
+            assert response.status == 404  # written, but not in a manifest yet
+        listed = ["index.html", "feed.json", "x.sql"]
+        manifest = {"files": listed, "offerings": {"7": "kategorie-umwelt-2.html#angebot-7"}}
+        write_outputs(out, {MANIFEST_FILE: json.dumps(manifest).encode()})
         async with http.get(base + "/digitalnah/") as response:
             assert response.status == 200
             assert response.headers["Content-Type"] == "text/html; charset=utf-8"
@@ -156,7 +162,12 @@ async def test_pages_serve_only_the_published_files(served: tuple[str, Path]) ->
         async with http.get(base + "/digitalnah", allow_redirects=False) as response:
             assert response.status == 308
             assert response.headers["Location"] == "/digitalnah/"
-        for name in ("x.sql", "..%2Fdb.sqlite3", ".index.html.tmp"):
+        async with http.get(base + "/digitalnah/angebot-7", allow_redirects=False) as response:
+            assert response.status == 302
+            assert response.headers["Location"] == "/digitalnah/kategorie-umwelt-2.html#angebot-7"
+        async with http.get(base + "/digitalnah/angebot-8", allow_redirects=False) as response:
+            assert response.headers["Location"] == "/digitalnah/"  # not published
+        for name in ("x.sql", "a.csv", "..%2Fdb.sqlite3", ".index.html.tmp", MANIFEST_FILE):
             async with http.get(base + "/digitalnah/" + name) as response:
                 assert response.status == 404, name
 
