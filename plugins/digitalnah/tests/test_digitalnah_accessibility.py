@@ -11,15 +11,18 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_digitalnah_render import ALL, DRAFT, NOW, SITE, TR, approved
 
-from digitalnah.render import render_all
+from digitalnah.catalogue import translator
+from digitalnah.model import Offering, OfferingState
+from digitalnah.render import SiteSettings, render_all
 from digitalnah.render.html_page import TEMPLATES
+from homeoffice_bot.kernel.ids import UserID
 
 AXE_VERSION = "4.14.1"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -49,6 +52,38 @@ axe.run(document, {runOnly: {type: "tag", values: TAGS}})
   })
   .catch(function (e) { report({error: String(e)}); });
 </script>"""
+NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
+SITE = SiteSettings(base_url="https://bot.example.org", publisher="Stadt X")
+TR = translator("de", strict=True)
+
+
+def approved(number: int, **fields: Any) -> Offering:
+    base = Offering(
+        submitter=UserID("@anna:example.org"),
+        created_at=NOW - timedelta(days=number),
+        updated_at=NOW - timedelta(days=number),
+        id=number,
+        title=f"Angebot {number}",
+        description=f"Beschreibung {number}\n\nZweiter Absatz.",
+        link=f"https://example.org/{number}",
+        category="Mobilität",
+        provider="Bürgeramt",
+        contact="buergeramt@example.org",
+        available_since=date(2024, 4, 1),
+        tags=("Termine", "Online"),
+        state=OfferingState.APPROVED,
+        approved_at=NOW - timedelta(days=number),
+    )
+    return dataclasses.replace(base, **fields)
+
+
+ALL = [
+    approved(1, title="Online-Terminbuchung fürs Bürgerbüro", category="Bürgerservice"),
+    approved(2, title="<script>alert(1)</script>", link="javascript:alert(1)"),
+    approved(3, title="Stadtbibliothek digital", category="Kultur & Freizeit", tags=()),
+    approved(4, title="Parken per App", description="", provider="", contact=""),
+]
+DRAFT = approved(5, state=OfferingState.DRAFT, approved_at=None)
 RESULT = re.compile(r'<pre id="axe-result">(.*?)</pre>', re.S)
 
 
@@ -133,8 +168,6 @@ def test_index_and_category_pages_have_no_violations(check: Any) -> None:
 
 
 def test_empty_and_english_pages_have_no_violations(check: Any) -> None:
-    from digitalnah.catalogue import translator
-
     empty = render_all([DRAFT], SITE, tr=TR, generated_at=NOW)["index.html"].decode()
     assert_no_violations(check(empty))
     english = dataclasses.replace(SITE, language="en")
