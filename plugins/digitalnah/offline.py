@@ -9,7 +9,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from digitalnah.model import OfferingState
 from digitalnah.publisher import publish_files, site_settings
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
@@ -49,7 +48,7 @@ async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
         await db.migrate("digitalnah", MIGRATIONS)
         base = settings.web.public_url or local_address(settings.web.bind, settings.web.port)
         target = output_dir(settings, own)
-        offerings = await publish_files(
+        result = await publish_files(
             OfferingStore(db),
             site_settings(own, base),
             target,
@@ -59,4 +58,4 @@ async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
         )
     finally:
         await db.close()
-    return target, sum(1 for o in offerings if o.state is OfferingState.APPROVED)
+    return target, result.count

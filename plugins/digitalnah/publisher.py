@@ -18,6 +18,7 @@ import os
 import pickle
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ from typing import Any
 import digitalnah
 import homeoffice_bot
 from digitalnah.debounce import Debounce
-from digitalnah.model import Offering
 from digitalnah.render import MAX_PAGE_SIZE, SiteSettings
 from digitalnah.render import worker as render_worker
 from digitalnah.render.worker import RenderJob, write_outputs
@@ -34,7 +34,14 @@ from digitalnah.store import OfferingStore
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DebouncedPublisher", "PublishError", "publish_files", "site_settings", "write_outputs"]
+__all__ = [
+    "DebouncedPublisher",
+    "PublishError",
+    "Published",
+    "publish_files",
+    "site_settings",
+    "write_outputs",
+]
 
 
 _PACKAGES = (digitalnah, homeoffice_bot)
@@ -59,10 +66,32 @@ def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:
     )
 
 
-async def render_in_process(job: RenderJob, *, timeout: float = 600) -> dict[str, int]:
-    """Run ``job`` in ``python -m digitalnah.render.worker``; returns the size of each file
-    written. Raises PublishError when the worker fails or takes longer than ``timeout``."""
-    data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+@dataclass(frozen=True, slots=True)
+class Published:
+    count: int
+    """How many offerings are on the page."""
+    sizes: dict[str, int]
+    """Each file written with its size in bytes."""
+
+
+BATCH = 500
+"""Offering rows read and handed to the worker at a time."""
+
+
+async def publish_files(
+    store: OfferingStore,
+    site: SiteSettings,
+    out_dir: Path,
+    *,
+    now: datetime,
+    template_dir: Path | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    timeout: float = 600,
+) -> Published:
+    """Render every output from the database into ``out_dir`` in a worker process
+    (``digitalnah.render.worker``), the rows handed over a batch at a time. Raises
+    PublishError when the worker fails or takes longer than ``timeout`` seconds."""
+    job = RenderJob(site, now, out_dir, template_dir, page_size)
     env = dict(os.environ)
     paths = [os.path.dirname(os.path.dirname(m.__file__ or "")) for m in _PACKAGES]
     env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])
@@ -75,37 +104,40 @@ async def render_in_process(job: RenderJob, *, timeout: float = 600) -> dict[str
         stderr=asyncio.subprocess.PIPE,
         env=env,
     )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
+    out = asyncio.ensure_future(process.stdout.read())
+    err = asyncio.ensure_future(process.stderr.read())
     try:
-        out, err = await asyncio.wait_for(process.communicate(data), timeout)
+        async with asyncio.timeout(timeout):
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # see stderr
+                process.stdin.write(pickle.dumps(job))
+                last = 0
+                while rows := await store.rows_after(last, BATCH):
+                    process.stdin.write(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+                    await process.stdin.drain()
+                    last = int(rows[-1]["id"])
+                process.stdin.write(pickle.dumps(None))
+                await process.stdin.drain()
+                process.stdin.close()
+            summary, errors = await out, await err
+            code = await process.wait()
     except BaseException:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
+        out.cancel()
+        err.cancel()
         await process.wait()
         raise
-    if process.returncode != 0:
-        tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise PublishError(f"render worker exited with {process.returncode}: {' | '.join(tail)}")
-    sizes: dict[str, int] = json.loads(out)
-    return sizes
-
-
-async def publish_files(
-    store: OfferingStore,
-    site: SiteSettings,
-    out_dir: Path,
-    *,
-    now: datetime,
-    template_dir: Path | None = None,
-    page_size: int = MAX_PAGE_SIZE,
-) -> list[Offering]:
-    """Render every output from the database into ``out_dir`` (in a worker process);
-    returns the offerings read (all states; the renderers publish only approved ones)."""
-    offerings = await store.all()
-    job = RenderJob(offerings, site, now, out_dir, template_dir, page_size)
-    sizes = await render_in_process(job)
-    log.debug("published %d files, largest %d bytes", len(sizes), max(sizes.values(), default=0))
+    if code != 0:
+        tail = errors.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise PublishError(f"render worker exited with {code}: {' | '.join(tail)}")
+    data = json.loads(summary)
+    result = Published(int(data["published"]), {str(k): int(v) for k, v in data["files"].items()})
+    log.debug("published %d files, largest %d bytes", len(result.sizes), max(result.sizes.values()))
     await store.mark_published(now.astimezone(UTC))
-    return offerings
+    return result
 
 
 class DebouncedPublisher:

@@ -228,7 +228,7 @@ class DigitalNah:
     async def publish_now(self) -> None:
         site = self.site()
         now = self.ctx.clock.now()
-        offerings = await publish_files(
+        await publish_files(
             self.store,
             site,
             self.out_dir,
@@ -237,7 +237,8 @@ class DigitalNah:
             page_size=self.settings.page_size,
         )
         if self.webhook is not None:
-            await self.webhook.offer(offerings, site, now)
+            approved = await self.store.in_states([OfferingState.APPROVED])
+            await self.webhook.offer(approved, site, now)
 
     async def stop(self) -> None:
         await self.publisher.flush()

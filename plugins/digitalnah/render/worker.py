@@ -1,11 +1,13 @@
 """Rendering and writing the published files in a process of their own.
 
-The bot hands a ``RenderJob`` (pickled, on standard input) to ``python -m
-digitalnah.render.worker``; the worker renders every file, writes each atomically into
-the output directory, then the manifest (``MANIFEST_FILE``: the published files and where
-each offering is), removes files of the previous manifest that are no longer produced,
-and prints a JSON summary (file name -> size in bytes). Its event loop stays free while
-thousands of offerings are rendered.
+The bot starts ``python -m digitalnah.render.worker`` and writes to its standard input,
+each pickled: a ``RenderJob``, then batches of raw offering rows (lists of dicts, see
+``OfferingStore.rows_after``), then ``None``. The worker turns the rows into offerings,
+renders every file, writes each atomically into the output directory, then the manifest
+(``MANIFEST_FILE``: the published files and where each offering is), removes files of the
+previous manifest that are no longer produced, and prints a JSON summary. The bot's event
+loop only reads rows and passes them on, a batch at a time, while thousands of offerings
+are rendered.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from digitalnah.render import MANIFEST_FILE, render_all
 from digitalnah.render.common import SiteSettings, content_type, published
 from digitalnah.render.layout import locations as page_locations
 from digitalnah.render.layout import plan_categories
+from digitalnah.store import offering_from_row
 
 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
-    offerings: list[Offering]
     site: SiteSettings
     generated_at: datetime
     out_dir: Path
@@ -65,11 +67,12 @@ def read_manifest(out_dir: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def run_job(job: RenderJob) -> dict[str, int]:
-    """Render and write everything; returns the size of each file written."""
+def run_job(job: RenderJob, offerings: list[Offering]) -> dict[str, object]:
+    """Render and write everything; returns how many offerings are published and the
+    size of each file written."""
     tr = translator(job.site.language)
     files = render_all(
-        job.offerings,
+        offerings,
         job.site,
         tr=tr,
         generated_at=job.generated_at,
@@ -78,7 +81,8 @@ def run_job(job: RenderJob) -> dict[str, int]:
     )
     old = read_manifest(job.out_dir).get("files", [])
     write_outputs(job.out_dir, files)
-    plans = plan_categories(published(job.offerings), job.site.categories, job.page_size)
+    items = published(offerings)
+    plans = plan_categories(items, job.site.categories, job.page_size)
     manifest = {
         "files": sorted(files),
         "offerings": {str(k): v for k, v in page_locations(plans).items()},
@@ -88,15 +92,19 @@ def run_job(job: RenderJob) -> dict[str, int]:
         if isinstance(name, str) and name not in files and content_type(name):
             with contextlib.suppress(OSError):
                 (job.out_dir / name).unlink()
-    return {name: len(data) for name, data in files.items()}
+    return {"published": len(items), "files": {name: len(data) for name, data in files.items()}}
 
 
 def main() -> int:
-    job = pickle.load(sys.stdin.buffer)
-    if type(job).__name__ != RenderJob.__name__:
+    stream = sys.stdin.buffer
+    job = pickle.load(stream)
+    if not isinstance(job, RenderJob):
         print("expected a RenderJob on standard input", file=sys.stderr)
         return 2
-    sys.stdout.write(json.dumps(run_job(job)))
+    offerings: list[Offering] = []
+    while (batch := pickle.load(stream)) is not None:
+        offerings += [offering_from_row(row) for row in batch]
+    sys.stdout.write(json.dumps(run_job(job, offerings)))
     return 0
 
 
