@@ -2,13 +2,12 @@
 
 The bot starts ``python -m digitalnah.render.worker`` and writes to its standard input,
 each pickled: a ``RenderJob``, then batches of raw offering rows (lists of dicts, see
-``OfferingStore.rows_after``), then ``None``. The worker turns the rows into offerings,
-renders every file, writes each atomically into the output directory, then the manifest
-(``MANIFEST_FILE``: the published files and where each offering is), removes files of the
-previous manifest that are no longer produced, and prints a JSON summary. The bot's event
-loop only reads rows and passes them on, a batch at a time, while thousands of offerings
-are rendered.
-"""
+``OfferingStore.rows_after``), then ``None``. The worker, at a lower CPU priority, turns
+the rows into offerings, renders every file, writes each atomically into the output
+directory, then the manifest (``MANIFEST_FILE``: the published files and where each
+offering is), removes files of the previous manifest that are no longer produced, and
+prints a JSON summary. The bot's event loop only reads rows and passes them on, a batch
+at a time, while thousands of offerings are rendered."""
 
 from __future__ import annotations
 
@@ -95,7 +94,13 @@ def run_job(job: RenderJob, offerings: list[Offering]) -> dict[str, object]:
     return {"published": len(items), "files": {name: len(data) for name, data in files.items()}}
 
 
+NICENESS = 10
+"""The worker yields the CPU to the bot (and a homeserver on the same machine)."""
+
+
 def main() -> int:
+    with contextlib.suppress(OSError, AttributeError):  # not everywhere allowed or there
+        os.nice(NICENESS)
     stream = sys.stdin.buffer
     job = pickle.load(stream)
     if not isinstance(job, RenderJob):
