@@ -123,12 +123,14 @@ async def publish_files(
                 process.stdin.close()
             summary, errors = await out, await err
             code = await process.wait()
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
         out.cancel()
         err.cancel()
         await process.wait()
+        if isinstance(exc, TimeoutError):
+            raise PublishError(f"render worker took longer than {timeout:.0f} s") from exc
         raise
     if code != 0:
         tail = errors.decode("utf-8", "replace").strip().splitlines()[-3:]

@@ -237,7 +237,7 @@ class DigitalNah:
             page_size=self.settings.page_size,
         )
         if self.webhook is not None:
-            approved = await self.store.in_states([OfferingState.APPROVED])
+            approved = await self.store.in_batches(OfferingState.APPROVED)
             await self.webhook.offer(approved, site, now)
 
     async def stop(self) -> None:

@@ -176,6 +176,16 @@ class OfferingStore:
         )
         return [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
 
+    async def in_batches(self, state: OfferingState, batch: int = 500) -> list[Offering]:
+        """The offerings in ``state``, read ``batch`` rows at a time, so that thousands of
+        them never hold up the event loop for long."""
+        found: list[Offering] = []
+        last = 0
+        while rows := await self.rows_after(last, batch):
+            found += [o for o in map(offering_from_row, rows) if o.state is state]
+            last = int(rows[-1]["id"])
+        return found
+
     async def in_states(self, states: Sequence[OfferingState]) -> list[Offering]:
         marks = ", ".join("?" * len(states))
         rows = await self.db.fetchall(

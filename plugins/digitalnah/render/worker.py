@@ -94,7 +94,7 @@ def run_job(job: RenderJob, offerings: list[Offering]) -> dict[str, object]:
     return {"published": len(items), "files": {name: len(data) for name, data in files.items()}}
 
 
-NICENESS = 10
+NICENESS = 19
 """The worker yields the CPU to the bot (and a homeserver on the same machine)."""
 
 

@@ -271,6 +271,8 @@ async def test_publishing_in_the_worker_writes_lists_and_tidies_up(tmp_path: Pat
         for n in range(1, 8):
             offering = dataclasses.replace(approved(0, f"Angebot {n}"), id=None)
             await store.commit(offering)
+        approved_ids = [o.id for o in await store.in_batches(OfferingState.APPROVED, batch=3)]
+        assert approved_ids == list(range(1, 8))
         result = await publish_files(store, SITE, out, now=NOW, page_size=5)
         assert result.count == 7
         pages = ["kategorie-mobilitaet.html", "kategorie-mobilitaet-2.html"]
@@ -290,5 +292,7 @@ async def test_publishing_in_the_worker_writes_lists_and_tidies_up(tmp_path: Pat
         with pytest.raises(PublishError, match="TemplateSyntaxError"):
             await publish_files(store, SITE, out, now=NOW, template_dir=broken)
         assert (out / "index.html").read_bytes()[:15] == b"<!DOCTYPE html>"  # the last good one
+        with pytest.raises(PublishError, match="took longer than"):
+            await publish_files(store, SITE, out, now=NOW, timeout=0.001)
     finally:
         await db.close()
