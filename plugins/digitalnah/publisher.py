@@ -103,6 +103,7 @@ async def publish_files(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=env,
+        start_new_session=True,  # a Ctrl-C in the bot's terminal is the bot's to handle
     )
     assert process.stdin is not None
     assert process.stdout is not None
