@@ -45,15 +45,15 @@ class Manifest:
         if stamp == self._stamp:
             return
         data = read_manifest(self.path.parent)
-        files, offerings = data.get("files", []), data.get("offerings", {})
-        self.files = (
-            frozenset(f for f in files if isinstance(f, str) and content_type(f))
-            if (isinstance(files, list))
-            else frozenset()
-        )
-        self.offerings = (
-            {str(k): str(v) for k, v in offerings.items()} if isinstance(offerings, dict) else {}
-        )
+        files, offerings = data.get("files"), data.get("offerings")
+        listed = files if isinstance(files, list) else []
+        self.files = frozenset(f for f in listed if isinstance(f, str) and content_type(f))
+        where = offerings if isinstance(offerings, dict) else {}
+        self.offerings = {
+            str(k): v
+            for k, v in where.items()
+            if isinstance(v, str) and v.split("#")[0] in self.files
+        }
         self._stamp = stamp
 
 

@@ -154,7 +154,7 @@ async def test_pages_serve_only_the_published_files(served: tuple[str, Path]) ->
         write_outputs(out, files)
         async with http.get(base + "/digitalnah/") as response:
             assert response.status == 404  # written, but not in a manifest yet
-        listed = ["index.html", "feed.json", "x.sql"]
+        listed = ["index.html", "feed.json", "x.sql", "kategorie-umwelt-2.html"]
         manifest = {"files": listed, "offerings": {"7": "kategorie-umwelt-2.html#angebot-7"}}
         write_outputs(out, {MANIFEST_FILE: json.dumps(manifest).encode()})
         async with http.get(base + "/digitalnah/") as response:
