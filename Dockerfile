@@ -27,14 +27,15 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 RUN python -m venv /opt/venv
 WORKDIR /src
 
-# Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
+# Dependencies first, in their own layer: it is rebuilt only when the lock file changes.
+# requirements.lock pins every package (transitive ones too) with its hashes, so two builds
+# of one commit install the same files; `python3 dev.py lock` writes it from pyproject.toml.
 # Every dependency ships wheels (vodozemac for E2EE included), so no compiler is needed.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; print('\n'.join(deps))" > /tmp/requirements.txt \
- && /opt/venv/bin/pip install --requirement /tmp/requirements.txt
+COPY pyproject.toml requirements.lock ./
+RUN /opt/venv/bin/pip install --require-hashes --requirement requirements.lock
 
 # Then the source: build the wheel and install it without touching the dependencies again.
-COPY README.md ./
+COPY README.md LICENSE ./
 COPY homeoffice_bot ./homeoffice_bot
 COPY plugins ./plugins
 RUN /opt/venv/bin/pip wheel --no-deps --wheel-dir /wheels . \

@@ -1,9 +1,10 @@
 """Bootstrap for developers: needs nothing but Python 3.11+.
 
     python3 dev.py demo [args...]    the bot against a local homeserver
-    python3 dev.py test [pytest...]  ruff check, ruff format --check, mypy, pytest
-    python3 dev.py lint              ruff check, ruff format --check, mypy
+    python3 dev.py test [pytest...]  ruff, ruff format --check, mypy, import contract, pytest
+    python3 dev.py lint              ruff check, ruff format --check, mypy, import contract
     python3 dev.py fix               ruff check --fix, ruff format
+    python3 dev.py lock              pin the dependencies with hashes into requirements.lock
 
 The first run creates .venv next to this file and installs the project with its dev tools;
 later runs reinstall only when pyproject.toml has changed.
@@ -82,15 +83,20 @@ def run_steps(steps: list[tuple[str, ...]]) -> int:
     return 0
 
 
+LOCK = "requirements.lock"
+LOCK_OPTIONS = ("--universal", "--python-version", "3.11", "--generate-hashes", "--quiet")
+"""The image's dependencies for every platform it is built on, pinned with their hashes."""
+
 LINT_STEPS: list[tuple[str, ...]] = [
     ("ruff", "check", "."),
     ("ruff", "format", "--check", "."),
     ("mypy",),
+    ("lint-imports",),
 ]
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "lint", "fix"}:
+    if not argv or argv[0] not in {"demo", "test", "lint", "fix", "lock"}:
         print(USAGE, file=sys.stderr)
         return 2
     command, args = argv[0], argv[1:]
@@ -101,6 +107,8 @@ def main(argv: list[str]) -> int:
     if command == "fix":
         fixed = run(BIN / "ruff", "check", "--fix", ".")
         return run(BIN / "ruff", "format", ".") or fixed
+    if command == "lock":
+        return run(BIN / "uv", "pip", "compile", "pyproject.toml", *LOCK_OPTIONS, "-o", LOCK)
     if command == "lint":
         return run_steps(LINT_STEPS)
     # pytest's exit code 5 (no tests collected) is non-zero and so counts as a failure.

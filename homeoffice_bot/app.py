@@ -1,44 +1,42 @@
-"""Composition root: builds, starts and stops everything in order."""
+"""Composition root: builds, starts and stops everything in order. Wiring only: what the
+parts do lives in the kernel (routing, invitations, delivery, ...) and the features."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import secrets
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.clock import Clock, SystemClock
-from homeoffice_bot.kernel.commands import CommandDispatcher, CommandRegistry
-from homeoffice_bot.kernel.delivery import Attention, Inbox, Outbox, run_as
+from homeoffice_bot.kernel.commands import COMMAND_REGISTRY, CommandDispatcher, CommandRegistry
+from homeoffice_bot.kernel.decryption import DecryptionNotes
+from homeoffice_bot.kernel.delivery import ATTENTION, Attention, Inbox, Outbox
 from homeoffice_bot.kernel.errors import ConfigError, MatrixError
-from homeoffice_bot.kernel.events import (
-    Edit,
-    Invite,
-    Membership,
-    Message,
-    Presence,
-    Reaction,
-    Redaction,
-)
 from homeoffice_bot.kernel.i18n import Catalogue
-from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.invitations import Invitations, server_of
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
-from homeoffice_bot.kernel.matrix import Event, MatrixClient, SyncBatch
+from homeoffice_bot.kernel.matrix import MatrixClient
 from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
-from homeoffice_bot.kernel.plugins import Plugin, PluginContext, Services, Subscriptions, discover
+from homeoffice_bot.kernel.plugins import (
+    Plugin,
+    PluginContext,
+    Subscriptions,
+    plugin_classes,
+    plugin_settings,
+)
 from homeoffice_bot.kernel.rooms import RoomSettings
+from homeoffice_bot.kernel.routing import EventRouter
 from homeoffice_bot.kernel.schedule_rules import Every
 from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.services import Services
 from homeoffice_bot.kernel.storage import Database
+from homeoffice_bot.kernel.sync_state import SyncTokens
 from homeoffice_bot.kernel.tasks import TaskTracker
 from homeoffice_bot.kernel.web import WebServer
 from homeoffice_bot.settings import Settings
@@ -52,20 +50,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "homeoffice_bot.admin.plugin:AdminPlugin",
 )
 """Features that are always on, in start order."""
-
-BATCH_TIMEOUT_SECONDS = 60.0
 DELIVERY_TICK = timedelta(minutes=1)
 """How often held direct messages are checked for release."""
 STOP_SECONDS = 8.0
 """From stop() to closed, in-flight work included (docker stop sends SIGKILL after 10 s)."""
-
-
-def load_builtin(path: str) -> type[Plugin]:
-    module_name, _, attr = path.partition(":")
-    loaded = getattr(importlib.import_module(module_name), attr)
-    if not (isinstance(loaded, type) and issubclass(loaded, Plugin)):
-        raise TypeError(f"{path} is not a Plugin class")
-    return loaded
 
 
 def _pickle_key(settings: Settings) -> str:
@@ -102,7 +90,7 @@ class App:
         self.kernel_catalogue = Catalogue.from_folder(Path(__file__).parent / "kernel" / "locales")
         self.registry = CommandRegistry(self.kernel_catalogue)
         self.services = Services()
-        self.services.provide(CommandRegistry, self.registry)
+        self.services.provide(COMMAND_REGISTRY, self.registry)
         self.subscriptions = Subscriptions()
         self.metrics = Metrics()
         self.kernel_metrics = KernelMetrics(self.metrics, __version__)
@@ -140,6 +128,27 @@ class App:
             on_handled=self.kernel_metrics.command_handled,
             admin_room=settings.bot.admin_room,
         )
+        bot = settings.bot
+        self.invitations = Invitations(
+            self.matrix,
+            own_server=server_of(m.user_id),
+            admins=bot.admins,
+            allowed_inviters=bot.allowed_inviters,
+            allowed_servers=bot.allowed_servers,
+        )
+        self.sync_tokens = SyncTokens(self.db)
+        notes = DecryptionNotes(
+            self.db, self.matrix, self.outbox, self.rooms, self.kernel_catalogue, self.clock
+        )
+        self.router = EventRouter(
+            inbox=self.inbox,
+            tasks=self.tasks,
+            clock=self.clock,
+            dispatcher=self.dispatcher,
+            subscriptions=self.subscriptions,
+            on_invite=self.invitations.answer,
+            on_undecryptable=notes.undecryptable,
+        )
         self.kernel_metrics.watch(
             matrix=self.matrix, scheduler=self.scheduler, tasks=self.tasks,
             started_at=self.started_at,
@@ -154,8 +163,6 @@ class App:
         self._stopped = asyncio.Event()
         self.sync_error: MatrixError | None = None
         """Why the bot stopped on its own (e.g. its login was revoked); None when asked to stop."""
-        self.on_event: Callable[[Event], Awaitable[None]] | None = None
-        """A hook for tests and the demo: sees every event the bot processes."""
 
     # ------------------------------------------------------------ lifecycle
 
@@ -173,7 +180,9 @@ class App:
 
     async def _sync(self) -> None:
         try:
-            await self.matrix.sync_forever(self._handle_batch, self._load_token, self._save_token)
+            await self.matrix.sync_forever(
+                self.router.handle_batch, self.sync_tokens.load, self.sync_tokens.save
+            )
         except MatrixError as exc:
             log.exception("the sync loop stopped")
             self.sync_error = exc
@@ -248,7 +257,7 @@ class App:
         }
 
     def _attention(self) -> Attention | None:
-        return self.services.get(Attention)  # type: ignore[type-abstract]
+        return self.services.get(ATTENTION)
 
     async def _delivery_tick(self, now: datetime) -> None:
         await self.outbox.tick(now)
@@ -257,24 +266,13 @@ class App:
     # ------------------------------------------------------------ plugins
 
     async def _load_plugins(self) -> None:
-        classes: list[type[Plugin]] = []
-        for path in self._builtins:
-            classes.append(load_builtin(path))
-        enabled = self.settings.plugins.enabled
-        found = discover(enabled, self.settings.plugins.dirs)
-        classes += [found[name] for name in enabled if name in found]
+        plugins = self.settings.plugins
+        classes = plugin_classes(self._builtins, plugins.enabled, plugins.dirs, strict=False)
         for cls in classes:
-            try:
-                plugin_settings = cls.settings_model.model_validate(
-                    dict(self.settings.plugins.section(cls.name))
-                )
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                key = ".".join(["plugins", cls.name, *map(str, first["loc"])])
-                raise ConfigError(key, first["msg"]) from None
+            own_settings = plugin_settings(cls, plugins.section(cls.name))
             try:
                 await self.db.migrate(cls.name, cls.migrations)
-                ctx = self._context(cls, plugin_settings)
+                ctx = self._context(cls, own_settings)
                 plugin = cls(ctx)
                 await plugin.start()
             except ConfigError:
@@ -316,119 +314,3 @@ class App:
             web_address=self.web.address,
             metrics=self.metrics.scope(cls.name),
         )
-
-    # ------------------------------------------------------------ events
-
-    async def _load_token(self) -> str | None:
-        value = await self.db.fetchval("SELECT next_batch FROM sync_state WHERE id = 1")
-        return str(value) if value else None
-
-    async def _save_token(self, token: str) -> None:
-        await self.db.execute(
-            "INSERT INTO sync_state(id, next_batch) VALUES (1, ?)"
-            " ON CONFLICT(id) DO UPDATE SET next_batch = excluded.next_batch",
-            (token,),
-        )
-
-    async def _handle_batch(self, batch: SyncBatch) -> None:
-        """Process one sync batch: rooms in parallel, each room's events in order."""
-        per_room: dict[str, list[Event]] = defaultdict(list)
-        for event in batch.events:
-            if isinstance(event, Invite):
-                per_room["invites"].append(event)
-            elif not batch.initial:
-                key = event.user_id if isinstance(event, Presence) else event.room_id
-                per_room[key].append(event)
-        work = [self.tasks.spawn(self._room_events(evts), f"events {key}")
-                for key, evts in per_room.items()]  # fmt: skip
-        if not batch.initial:
-            for room_id, event_id, sender, session in batch.undecryptable:
-                work.append(self.tasks.spawn(
-                    self._undecryptable(room_id, event_id, sender, session), "undecryptable"
-                ))  # fmt: skip
-        await self.tasks.wait(work, timeout=BATCH_TIMEOUT_SECONDS)
-
-    async def _room_events(self, events: list[Event]) -> None:
-        for event in events:
-            event_id = getattr(event, "event_id", None)
-            if event_id is not None and await self.inbox.seen(event_id):
-                log.info("skipping %s: handled before a restart", event_id)
-                continue
-            sender = getattr(event, "sender", None)
-            running = [
-                self.tasks.spawn(
-                    # an event with an id is the origin of what its handlers send (the same
-                    # transaction ids when it is handled again); presence and invitations
-                    # have none and send with fresh ones
-                    run_as(f"{event_id}/{n}", sender, handler) if event_id else handler,
-                    f"{type(event).__name__} handler",
-                )
-                for n, handler in enumerate(self._handlers_for(event))
-            ]
-            await self.tasks.wait(running, timeout=BATCH_TIMEOUT_SECONDS)
-            if event_id is not None:
-                if all(task.done() for task in running):
-                    await self.inbox.record(event_id, self.clock.now())
-                else:  # recorded once it is done: until then a restart handles it again
-                    self.tasks.spawn(self._record_later(event_id, running), "record event")
-            if self.on_event is not None:
-                await self.on_event(event)
-
-    async def _record_later(self, event_id: str, running: list[asyncio.Task[Any]]) -> None:
-        await asyncio.wait(running)
-        await self.inbox.record(event_id, self.clock.now())
-
-    def _handlers_for(self, event: Event) -> list[Any]:
-        subs = self.subscriptions
-        if isinstance(event, Invite):
-            return [self._invite(event)]
-        if isinstance(event, Message):
-            if self.dispatcher.is_command(event):
-                return [self.dispatcher.dispatch(event)]
-            return [h(event) for h in subs.message]
-        if isinstance(event, Edit):
-            return [h(event) for h in subs.edit]
-        if isinstance(event, Reaction):
-            return [h(event) for h in subs.reaction]
-        if isinstance(event, Redaction):
-            return [h(event) for h in subs.redaction]
-        if isinstance(event, Membership):
-            return [h(event) for h in subs.membership]
-        return [h(event) for h in subs.presence]
-
-    def invite_allowed(self, inviter: UserID) -> bool:
-        bot = self.settings.bot
-        server = inviter.split(":", 1)[-1]
-        if inviter in bot.admins or inviter in bot.allowed_inviters:
-            return True
-        if server in bot.allowed_servers:
-            return True
-        if not bot.allowed_inviters and not bot.allowed_servers:
-            return server == self.settings.matrix.user_id.split(":", 1)[-1]
-        return False
-
-    async def _invite(self, invite: Invite) -> None:
-        if self.invite_allowed(invite.inviter):
-            if invite.room_id in self.matrix.joined_rooms():
-                return  # a replayed invitation
-            log.info("joining %s on invitation by %s", invite.room_id, invite.inviter)
-            await self.matrix.join(invite.room_id)
-        else:
-            log.info("declining invitation to %s by %s", invite.room_id, invite.inviter)
-            await self.matrix.leave(invite.room_id)
-
-    async def _undecryptable(
-        self, room_id: RoomID, event_id: str, sender: UserID, session_id: str
-    ) -> None:
-        from homeoffice_bot.kernel.ids import EventID
-
-        await self.matrix.request_keys(room_id, EventID(event_id))
-        first = await self.db.fetchval(
-            "INSERT INTO decryption_notes(session_id, room_id, noted_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(session_id) DO NOTHING RETURNING session_id",
-            (session_id, room_id, self.clock.now().isoformat()),
-        )
-        if first is not None:
-            tr = self.kernel_catalogue.translator(await self.rooms.language(room_id))
-            names = self.matrix.names_for(room_id, [sender])
-            await self.outbox.send(room_id, tr("decrypt.note", sender=names[sender]))

@@ -56,22 +56,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    """The same validation as ``run`` (every plugin's settings, built-ins included), and an
+    enabled plugin that is not installed is an error; nothing is started."""
     settings = load_settings(args.config)
-    from homeoffice_bot.kernel.plugins import discover
+    from homeoffice_bot.app import BUILTIN_PLUGINS
+    from homeoffice_bot.kernel.plugins import plugin_classes, plugin_settings
 
-    found = discover(settings.plugins.enabled, settings.plugins.dirs)
-    for name in settings.plugins.enabled:
-        if name not in found:
-            raise ConfigError("plugins.enabled", f"plugin {name!r} is not installed")
-        model = found[name].settings_model
-        from pydantic import ValidationError
-
-        try:
-            model.model_validate(dict(settings.plugins.section(name)))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(["plugins", name, *map(str, first["loc"])])
-            raise ConfigError(key, first["msg"]) from None
+    plugins = settings.plugins
+    for cls in plugin_classes(BUILTIN_PLUGINS, plugins.enabled, plugins.dirs, strict=True):
+        plugin_settings(cls, plugins.section(cls.name))
     print(f"configuration is valid: bot {settings.matrix.user_id} on {settings.matrix.homeserver}")
     return 0
 
@@ -110,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="homeoffice-bot",
         description="A Matrix bot for remote teams: stand-ups, presence, breaks, boundaries.",
     )
+    parser.add_argument("--version", action="version", version=f"homeoffice-bot {__version__}")
     parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
     # `--config FILE` may also follow the subcommand (`homeoffice-bot run --config FILE`). Its
     # default is suppressed there so that a `--config` before the subcommand is kept.

@@ -46,7 +46,7 @@ class AdminSettings(BaseModel):
     """Where ``!admin backup`` writes; default: ``backups`` next to the database (/data/backups)."""
 
 
-class AdminPlugin(Plugin):
+class AdminPlugin(Plugin[AdminSettings]):
     name = "admin"
     settings_model = AdminSettings
     locales = Path(__file__).parent / "locales"

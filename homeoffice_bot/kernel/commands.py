@@ -27,6 +27,7 @@ from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.parser import ResolvedCommand, resolve, split_command, usage_line
 from homeoffice_bot.kernel.rooms import RoomSettings
+from homeoffice_bot.kernel.services import ServiceKey
 
 log = logging.getLogger(__name__)
 
@@ -251,3 +252,7 @@ def render_help_detail(path: Sequence[Command], lang: str, prefix: str, tr: Tran
         lines += ["", tr("help.examples")]
         lines += [f"- `{prefix}{example}`" for example in examples]
     return "\n".join(lines)
+
+
+COMMAND_REGISTRY: ServiceKey[CommandRegistry] = ServiceKey("kernel.command_registry")
+"""Every command of every feature, for help texts (provided by the host)."""

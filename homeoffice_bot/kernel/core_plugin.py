@@ -9,6 +9,7 @@ from typing import Any
 from homeoffice_bot.kernel.argtypes import Choice, RestText
 from homeoffice_bot.kernel.command_model import Arg, Command, Permission
 from homeoffice_bot.kernel.commands import (
+    COMMAND_REGISTRY,
     CommandContext,
     CommandRegistry,
     render_help_detail,
@@ -16,12 +17,12 @@ from homeoffice_bot.kernel.commands import (
 )
 from homeoffice_bot.kernel.errors import UnknownCommandError
 from homeoffice_bot.kernel.parser import resolve
-from homeoffice_bot.kernel.plugins import Plugin
+from homeoffice_bot.kernel.plugins import NoSettings, Plugin
 
 LOCALES = Path(__file__).parent / "locales"
 
 
-class CorePlugin(Plugin):
+class CorePlugin(Plugin[NoSettings]):
     name = "core"
     locales = LOCALES
 
@@ -65,7 +66,7 @@ class CorePlugin(Plugin):
         )
 
     def _registry(self) -> CommandRegistry:
-        registry = self.ctx.services.get(CommandRegistry)
+        registry = self.ctx.services.get(COMMAND_REGISTRY)
         assert registry is not None, "the host provides the command registry"
         return registry
 

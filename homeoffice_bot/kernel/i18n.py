@@ -95,3 +95,20 @@ class _BoundTranslator:
         except (KeyError, IndexError, ValueError):
             log.exception("message %r (%s) does not fit its parameters", key, self.lang)
             return text
+
+
+def plural_form(lang: str, count: int) -> str:
+    """The catalogue sub-key for ``count``: ``one`` or ``other``. German and English share
+    the rule (only 1 is singular: "1 Erwähnung", "0 Erwähnungen", "3 Erwähnungen")."""
+    return "one" if count == 1 else "other"
+
+
+def plural(tr: Translator, key: str, count: int, /, **params: Any) -> str:
+    """The message ``key.one`` or ``key.other`` for ``count``, with ``{count}`` filled in:
+    real plural forms instead of "Erwähnung(en)". Catalogues write both forms:
+
+        [mentions]
+        one = "{count} Erwähnung"
+        other = "{count} Erwähnungen"
+    """
+    return tr(f"{key}.{plural_form(tr.lang, count)}", count=count, **params)

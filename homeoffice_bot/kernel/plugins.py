@@ -17,17 +17,19 @@ import importlib.metadata
 import importlib.util
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+from typing_extensions import TypeVar
 
 from homeoffice_bot.kernel.clock import Clock
 from homeoffice_bot.kernel.command_model import Command
 from homeoffice_bot.kernel.delivery import Outbox
+from homeoffice_bot.kernel.errors import ConfigError
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Presence, Reaction, Redaction
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import RoomID
@@ -35,14 +37,17 @@ from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.metrics import Metrics
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.services import Services
 from homeoffice_bot.kernel.storage import Database, MigrationStep
 from homeoffice_bot.kernel.tasks import TaskTracker
+from homeoffice_bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "homeoffice_bot.plugins"
 E = TypeVar("E")
-S = TypeVar("S")
+SettingsT = TypeVar("SettingsT", bound=BaseModel, default=BaseModel, covariant=True)
+"""A plugin's settings model; plain ``PluginContext`` means ``PluginContext[BaseModel]``."""
 EventHandler = Callable[[E], Awaitable[None]]
 
 
@@ -62,20 +67,6 @@ class Subscriptions:
     presence: list[EventHandler[Presence]] = field(default_factory=list)
 
 
-class Services:
-    """Typed services that components offer each other, e.g. workday's availability."""
-
-    def __init__(self) -> None:
-        self._by_type: dict[type[Any], Any] = {}
-
-    def provide(self, kind: type[S], implementation: S) -> None:
-        self._by_type[kind] = implementation
-
-    def get(self, kind: type[S]) -> S | None:
-        found = self._by_type.get(kind)
-        return found if found is not None else None
-
-
 @dataclass
 class Route:
     method: str
@@ -83,15 +74,15 @@ class Route:
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@dataclass
-class PluginContext:
+@dataclass(frozen=True)
+class PluginContext(Generic[SettingsT]):
     """Everything a plugin may use. Built by the host; one per plugin."""
 
     name: str
-    settings: Any
+    settings: SettingsT
     """The plugin's own settings, an instance of its ``settings_model``."""
-    bot: Any
-    """The bot-wide settings (homeoffice_bot.settings.BotSettings)."""
+    bot: BotSettings
+    """The bot-wide settings (``[bot]``)."""
     db: Database
     scheduler: Scheduler
     matrix: RoomState
@@ -159,8 +150,10 @@ class PluginContext:
         return self.catalogue.translator(await self.rooms.language(room_id))
 
 
-class Plugin:
-    """Base class of every feature. Override the class attributes and ``start``/``stop``."""
+class Plugin(Generic[SettingsT]):
+    """Base class of every feature: ``class Greeter(Plugin[GreeterSettings])``. Set the
+    class attributes (``settings_model`` is the class named in the brackets) and override
+    ``start``/``stop``."""
 
     name: ClassVar[str]
     settings_model: ClassVar[type[BaseModel]] = NoSettings
@@ -168,7 +161,7 @@ class Plugin:
     locales: ClassVar[Path | None] = None
     """Folder with de.toml/en.toml; messages fall back to the kernel's catalogue."""
 
-    def __init__(self, ctx: PluginContext) -> None:
+    def __init__(self, ctx: PluginContext[SettingsT]) -> None:
         self.ctx = ctx
 
     async def start(self) -> None:
@@ -227,3 +220,38 @@ def _plugins_in(path: Path) -> list[type[Plugin]]:
         if isinstance(obj, type) and issubclass(obj, Plugin) and obj is not Plugin
         and getattr(obj, "name", None)
     ]  # fmt: skip
+
+
+def load_builtin(path: str) -> type[Plugin]:
+    """The Plugin class at ``module:Class`` (a built-in feature)."""
+    module_name, _, attr = path.partition(":")
+    loaded = getattr(importlib.import_module(module_name), attr)
+    if not (isinstance(loaded, type) and issubclass(loaded, Plugin)):
+        raise TypeError(f"{path} is not a Plugin class")
+    return loaded
+
+
+def plugin_classes(
+    builtins: Sequence[str], enabled: Sequence[str], dirs: Sequence[Path], *, strict: bool
+) -> list[type[Plugin]]:
+    """The built-in features, then the enabled optional plugins, in start order. With
+    ``strict``, an enabled plugin that is not installed is a ConfigError (check-config);
+    otherwise it is logged and left out (run)."""
+    classes = [load_builtin(path) for path in builtins]
+    found = discover(enabled, dirs)
+    if strict:
+        for name in enabled:
+            if name not in found:
+                raise ConfigError("plugins.enabled", f"plugin {name!r} is not installed")
+    return classes + [found[name] for name in enabled if name in found]
+
+
+def plugin_settings(cls: type[Plugin], section: Mapping[str, Any]) -> BaseModel:
+    """``[plugins.<name>]`` validated by the plugin's settings model; the first error
+    becomes a ConfigError that names the key (``plugins.standup.time``)."""
+    try:
+        return cls.settings_model.model_validate(dict(section))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(["plugins", cls.name, *map(str, first["loc"])])
+        raise ConfigError(key, first["msg"]) from None

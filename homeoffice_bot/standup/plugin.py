@@ -17,7 +17,7 @@ from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.store import StandupStore
 
 
-class StandupPlugin(Plugin):
+class StandupPlugin(Plugin[StandupSettings]):
     name = "standup"
     settings_model = StandupSettings
     migrations = MIGRATIONS

@@ -40,7 +40,7 @@ from homeoffice_bot.standup.store import (
     StandupStore,
 )
 from homeoffice_bot.standup.text import Translate
-from homeoffice_bot.workday.api import Availability
+from homeoffice_bot.workday.api import AVAILABILITY
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ class Runner:
         absent = await self.store.absent_on(room_id, day) & set(participants)
         if at is None:
             return absent
-        availability = self.ctx.services.get(Availability)  # type: ignore[type-abstract]
+        availability = self.ctx.services.get(AVAILABILITY)
         if availability is None:
             return absent
         for user in participants:

@@ -1,6 +1,6 @@
 """What the workday feature offers other components (stand-ups, plugins).
 
-Get it with ``ctx.services.get(Availability)``; it is None when workday is not loaded,
+Get it with ``ctx.services.get(AVAILABILITY)``; it is None when workday is not loaded,
 and callers then treat everyone as available and send directly.
 """
 
@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.services import ServiceKey
 
 
 class Availability(Protocol):
@@ -31,3 +32,6 @@ class Availability(Protocol):
         """Send now when the person is available, else hold it and send it at the start
         of their next working time. Without ``room_id`` it goes by direct message."""
         ...
+
+
+AVAILABILITY: ServiceKey[Availability] = ServiceKey("workday.availability")

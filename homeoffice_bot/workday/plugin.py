@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from homeoffice_bot.kernel.delivery import Attention
+from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
-from homeoffice_bot.workday.api import Availability
+from homeoffice_bot.workday.api import AVAILABILITY
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
 from homeoffice_bot.workday.presence_commands import PresenceCommands
@@ -22,7 +22,7 @@ from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.settings_commands import SettingsCommands
 
 
-class WorkdayPlugin(Plugin):
+class WorkdayPlugin(Plugin[WorkdaySettings]):
     name = "workday"
     settings_model = WorkdaySettings
     migrations = MIGRATIONS
@@ -40,8 +40,8 @@ class WorkdayPlugin(Plugin):
         handlers = MessageHandlers(wd)
         ctx.on_message(handlers.on_message)
         ctx.on_presence(handlers.on_presence)
-        ctx.services.provide(Availability, wd.availability)  # type: ignore[type-abstract]
-        ctx.services.provide(Attention, wd.availability)  # type: ignore[type-abstract]
+        ctx.services.provide(AVAILABILITY, wd.availability)
+        ctx.services.provide(ATTENTION, wd.availability)
         await wd.availability.hand_over_held()
         await wd.jobs.start()
 

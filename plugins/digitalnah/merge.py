@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from digitalnah.duplicates import duplicate_problems
 from digitalnah.extract import ExtractedFields
@@ -65,7 +66,7 @@ def merge_fields(
     """Set each field present in ``extracted`` (others stay as they are). A value that
     cannot be understood leaves the field unchanged and yields its problem. Returns the
     offering (state and timestamps untouched), the changed fields and those problems."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # each value parsed for its own field by parse_field
     changed: list[Field] = []
     problems: list[Problem] = []
     for which, raw in extracted.values.items():
@@ -80,7 +81,7 @@ def merge_fields(
         if getattr(offering, attribute) != value:
             changes[attribute] = value
             changed.append(which)
-    merged = dataclasses.replace(offering, **changes) if changes else offering  # type: ignore[arg-type]
+    merged = dataclasses.replace(offering, **changes) if changes else offering
     return merged, tuple(changed), problems
 
 

@@ -28,7 +28,7 @@ from homeoffice_bot.kernel.schedule_rules import Daily
 DIGEST_JOB = "digitalnah.digest"
 
 
-class DigitalNahPlugin(Plugin):
+class DigitalNahPlugin(Plugin[DigitalNahSettings]):
     name = "digitalnah"
     settings_model = DigitalNahSettings
     migrations = MIGRATIONS

@@ -29,6 +29,25 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"homeoffice-bot {__version__}"
 
 
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"homeoffice-bot {__version__}"
+
+
+def test_the_version_is_written_once() -> None:
+    """pyproject.toml takes the version from the package, so the installed metadata and
+    ``--version`` cannot disagree."""
+    import tomllib
+    from importlib.metadata import version
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert "version" not in project
+    assert version("homeoffice-bot") == __version__
+
+
 def test_check_config_accepts_a_valid_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -55,3 +74,24 @@ def test_check_config_refuses_a_missing_plugin(
     config.write_text(VALID + '\n[plugins]\nenabled = ["gibtsnicht"]\n')
     assert main(["--config", str(config), "check-config"]) == 2
     assert "plugins.enabled" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ("[plugins.standup]\nkickof_grace_minutes = 10\n", "plugins.standup.kickof_grace_minutes"),
+        (
+            "[plugins.standup]\nkickoff_grace_minutes = -1\n",
+            "plugins.standup.kickoff_grace_minutes",
+        ),
+        ("[plugins.workday]\nunbekannt = 1\n", "plugins.workday.unbekannt"),
+    ],
+)
+def test_check_config_validates_the_built_in_features_like_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], section: str, key: str
+) -> None:
+    """A typo in a built-in feature's section stops `run`; check-config finds it first."""
+    config = tmp_path / "bot.toml"
+    config.write_text(VALID + "\n" + section)
+    assert main(["--config", str(config), "check-config"]) == 2
+    assert key in capsys.readouterr().err

@@ -188,7 +188,7 @@ def test_every_base_image_is_pinned(dockerfile: Dockerfile) -> None:
 def test_builder_installs_dependencies_before_copying_the_source(dockerfile: Dockerfile) -> None:
     builder = dockerfile.stages[0]
     keywords = [(i.keyword, i.args) for i in builder.instructions]
-    copy_pyproject = keywords.index(("COPY", "pyproject.toml ./"))
+    copy_pyproject = keywords.index(("COPY", "pyproject.toml requirements.lock ./"))
     copy_source = next(
         n for n, (k, a) in enumerate(keywords) if k == "COPY" and "homeoffice_bot" in a
     )
@@ -285,6 +285,17 @@ def test_the_readme_that_pyproject_names_is_copied(dockerfile: Dockerfile) -> No
     ]
     copied = [i.args.split()[:-1] for i in dockerfile.stages[0].all("COPY")]
     assert any(readme in sources for sources in copied)
+
+
+def test_the_licence_files_that_pyproject_names_are_copied(dockerfile: Dockerfile) -> None:
+    """Building the wheel needs every file of `license-files`; the image carries the licence."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    copied = {s for i in dockerfile.stages[0].all("COPY") for s in i.args.split()[:-1]}
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    for name in project["license-files"]:
+        assert (ROOT / name).is_file(), name
+        assert name in copied, f"COPY {name} is missing in the builder stage"
+        assert name not in ignored, f".dockerignore leaves {name} out"
 
 
 # --- .dockerignore ----------------------------------------------------------------------------

@@ -8,8 +8,8 @@ message alerts.
 
 from __future__ import annotations
 
-from homeoffice_bot.kernel.delivery.gate import Attention
+from homeoffice_bot.kernel.delivery.gate import ATTENTION, Attention
 from homeoffice_bot.kernel.delivery.inbox import Inbox, acting_for, run_as
 from homeoffice_bot.kernel.delivery.outbox import Outbox
 
-__all__ = ["Attention", "Inbox", "Outbox", "acting_for", "run_as"]
+__all__ = ["ATTENTION", "Attention", "Inbox", "Outbox", "acting_for", "run_as"]

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Protocol
 
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.services import ServiceKey
 
 NOTICE = "m.notice"
 TEXT = "m.text"
@@ -44,6 +45,10 @@ class Attention(Protocol):
     ) -> None:
         """The bot sent ``event_id`` naming the person while they were off."""
         ...
+
+
+ATTENTION: ServiceKey[Attention] = ServiceKey("kernel.attention")
+"""The availability that the gate asks (provided by the workday feature)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,64 @@
+"""The example plugin of docs/plugins.md, loaded from the page itself, on a real homeserver:
+the walk-through stays true."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BotFactory, PersonFactory
+
+from homeoffice_bot.devserver.team import team_room
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "docs" / "plugins.md"
+
+
+def example_source() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 1, "docs/plugins.md has one Python example"
+    return blocks[0]
+
+
+def test_the_example_is_clean_and_typed(tmp_path: Path) -> None:
+    source = tmp_path / "thanks.py"
+    source.write_text(example_source(), encoding="utf-8")
+    config = str(ROOT / "pyproject.toml")  # the project's rules, strict mypy included
+    for tool in (["ruff", "check", "--no-cache", "--config", config],
+                 ["mypy", "--config-file", config, "--no-incremental"]):  # fmt: skip
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / tool[0]), *tool[1:], str(source)],
+            capture_output=True, text=True, check=False, cwd=tmp_path,
+            env={**os.environ, "MYPYPATH": f"{ROOT}:{ROOT / 'plugins'}"},  # the editable install
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])
+async def test_the_example_plugin_counts_thanks(
+    start_bot: BotFactory, people: PersonFactory, tmp_path: Path, encrypted: bool
+) -> None:
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "thanks.py").write_text(example_source(), encoding="utf-8")
+    bot = await start_bot(plugins={"enabled": ["thanks"], "dirs": [str(folder)]})
+    assert "thanks" in bot.plugins
+    anna = await people("anna")
+    ben = await people("ben")
+    room = await team_room(anna, bot, [ben], encrypted=encrypted)
+    me = bot.matrix.user_id
+
+    reply = await anna.ask(room, f"!danke {ben.user_id}", me)
+    assert "Ben hat hier 1-mal Danke bekommen" in reply.body
+    reply = await anna.ask(room, f"!danke {ben.user_id}", me)
+    assert "2-mal" in reply.body
+    reply = await ben.ask(room, f"!danke {ben.user_id}", me)
+    assert "Sich selbst zu danken zählt nicht." in reply.body
+    reply = await ben.ask(room, "!hilfe danke", me)
+    assert "Sagt jemandem Danke." in reply.body
