@@ -81,15 +81,16 @@ class WebhookSender:
         self._sending_hash: str | None = None
 
     async def offer(self, offerings: Sequence[Offering], site: SiteSettings, now: datetime) -> None:
-        """Send the published offerings if they differ from what the receiver last got."""
-        fingerprint = content_hash(offerings, site)
+        """Send the published offerings if they differ from what the receiver last got.
+        The payload is built in a thread: with thousands of offerings it takes a while."""
+        fingerprint = await asyncio.to_thread(content_hash, offerings, site)
         state = await self.store.publish_state()
         if fingerprint in (state.webhook_hash, self._sending_hash):
             return
         if state.webhook_hash is None and not published(offerings):
             return  # nothing was ever published: nothing to tell the receiver yet
         await self.cancel()
-        body = build_payload(offerings, site, generated_at=now)
+        body = await asyncio.to_thread(build_payload, offerings, site, generated_at=now)
         self._sending_hash = fingerprint
         self._task = self._spawn(self._deliver(body, fingerprint), "digitalnah webhook")
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from digitalnah.catalogue import translator
-from digitalnah.model import OfferingState
 from digitalnah.publisher import publish_files, site_settings
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
@@ -50,13 +48,14 @@ async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
         await db.migrate("digitalnah", MIGRATIONS)
         base = settings.web.public_url or local_address(settings.web.bind, settings.web.port)
         target = output_dir(settings, own)
-        offerings = await publish_files(
+        result = await publish_files(
             OfferingStore(db),
             site_settings(own, base),
             target,
-            tr=translator(own.site_language),
             now=datetime.now(UTC),
+            template_dir=own.template_dir,
+            page_size=own.page_size,
         )
     finally:
         await db.close()
-    return target, sum(1 for o in offerings if o.state is OfferingState.APPROVED)
+    return target, result.count

@@ -1,6 +1,8 @@
 """Publishing: render the page and feeds from the database into the output directory.
 
-``publish_files`` does it once (the bot after changes, ``homeoffice-bot publish``).
+``publish_files`` does it once (the bot after changes, ``homeoffice-bot publish``): it
+reads the offerings and hands them to a worker process that renders and writes, so the
+event loop stays free for commands however many offerings there are.
 ``DebouncedPublisher`` coalesces bursts of changes: it publishes ``quiet`` seconds after
 the last change, but no later than ``max_wait`` after the first unpublished one.
 Files are replaced atomically, so the web server never serves half a file.
@@ -10,22 +12,44 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
-import stat
-import tempfile
-from collections.abc import Awaitable, Callable, Mapping
+import pickle
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import digitalnah
+import homeoffice_bot
 from digitalnah.debounce import Debounce
-from digitalnah.model import Offering, Tr
-from digitalnah.render import SiteSettings, render_all
+from digitalnah.render import MAX_PAGE_SIZE, SiteSettings
+from digitalnah.render import worker as render_worker
+from digitalnah.render.worker import RenderJob, write_outputs
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "DebouncedPublisher",
+    "PublishError",
+    "Published",
+    "publish_files",
+    "site_settings",
+    "write_outputs",
+]
+
+
+_PACKAGES = (digitalnah, homeoffice_bot)
+"""Where the worker process finds the code (also when it is not installed)."""
+
+
+class PublishError(Exception):
+    """The render worker failed; the files of the last good publish stay in place."""
 
 
 def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:
@@ -42,35 +66,81 @@ def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:
     )
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file into ``out_dir``, each replaced atomically (temp file + rename).
-    The files are readable by others only where the folder is (one a web server serves);
-    inside the bot's private data folder they stay the bot's alone."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    file_mode = 0o644 if out_dir.stat().st_mode & stat.S_IROTH else 0o600
-    for name, data in files.items():
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, file_mode)
-            os.replace(tmp, out_dir / name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+@dataclass(frozen=True, slots=True)
+class Published:
+    count: int
+    """How many offerings are on the page."""
+    sizes: dict[str, int]
+    """Each file written with its size in bytes."""
+
+
+BATCH = 500
+"""Offering rows read and handed to the worker at a time."""
 
 
 async def publish_files(
-    store: OfferingStore, site: SiteSettings, out_dir: Path, *, tr: Tr, now: datetime
-) -> list[Offering]:
-    """Render every output from the database into ``out_dir``; returns the offerings read
-    (all states; the renderers publish only approved ones)."""
-    offerings = await store.all()
-    files = render_all(offerings, site, tr=tr, generated_at=now)
-    await asyncio.to_thread(write_outputs, out_dir, files)
+    store: OfferingStore,
+    site: SiteSettings,
+    out_dir: Path,
+    *,
+    now: datetime,
+    template_dir: Path | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    timeout: float = 600,
+) -> Published:
+    """Render every output from the database into ``out_dir`` in a worker process
+    (``digitalnah.render.worker``), the rows handed over a batch at a time. Raises
+    PublishError when the worker fails or takes longer than ``timeout`` seconds."""
+    job = RenderJob(site, now, out_dir, template_dir, page_size)
+    env = dict(os.environ)
+    paths = [os.path.dirname(os.path.dirname(m.__file__ or "")) for m in _PACKAGES]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        render_worker.__name__,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # a Ctrl-C in the bot's terminal is the bot's to handle
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
+    out = asyncio.ensure_future(process.stdout.read())
+    err = asyncio.ensure_future(process.stderr.read())
+    try:
+        async with asyncio.timeout(timeout):
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # see stderr
+                process.stdin.write(pickle.dumps(job))
+                last = 0
+                while rows := await store.rows_after(last, BATCH):
+                    process.stdin.write(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+                    await process.stdin.drain()
+                    last = int(rows[-1]["id"])
+                process.stdin.write(pickle.dumps(None))
+                await process.stdin.drain()
+                process.stdin.close()
+            summary, errors = await out, await err
+            code = await process.wait()
+    except BaseException as exc:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        out.cancel()
+        err.cancel()
+        await process.wait()
+        if isinstance(exc, TimeoutError):
+            raise PublishError(f"render worker took longer than {timeout:.0f} s") from exc
+        raise
+    if code != 0:
+        tail = errors.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise PublishError(f"render worker exited with {code}: {' | '.join(tail)}")
+    data = json.loads(summary)
+    result = Published(int(data["published"]), {str(k): int(v) for k, v in data["files"].items()})
+    log.debug("published %d files, largest %d bytes", len(result.sizes), max(result.sizes.values()))
     await store.mark_published(now.astimezone(UTC))
-    return offerings
+    return result
 
 
 class DebouncedPublisher:

@@ -22,7 +22,6 @@ from digitalnah.merge import MergeResult, update_offering
 from digitalnah.model import AuditEntry, Offering, OfferingState, Source, new_draft
 from digitalnah.publisher import DebouncedPublisher, publish_files, site_settings
 from digitalnah.render import SiteSettings
-from digitalnah.render.common import offering_anchor
 from digitalnah.replies import render_decision, render_draft_reply
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import EventRole, OfferingStore
@@ -70,8 +69,8 @@ class DigitalNah:
         return site_settings(self.settings, self.ctx.base_url())
 
     def page_url(self, offering: Offering | None = None) -> str:
-        url = self.site().page_url
-        return url + "#" + offering_anchor(offering) if offering is not None else url
+        site = self.site()
+        return site.offering_url(offering) if offering is not None else site.page_url
 
     def watches(self, room_id: RoomID) -> bool:
         return not self.settings.rooms or room_id in self.settings.rooms
@@ -237,10 +236,17 @@ class DigitalNah:
     async def publish_now(self) -> None:
         site = self.site()
         now = self.ctx.clock.now()
-        tr = self.ctx.translator(self.settings.site_language)
-        offerings = await publish_files(self.store, site, self.out_dir, tr=tr, now=now)
+        await publish_files(
+            self.store,
+            site,
+            self.out_dir,
+            now=now,
+            template_dir=self.settings.template_dir,
+            page_size=self.settings.page_size,
+        )
         if self.webhook is not None:
-            await self.webhook.offer(offerings, site, now)
+            approved = await self.store.in_batches(OfferingState.APPROVED)
+            await self.webhook.offer(approved, site, now)
 
     async def stop(self) -> None:
         await self.publisher.flush()

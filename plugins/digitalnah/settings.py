@@ -44,6 +44,11 @@ class DigitalNahSettings(BaseModel):
     """Who publishes, e.g. "Stadt Paderborn" (the feeds' author)."""
     site_language: str = Field(default="de", pattern="^(de|en)$")
     site_timezone: str = "Europe/Berlin"
+    template_dir: Path | None = None
+    """A folder of own Jinja2 templates (same names as the built-in ones: base.html,
+    index.html, category.html, macros.html, style.css) for the city's corporate design."""
+    page_size: int = Field(default=50, ge=5, le=50)
+    """Offerings per category page (at most 50, so that no page grows past 1 MB)."""
 
     debounce_seconds: float = Field(default=5.0, gt=0, le=3600)
     """Publish this long after the last change …"""
@@ -113,6 +118,13 @@ class DigitalNahSettings(BaseModel):
     @classmethod
     def _check_zone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @field_validator("template_dir")
+    @classmethod
+    def _check_template_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{str(value)!r} is not a folder (of Jinja2 templates)")
+        return value
 
     @field_validator("webhook_retry_seconds")
     @classmethod

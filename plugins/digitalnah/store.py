@@ -71,7 +71,8 @@ def _to_row(offering: Offering) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _offering(row: Row) -> Offering:
+def offering_from_row(row: Row | dict[str, Any]) -> Offering:
+    """An offering from its table row (or the row as a plain dict, see ``rows_after``)."""
     since = row["available_since"]
     return Offering(
         id=int(row["id"]),
@@ -160,11 +161,30 @@ class OfferingStore:
         row = await self.db.fetchone(
             "SELECT * FROM digitalnah_offerings WHERE id = ?", (offering_id,)
         )
-        return _offering(row) if row is not None else None
+        return offering_from_row(row) if row is not None else None
 
     async def all(self) -> list[Offering]:
         rows = await self.db.fetchall("SELECT * FROM digitalnah_offerings ORDER BY id")
-        return [_offering(row) for row in rows]
+        return [offering_from_row(row) for row in rows]
+
+    async def rows_after(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` raw rows (plain dicts) of the offerings with an id above
+        ``after``, in id order: for handing them on in batches (``offering_from_row``
+        turns one into an offering)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM digitalnah_offerings WHERE id > ? ORDER BY id LIMIT ?", [after, limit]
+        )
+        return [dict(zip(row.keys(), tuple(row), strict=True)) for row in rows]
+
+    async def in_batches(self, state: OfferingState, batch: int = 500) -> list[Offering]:
+        """The offerings in ``state``, read ``batch`` rows at a time, so that thousands of
+        them never hold up the event loop for long."""
+        found: list[Offering] = []
+        last = 0
+        while rows := await self.rows_after(last, batch):
+            found += [o for o in map(offering_from_row, rows) if o.state is state]
+            last = int(rows[-1]["id"])
+        return found
 
     async def in_states(self, states: Sequence[OfferingState]) -> list[Offering]:
         marks = ", ".join("?" * len(states))
@@ -172,7 +192,7 @@ class OfferingStore:
             f"SELECT * FROM digitalnah_offerings WHERE state IN ({marks}) ORDER BY id",
             [s.value for s in states],
         )
-        return [_offering(row) for row in rows]
+        return [offering_from_row(row) for row in rows]
 
     async def count_by_state(self) -> dict[str, int]:
         """How many offerings are in each state (every state listed)."""
@@ -223,7 +243,7 @@ class OfferingStore:
             " ORDER BY o.id DESC LIMIT 1",
             params,
         )
-        return _offering(row) if row is not None else None
+        return offering_from_row(row) if row is not None else None
 
     async def thread_of(self, offering_id: int) -> tuple[RoomID, EventID] | None:
         """(room, thread root) where the offering is discussed."""

@@ -1,13 +1,16 @@
-"""Publishing outputs of #DigitalNah: HTML page, Atom feed, JSON Feed, Markdown, CSV.
+"""Publishing outputs of #DigitalNah: HTML pages, Atom feed, JSON Feed, Markdown, CSV.
 
 Each renderer takes any offerings and publishes only the approved ones.
-``render_all`` gives every file as bytes, ready to be written into the output directory.
+``render_all`` gives every file as bytes, ready to be written into the output directory;
+the publisher runs it in a separate process (``digitalnah.render.worker``), so that the
+bot's event loop never waits for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 
 from digitalnah.model import Offering, Tr
 from digitalnah.render.common import (
@@ -16,32 +19,47 @@ from digitalnah.render.common import (
     CSV_FILE,
     HTML_FILE,
     JSON_FEED_FILE,
+    MANIFEST_FILE,
     MARKDOWN_FILE,
     SiteSettings,
+    content_type,
     escape_markdown,
     published,
 )
-from digitalnah.render.exports import render_csv, render_markdown
-from digitalnah.render.feeds import json_feed_item, render_atom, render_json_feed
-from digitalnah.render.html_page import render_html
+from digitalnah.render.exports import (
+    part_name,
+    render_csv,
+    render_csv_parts,
+    render_markdown,
+    render_markdown_parts,
+)
+from digitalnah.render.feeds import json_feed_item, render_atom, render_feeds, render_json_feed
+from digitalnah.render.html_page import render_html, render_pages
+from digitalnah.render.layout import FEED_SIZE, MAX_PAGE_SIZE
 
 __all__ = [
     "ATOM_FILE",
     "CONTENT_TYPES",
     "CSV_FILE",
+    "FEED_SIZE",
     "HTML_FILE",
     "JSON_FEED_FILE",
+    "MANIFEST_FILE",
     "MARKDOWN_FILE",
+    "MAX_PAGE_SIZE",
     "SiteSettings",
+    "content_type",
     "escape_markdown",
     "json_feed_item",
     "published",
     "render_all",
     "render_atom",
     "render_csv",
+    "render_feeds",
     "render_html",
     "render_json_feed",
     "render_markdown",
+    "render_pages",
 ]
 
 
@@ -52,16 +70,26 @@ def render_all(
     tr: Tr,
     generated_at: datetime,
     image_urls: Mapping[int, str] | None = None,
+    template_dir: Path | None = None,
+    page_size: int = MAX_PAGE_SIZE,
 ) -> dict[str, bytes]:
-    """Every output file name (see ``CONTENT_TYPES``) with its UTF-8 content."""
+    """Every output file name with its UTF-8 content: the fixed files of
+    ``CONTENT_TYPES`` plus category pages and feed archives."""
     items = list(offerings)
-    texts = {
-        HTML_FILE: render_html(
-            items, site, tr=tr, generated_at=generated_at, image_urls=image_urls
-        ),
-        ATOM_FILE: render_atom(items, site, tr=tr, generated_at=generated_at),
-        JSON_FEED_FILE: render_json_feed(items, site, tr=tr, image_urls=image_urls),
-        MARKDOWN_FILE: render_markdown(items, site, tr=tr, generated_at=generated_at),
-        CSV_FILE: render_csv(items),
-    }
+    texts: dict[str, str] = {}
+    markdown = render_markdown_parts(items, site, tr=tr, generated_at=generated_at)
+    csv = render_csv_parts(items)
+    for name, parts in ((MARKDOWN_FILE, markdown), (CSV_FILE, csv)):
+        texts |= {part_name(name, n): text for n, text in enumerate(parts, 1)}
+    texts |= render_pages(
+        items,
+        site,
+        tr=tr,
+        generated_at=generated_at,
+        image_urls=image_urls,
+        template_dir=template_dir,
+        page_size=page_size,
+        exports={MARKDOWN_FILE: len(markdown), CSV_FILE: len(csv)},
+    )
+    texts |= render_feeds(items, site, tr=tr, generated_at=generated_at, image_urls=image_urls)
     return {name: text.encode("utf-8") for name, text in texts.items()}

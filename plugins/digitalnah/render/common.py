@@ -28,7 +28,27 @@ CONTENT_TYPES: dict[str, str] = {
     MARKDOWN_FILE: "text/markdown; charset=utf-8",
     CSV_FILE: "text/csv; charset=utf-8",
 }
-"""The files ``render_all`` produces and the Content-Type to serve each with."""
+"""The fixed files ``render_all`` produces and the Content-Type to serve each with; category
+pages and archive documents get theirs by extension (``content_type``)."""
+MANIFEST_FILE = ".published.json"
+"""Written last by the publisher: which files are published and where each offering is.
+Only the files it lists are served."""
+_EXTENSION_TYPES = {
+    ".html": CONTENT_TYPES[HTML_FILE],
+    ".xml": CONTENT_TYPES[ATOM_FILE],
+    ".json": CONTENT_TYPES[JSON_FEED_FILE],
+    ".md": CONTENT_TYPES[MARKDOWN_FILE],
+    ".csv": CONTENT_TYPES[CSV_FILE],
+}
+_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(html|xml|json|md|csv)$")
+
+
+def content_type(name: str) -> str | None:
+    """The Content-Type for a published file name, None for a name we never write."""
+    if not _FILE_NAME.match(name):
+        return None
+    return _EXTENSION_TYPES["." + name.rsplit(".", 1)[1]]
+
 
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -60,6 +80,11 @@ class SiteSettings:
 
     def url_for(self, filename: str) -> str:
         return self.page_url + filename
+
+    def offering_url(self, offering: Offering) -> str:
+        """A stable link to an offering: the web server redirects it to the page the
+        offering is on now (``pages.routes``)."""
+        return self.url_for(offering_anchor(offering))
 
     @property
     def author(self) -> str:

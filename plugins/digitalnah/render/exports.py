@@ -39,13 +39,28 @@ CSV_COLUMNS: tuple[str, ...] = (
     "updated",
 )
 """CSV header (stable English column names for importers); tags are joined with "; "."""
+PART_LIMIT = 900_000
+"""Bytes per export file at most; more offerings go on in ``angebote-2.csv`` … ."""
 
 
 def render_csv(offerings: Iterable[Offering]) -> str:
     """RFC 4180 CSV (comma, CRLF, UTF-8) of the approved offerings, newest first."""
+    return _csv_line(CSV_COLUMNS) + "".join(_csv_rows(offerings))
+
+
+def render_csv_parts(offerings: Iterable[Offering], limit: int = PART_LIMIT) -> list[str]:
+    """``render_csv`` cut into files of at most ``limit`` bytes, each with the header."""
+    return split_parts(_csv_line(CSV_COLUMNS), _csv_rows(offerings), "", limit)
+
+
+def _csv_line(cells: Iterable[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+def _csv_rows(offerings: Iterable[Offering]) -> list[str]:
+    rows: list[str] = []
     for o in published(offerings):
         row = (
             str(o.id if o.id is not None else ""),
@@ -61,8 +76,32 @@ def render_csv(offerings: Iterable[Offering]) -> str:
             rfc3339(published_at(o)),
             rfc3339(o.updated_at),
         )
-        writer.writerow([guard_formula(cell) for cell in row])
-    return out.getvalue()
+        rows.append(_csv_line(guard_formula(cell) for cell in row))
+    return rows
+
+
+def split_parts(head: str, chunks: Iterable[str], foot: str, limit: int) -> list[str]:
+    """``head + chunks… + foot`` as few texts as possible of at most ``limit`` UTF-8 bytes
+    each (a single chunk longer than that gets a part of its own)."""
+    base = len(head.encode()) + len(foot.encode())
+    parts: list[str] = []
+    current: list[str] = []
+    size = base
+    for chunk in chunks:
+        length = len(chunk.encode())
+        if current and size + length > limit:
+            parts.append(head + "".join(current) + foot)
+            current, size = [], base
+        current.append(chunk)
+        size += length
+    parts.append(head + "".join(current) + foot)
+    return parts
+
+
+def part_name(name: str, number: int) -> str:
+    """``angebote.csv``, then ``angebote-2.csv`` …"""
+    stem, extension = name.rsplit(".", 1)
+    return name if number == 1 else f"{stem}-{number}.{extension}"
 
 
 def markdown_entry(offering: Offering, tr: Tr, language: str) -> str:
@@ -94,16 +133,42 @@ def render_markdown(
 ) -> str:
     """The approved offerings as a Markdown document: a heading per category, a list item
     per offering. User text is escaped (``escape_markdown``), links are http(s) only."""
-    lines = [f"# {escape_markdown(site.title)}", ""]
+    return render_markdown_parts(offerings, site, tr=tr, generated_at=generated_at, limit=0)[0]
+
+
+def render_markdown_parts(
+    offerings: Iterable[Offering],
+    site: SiteSettings,
+    *,
+    tr: Tr,
+    generated_at: datetime,
+    limit: int = PART_LIMIT,
+) -> list[str]:
+    """``render_markdown`` cut into files of at most ``limit`` bytes (0: one file); a
+    category that goes on in the next file gets its heading there again."""
     intro = site.description or tr("digitalnah.page.intro")
-    lines += [escape_markdown(intro), ""]
-    groups = by_category(published(offerings), site.categories)
-    for category, items in groups:
-        lines += [f"## {escape_markdown(category)}", ""]
-        lines += [markdown_entry(o, tr, site.language) for o in items]
-        lines.append("")
-    if not groups:
-        lines += [escape_markdown(tr("digitalnah.page.empty")), ""]
+    head = f"# {escape_markdown(site.title)}\n\n{escape_markdown(intro)}\n\n"
     shown = format_instant(generated_at, site.language, site.zone)
-    lines.append(escape_markdown(tr("digitalnah.page.updated", time=shown)))
-    return "\n".join(lines) + "\n"
+    foot = escape_markdown(tr("digitalnah.page.updated", time=shown)) + "\n"
+    groups = by_category(published(offerings), site.categories)
+    if not groups:
+        return [head + escape_markdown(tr("digitalnah.page.empty")) + "\n\n" + foot]
+    base = len(head.encode()) + len(foot.encode())
+    parts: list[str] = []
+    lines: list[str] = []
+    size = base
+    for category, items in groups:
+        heading = f"## {escape_markdown(category)}\n\n"
+        lines.append(heading)
+        size += len(heading.encode())
+        for index, offering in enumerate(items):
+            entry = markdown_entry(offering, tr, site.language) + "\n"
+            length = len(entry.encode()) + 1
+            if limit and index and size + length > limit:
+                parts.append(head + "".join(lines) + "\n" + foot)
+                lines, size = [heading], base + len(heading.encode())
+            lines.append(entry)
+            size += length
+        lines.append("\n")
+    parts.append(head + "".join(lines) + foot)
+    return parts

@@ -1,4 +1,6 @@
-"""The Atom feed (RFC 4287) and the JSON Feed 1.1 of approved offerings.
+"""The Atom feed (RFC 4287) and the JSON Feed 1.1 of approved offerings: the newest 50 in
+``atom.xml`` and ``feed.json``, older ones in archive documents (RFC 5005 for Atom,
+``next_url`` for JSON Feed).
 
 Atom is built with ElementTree (which escapes text and attributes); JSON with ``json``
 plus ``< > &`` written as ``\\u003c``-style escapes, so the file stays inert even when
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +21,6 @@ from digitalnah.render.common import (
     JSON_FEED_FILE,
     SiteSettings,
     clean_text,
-    offering_anchor,
     offering_tag_uri,
     one_line,
     published,
@@ -27,8 +28,11 @@ from digitalnah.render.common import (
     rfc3339,
     safe_link,
 )
+from digitalnah.render.layout import FEED_SIZE, plan_archives
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+FH_NS = "http://purl.org/syndication/history/1.0"
+"""RFC 5005 (feed paging and archiving)."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _JSON_ESCAPES = {
@@ -54,46 +58,124 @@ def _feed_updated(items: list[Offering], generated_at: datetime) -> datetime:
 def render_atom(
     offerings: Iterable[Offering], site: SiteSettings, *, tr: Tr, generated_at: datetime
 ) -> str:
-    """An Atom feed of the approved offerings among ``offerings``, newest first. Entry ids
-    are stable tag: URIs; the submitter is never published (author: provider or site)."""
-    items = published(offerings)
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, _XML_LANG: site.language})
-    _sub(feed, "id", site.page_url)
+    """The current Atom feed (``atom.xml``): the newest ``FEED_SIZE`` approved offerings
+    among ``offerings``; see ``render_feeds`` for it with its archive documents."""
+    return render_feeds(offerings, site, tr=tr, generated_at=generated_at)[ATOM_FILE]
+
+
+def _atom(
+    items: Sequence[Offering],
+    site: SiteSettings,
+    tr: Tr,
+    updated: datetime,
+    self_file: str,
+    links: Sequence[tuple[str, str]],
+    mark: str,
+) -> str:
+    """One Atom document; ``links`` are (rel, file) pairs, ``mark`` is ``fh:archive``,
+    ``fh:complete`` or empty (RFC 5005)."""
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xmlns:fh": FH_NS, _XML_LANG: site.language})
+    _sub(feed, "id", site.page_url if self_file == ATOM_FILE else site.url_for(self_file))
     _sub(feed, "title", one_line(site.title), type="text")
     _sub(feed, "subtitle", one_line(site.description or tr("digitalnah.page.intro")), type="text")
-    _sub(feed, "updated", rfc3339(_feed_updated(items, generated_at)))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=site.url_for(ATOM_FILE))
+    _sub(feed, "updated", rfc3339(updated))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=site.url_for(self_file))
     _sub(feed, "link", rel="alternate", type="text/html", href=site.page_url)
+    for rel, file in links:
+        _sub(feed, "link", rel=rel, type="application/atom+xml", href=site.url_for(file))
+    if mark:
+        _sub(feed, mark)
     author = _sub(feed, "author")
     _sub(author, "name", one_line(site.author))
     _sub(feed, "generator", "homeoffice-bot #DigitalNah")
     for offering in items:
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", offering_tag_uri(offering, site))
-        _sub(entry, "title", one_line(offering.title), type="text")
-        _sub(entry, "updated", rfc3339(offering.updated_at))
-        _sub(entry, "published", rfc3339(published_at(offering)))
-        if safe_link(offering.link):
-            _sub(entry, "link", rel="alternate", type="text/html", href=offering.link)
-        _sub(
-            entry,
-            "link",
-            rel="related",
-            type="text/html",
-            href=site.page_url + "#" + offering_anchor(offering),
-        )
-        summary = clean_text(offering.description).strip()
-        if summary:
-            _sub(entry, "summary", summary, type="text")
-        entry_author = _sub(entry, "author")
-        _sub(entry_author, "name", one_line(offering.provider) or one_line(site.author))
-        if offering.category:
-            _sub(entry, "category", term=one_line(offering.category))
-        for tag in offering.tags:
-            if one_line(tag):
-                _sub(entry, "category", term=one_line(tag))
+        _atom_entry(feed, offering, site)
     body = ET.tostring(feed, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+
+
+def _atom_entry(feed: ET.Element, offering: Offering, site: SiteSettings) -> None:
+    """An entry with a stable tag: URI; the submitter is never published (author:
+    provider or site)."""
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", offering_tag_uri(offering, site))
+    _sub(entry, "title", one_line(offering.title), type="text")
+    _sub(entry, "updated", rfc3339(offering.updated_at))
+    _sub(entry, "published", rfc3339(published_at(offering)))
+    if safe_link(offering.link):
+        _sub(entry, "link", rel="alternate", type="text/html", href=offering.link)
+    _sub(entry, "link", rel="related", type="text/html", href=site.offering_url(offering))
+    summary = clean_text(offering.description).strip()
+    if summary:
+        _sub(entry, "summary", summary, type="text")
+    entry_author = _sub(entry, "author")
+    _sub(entry_author, "name", one_line(offering.provider) or one_line(site.author))
+    if offering.category:
+        _sub(entry, "category", term=one_line(offering.category))
+    for tag in offering.tags:
+        if one_line(tag):
+            _sub(entry, "category", term=one_line(tag))
+
+
+def render_feeds(
+    offerings: Iterable[Offering],
+    site: SiteSettings,
+    *,
+    tr: Tr,
+    generated_at: datetime,
+    image_urls: Mapping[int, str] | None = None,
+) -> dict[str, str]:
+    """``atom.xml`` and ``feed.json`` with the newest ``FEED_SIZE`` approved offerings,
+    and, when there are more, archive documents of the offerings by number
+    (``plan_archives``): Atom archives per RFC 5005 (``fh:archive``, ``prev-archive`` and
+    ``next-archive``; the current feed links to the newest archive), JSON Feed pages
+    chained by ``next_url`` from the current feed to the oldest archive."""
+    items = published(offerings)
+    archives = plan_archives(items)
+    numbers = [n for n, _ in archives]
+    current_links = [("prev-archive", atom_archive_file(numbers[-1]))] if numbers else []
+    files = {
+        ATOM_FILE: _atom(
+            items[:FEED_SIZE],
+            site,
+            tr,
+            _feed_updated(items, generated_at),
+            ATOM_FILE,
+            current_links,
+            "" if numbers else "fh:complete",
+        ),
+        JSON_FEED_FILE: _json_feed(
+            items[:FEED_SIZE],
+            site,
+            tr,
+            image_urls,
+            JSON_FEED_FILE,
+            json_archive_file(numbers[-1]) if numbers else "",
+        ),
+    }
+    for index, (number, group) in enumerate(archives):
+        older = numbers[index - 1] if index > 0 else None
+        newer = numbers[index + 1] if index + 1 < len(numbers) else None
+        links = [("current", ATOM_FILE)]
+        if older is not None:
+            links.append(("prev-archive", atom_archive_file(older)))
+        if newer is not None:
+            links.append(("next-archive", atom_archive_file(newer)))
+        updated = max(o.updated_at for o in group)
+        name = atom_archive_file(number)
+        files[name] = _atom(group, site, tr, updated, name, links, "fh:archive")
+        name = json_archive_file(number)
+        next_file = json_archive_file(older) if older is not None else ""
+        files[name] = _json_feed(group, site, tr, image_urls, name, next_file)
+    return files
+
+
+def atom_archive_file(number: int) -> str:
+    return f"atom-archiv-{number}.xml"
+
+
+def json_archive_file(number: int) -> str:
+    return f"feed-archiv-{number}.json"
 
 
 def json_feed_item(
@@ -123,7 +205,7 @@ def json_feed_item(
             offering.available_since.isoformat() if offering.available_since else None
         ),
         "contact": one_line(offering.contact),
-        "page_url": site.page_url + "#" + offering_anchor(offering),
+        "page_url": site.offering_url(offering),
     }
     return item
 
@@ -143,19 +225,35 @@ def render_json_feed(
     tr: Tr,
     image_urls: Mapping[int, str] | None = None,
 ) -> str:
-    """A JSON Feed 1.1 of the approved offerings among ``offerings``, newest first."""
+    """The current JSON Feed 1.1 (``feed.json``): the newest ``FEED_SIZE`` approved
+    offerings among ``offerings``; ``next_url`` leads to the older ones."""
+    items = published(offerings)
+    archives = plan_archives(items)
+    next_file = json_archive_file(archives[-1][0]) if archives else ""
+    return _json_feed(items[:FEED_SIZE], site, tr, image_urls, JSON_FEED_FILE, next_file)
+
+
+def _json_feed(
+    items: Sequence[Offering],
+    site: SiteSettings,
+    tr: Tr,
+    image_urls: Mapping[int, str] | None,
+    self_file: str,
+    next_file: str,
+) -> str:
     images = image_urls or {}
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": one_line(site.title),
         "home_page_url": site.page_url,
-        "feed_url": site.url_for(JSON_FEED_FILE),
+        "feed_url": site.url_for(self_file),
         "description": one_line(site.description or tr("digitalnah.page.intro")),
         "language": site.language,
         "authors": [{"name": one_line(site.author)}],
-        "items": [
-            json_feed_item(o, site, images.get(o.id) if o.id is not None else None)
-            for o in published(offerings)
-        ],
     }
+    if next_file:
+        feed["next_url"] = site.url_for(next_file)
+    feed["items"] = [
+        json_feed_item(o, site, images.get(o.id) if o.id is not None else None) for o in items
+    ]
     return safe_json(feed)

@@ -1,24 +1,40 @@
-"""The public #DigitalNah page: accessible, semantic HTML5 without JavaScript.
+"""The #DigitalNah pages: accessible, semantic HTML5 without JavaScript, from Jinja2
+templates with autoescaping.
 
-One ``section`` with one ``h2`` per category, one ``article`` with an ``h3`` per offering,
-a skip link, ``lang`` on the document, ``time`` elements for dates, visible focus and
-high-contrast inline CSS. Every piece of user text goes through ``html.escape``.
+``index.html`` shows the categories with their counts and the newest offerings; each
+category has its own pages (``kategorie-<slug>.html``, ``-2.html`` …) with numbered
+pagination. A skip link, ``lang`` on the document, ``time`` elements for dates, visible
+focus and high-contrast inline CSS come from the built-in templates
+(``digitalnah/templates``). An admin may put templates of the same names into their own
+folder (``template_dir``) for the city's corporate design; ``standard/<name>`` still
+reaches the built-in one. Every value a template prints is escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+)
+from markupsafe import Markup, escape
 
 from digitalnah.model import Field, Offering, Tr
 from digitalnah.render.common import (
     ATOM_FILE,
     CSV_FILE,
+    HTML_FILE,
     JSON_FEED_FILE,
     MARKDOWN_FILE,
     SiteSettings,
-    by_category,
     clean_text,
     format_date,
     format_instant,
@@ -27,97 +43,201 @@ from digitalnah.render.common import (
     published,
     rfc3339,
     safe_link,
-    slug,
 )
+from digitalnah.render.exports import part_name
+from digitalnah.render.layout import INDEX_SIZE, MAX_PAGE_SIZE, CategoryPages, plan_categories
 
-CSS = """
-:root { color-scheme: light; }
-body { margin: 0 auto; max-width: 48rem; padding: 1rem 1.25rem 3rem;
-  font: 1.0625rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: #1a1a1a; background: #ffffff; }
-a { color: #0a4a8f; text-decoration: underline; text-underline-offset: .15em; }
-a:hover { color: #062f5c; text-decoration-thickness: .15em; }
-a:focus, a:focus-visible, main:focus-visible {
-  outline: 3px solid #1a1a1a; outline-offset: 2px; background: #ffd83d; color: #1a1a1a; }
-.skip-link { position: absolute; left: -9999px; top: .5rem; padding: .5rem 1rem;
-  background: #ffd83d; color: #1a1a1a; }
-.skip-link:focus { left: .5rem; }
-h1 { font-size: 2rem; margin: .5rem 0; }
-h2 { font-size: 1.5rem; margin: 2rem 0 .5rem; border-bottom: 2px solid #1a1a1a; }
-h3 { font-size: 1.2rem; margin: 0 0 .25rem; }
-nav ul, .tags { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1rem; }
-article { padding: 1rem 0; border-bottom: 1px solid #6b6b6b; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0 0; }
-dt { font-weight: 600; }
-dd { margin: 0; }
-.tags { gap: .4rem; margin: 0; }
-.tags li { border: 1px solid #595959; border-radius: .25rem; padding: 0 .4rem; }
-img { max-width: 100%; height: auto; }
-footer { margin-top: 3rem; padding-top: 1rem; border-top: 2px solid #1a1a1a; }
-@media (forced-colors: active) { a:focus, a:focus-visible { outline-color: Highlight; } }
-""".strip()
-
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+"""The built-in templates."""
 _DETAIL_FIELDS = (Field.PROVIDER, Field.TARGET_GROUP, Field.AVAILABLE_SINCE, Field.CONTACT)
 
 
-def _text(value: str) -> str:
-    return escape(one_line(value), quote=True)
+@dataclass(frozen=True, slots=True)
+class Detail:
+    label: str
+    text: str
+    datetime: str = ""
+    """Set for dates: the ``datetime`` attribute of a ``time`` element."""
 
 
-def _paragraphs(text: str) -> str:
-    blocks = [b.strip() for b in clean_text(text).replace("\r", "").split("\n\n") if b.strip()]
-    return "\n".join(
-        "<p>" + "<br>\n".join(escape(line.strip(), quote=True) for line in b.split("\n")) + "</p>"
-        for b in blocks
+@dataclass(frozen=True, slots=True)
+class OfferingView:
+    """What a template gets for one offering: cleaned text, never raw markup."""
+
+    anchor: str
+    title: str
+    link: str
+    """Empty when the offering's link is not a safe http(s) link."""
+    image: str
+    paragraphs: list[list[str]]
+    details: list[Detail]
+    tags: list[str]
+    category: str
+    offering: Offering
+    """Everything else, for own templates (printed escaped like the rest)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLink:
+    name: str
+    file: str
+    count: int
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    number: int
+    files: list[str]
+
+    @property
+    def previous(self) -> str:
+        return self.files[self.number - 2] if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.files[self.number] if self.number < len(self.files) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    file: str
+    label: str
+
+
+def environment(template_dir: Path | None = None) -> Environment:
+    """Templates from ``template_dir`` first, then the built-in ones; autoescaping on for
+    every template, unknown variables are errors."""
+    standard = FileSystemLoader(TEMPLATES)
+    loaders: list[Any] = [FileSystemLoader(template_dir)] if template_dir else []
+    loaders += [standard, PrefixLoader({"standard": standard})]
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
 
 
-def _details(offering: Offering, tr: Tr, language: str) -> str:
-    rows: list[str] = []
+def paragraphs(text: str) -> list[list[str]]:
+    """Blocks separated by an empty line, each a list of its lines."""
+    blocks = [b.strip() for b in clean_text(text).replace("\r", "").split("\n\n") if b.strip()]
+    return [[line.strip() for line in block.split("\n")] for block in blocks]
+
+
+def offering_view(offering: Offering, tr: Tr, language: str, image: str = "") -> OfferingView:
+    details: list[Detail] = []
     for which in _DETAIL_FIELDS:
-        label = escape(tr(f"digitalnah.field.{which.value}"))
+        label = tr(f"digitalnah.field.{which.value}")
         if which is Field.AVAILABLE_SINCE:
-            if offering.available_since is None:
-                continue
             day = offering.available_since
-            value = f'<time datetime="{day.isoformat()}">{format_date(day, language)}</time>'
-        else:
-            if not one_line(offering.get(which)):
-                continue
-            value = _text(offering.get(which))
-        rows.append(f"<dt>{label}</dt><dd>{value}</dd>")
-    tags = [t for t in (one_line(t) for t in offering.tags) if t]
-    if tags:
-        items = "".join(f"<li>{escape(t, quote=True)}</li>" for t in tags)
-        label = escape(tr("digitalnah.field.tags"))
-        rows.append(f'<dt>{label}</dt><dd><ul class="tags">{items}</ul></dd>')
-    return "<dl>\n" + "\n".join(rows) + "\n</dl>" if rows else ""
+            if day is not None:
+                details.append(Detail(label, format_date(day, language), day.isoformat()))
+        elif one_line(offering.get(which)):
+            details.append(Detail(label, one_line(offering.get(which))))
+    return OfferingView(
+        anchor=offering_anchor(offering),
+        title=one_line(offering.title),
+        link=offering.link if safe_link(offering.link) else "",
+        image=image,
+        paragraphs=paragraphs(offering.description),
+        details=details,
+        tags=[t for t in (one_line(t) for t in offering.tags) if t],
+        category=one_line(offering.category),
+        offering=offering,
+    )
 
 
-def _article(offering: Offering, tr: Tr, language: str, image_url: str | None) -> str:
-    anchor = offering_anchor(offering)
-    heading = _text(offering.title)
-    if safe_link(offering.link):
-        heading = f'<a href="{escape(offering.link, quote=True)}">{heading}</a>'
-    parts = [
-        f'<article id="{anchor}" aria-labelledby="{anchor}-titel">',
-        f'<h3 id="{anchor}-titel">{heading}</h3>',
-    ]
-    if image_url:
-        parts.append(f'<img src="{escape(image_url, quote=True)}" alt="">')
-    parts.append(_paragraphs(offering.description))
-    details = _details(offering, tr, language)
-    if details:
-        parts.append(details)
-    parts.append("</article>")
-    return "\n".join(p for p in parts if p)
-
-
-def _with_time(template: str, instant: datetime, site: SiteSettings) -> str:
-    """Escape a translated sentence and put a ``time`` element where ``\\x00`` stands."""
+def updated_sentence(tr: Tr, instant: datetime, site: SiteSettings) -> Markup:
+    """The escaped "Stand: …" sentence with a ``time`` element in it."""
     shown = format_instant(instant, site.language, site.zone)
-    element = f'<time datetime="{rfc3339(instant)}">{escape(shown)}</time>'
-    return escape(template).replace("\x00", element)
+    element = Markup('<time datetime="{}">{}</time>').format(rfc3339(instant), shown)
+    return escape(tr("digitalnah.page.updated", time="\x00")).replace("\x00", element)
+
+
+def feed_links(tr: Tr, exports: Mapping[str, int] | None = None) -> list[FeedLink]:
+    """The feeds and exports; ``exports`` says into how many files an export is cut."""
+    links = [
+        FeedLink(ATOM_FILE, tr("digitalnah.page.feed_atom")),
+        FeedLink(JSON_FEED_FILE, tr("digitalnah.page.feed_json")),
+    ]
+    for file, key in (
+        (MARKDOWN_FILE, "digitalnah.page.feed_markdown"),
+        (CSV_FILE, "digitalnah.page.feed_csv"),
+    ):
+        parts = (exports or {}).get(file, 1)
+        if parts == 1:
+            links.append(FeedLink(file, tr(key)))
+            continue
+        links += [
+            FeedLink(
+                part_name(file, n), tr("digitalnah.page.part", name=tr(key), part=n, parts=parts)
+            )
+            for n in range(1, parts + 1)
+        ]
+    return links
+
+
+def render_pages(
+    offerings: Iterable[Offering],
+    site: SiteSettings,
+    *,
+    tr: Tr,
+    generated_at: datetime,
+    image_urls: Mapping[int, str] | None = None,
+    template_dir: Path | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    exports: Mapping[str, int] | None = None,
+    env: Environment | None = None,
+) -> dict[str, str]:
+    """Every HTML file (name -> text) for the approved offerings among ``offerings``.
+
+    ``tr`` speaks ``site.language``; ``image_urls`` maps offering ids to a public image
+    URL (e.g. a file the caller copied into the output directory); ``exports`` says into
+    how many files each export is cut (see ``feed_links``)."""
+    env = env or environment(template_dir)
+    items = published(offerings)
+    plans = plan_categories(items, site.categories, page_size)
+    images = image_urls or {}
+
+    def view(o: Offering) -> OfferingView:
+        return offering_view(o, tr, site.language, images.get(o.id or 0, ""))
+
+    shared: dict[str, Any] = {
+        "site": site,
+        "t": tr,
+        "feeds": feed_links(tr, exports),
+        "updated": updated_sentence(tr, generated_at, site),
+    }
+    files = {
+        HTML_FILE: env.get_template("index.html").render(
+            shared,
+            intro=paragraphs(site.description or tr("digitalnah.page.intro")),
+            categories=_category_links(plans, None),
+            offerings=[view(o) for o in items[:INDEX_SIZE]],
+            pager=None,
+        )
+    }
+    category_template = env.get_template("category.html")
+    for plan in plans:
+        links = _category_links(plans, plan)
+        for number, page in enumerate(plan.pages, 1):
+            files[plan.file(number)] = category_template.render(
+                shared,
+                category=one_line(plan.name),
+                categories=links,
+                offerings=[view(o) for o in page],
+                pager=Pager(number, plan.files),
+            )
+    return files
+
+
+def _category_links(
+    plans: Sequence[CategoryPages], current: CategoryPages | None
+) -> list[CategoryLink]:
+    return [CategoryLink(one_line(p.name), p.file(1), p.count, current=p is current) for p in plans]
 
 
 def render_html(
@@ -127,68 +247,15 @@ def render_html(
     tr: Tr,
     generated_at: datetime,
     image_urls: Mapping[int, str] | None = None,
+    template_dir: Path | None = None,
 ) -> str:
-    """The page for the approved offerings among ``offerings`` (others are left out).
-
-    ``tr`` speaks ``site.language``; ``image_urls`` maps offering ids to a public image
-    URL (e.g. a file the caller copied into the output directory)."""
-    groups = by_category(published(offerings), site.categories)
-    images = image_urls or {}
-    title = _text(site.title)
-    intro = site.description or tr("digitalnah.page.intro")
-    head = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(site.language, quote=True)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}</title>",
-        f'<link rel="alternate" type="application/atom+xml" title="{title} (Atom)" '
-        f'href="{ATOM_FILE}">',
-        f'<link rel="alternate" type="application/feed+json" title="{title} (JSON Feed)" '
-        f'href="{JSON_FEED_FILE}">',
-        f"<style>\n{CSS}\n</style>",
-        "</head>",
-        "<body>",
-        f'<a class="skip-link" href="#inhalt">{escape(tr("digitalnah.page.skip_link"))}</a>',
-        "<header>",
-        f"<h1>{title}</h1>",
-        _paragraphs(intro),
-    ]
-    if groups:
-        links = "".join(
-            f'<li><a href="#kategorie-{slug(c)}">{_text(c)}</a> ({len(items)})</li>'
-            for c, items in groups
-        )
-        nav_label = escape(tr("digitalnah.page.categories"), quote=True)
-        head.append(f'<nav aria-label="{nav_label}"><ul>{links}</ul></nav>')
-    head += ["</header>", '<main id="inhalt" tabindex="-1">']
-    body: list[str] = []
-    for category, items in groups:
-        section_id = f"kategorie-{slug(category)}"
-        body.append(f'<section id="{section_id}" aria-labelledby="{section_id}-titel">')
-        body.append(f'<h2 id="{section_id}-titel">{_text(category)}</h2>')
-        body.extend(
-            _article(o, tr, site.language, images.get(o.id) if o.id is not None else None)
-            for o in items
-        )
-        body.append("</section>")
-    if not groups:
-        body.append(f"<p>{escape(tr('digitalnah.page.empty'))}</p>")
-    feeds = (
-        (ATOM_FILE, "digitalnah.page.feed_atom"),
-        (JSON_FEED_FILE, "digitalnah.page.feed_json"),
-        (MARKDOWN_FILE, "digitalnah.page.feed_markdown"),
-        (CSV_FILE, "digitalnah.page.feed_csv"),
+    """The index page alone (see ``render_pages`` for every page)."""
+    pages = render_pages(
+        offerings,
+        site,
+        tr=tr,
+        generated_at=generated_at,
+        image_urls=image_urls,
+        template_dir=template_dir,
     )
-    feed_links = "".join(f'<li><a href="{f}">{escape(tr(key))}</a></li>' for f, key in feeds)
-    foot = [
-        "</main>",
-        "<footer>",
-        f"<p>{_with_time(tr('digitalnah.page.updated', time=chr(0)), generated_at, site)}</p>",
-        f'<ul aria-label="{escape(tr("digitalnah.page.feeds"), quote=True)}">{feed_links}</ul>',
-        "</footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(line for line in (*head, *body, *foot) if line) + "\n"
+    return pages[HTML_FILE]

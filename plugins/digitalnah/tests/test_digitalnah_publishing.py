@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -15,8 +16,14 @@ from digitalnah.debounce import Debounce
 from digitalnah.delivery import WebhookSender, content_hash, post_with_retries
 from digitalnah.model import Offering, OfferingState
 from digitalnah.pages import routes
-from digitalnah.publisher import DebouncedPublisher, site_settings, write_outputs
-from digitalnah.render import SiteSettings
+from digitalnah.publisher import (
+    DebouncedPublisher,
+    PublishError,
+    publish_files,
+    site_settings,
+    write_outputs,
+)
+from digitalnah.render import MANIFEST_FILE, SiteSettings
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
@@ -154,7 +161,13 @@ async def test_pages_serve_only_the_published_files(served: tuple[str, Path]) ->
     async with aiohttp.ClientSession() as http:
         async with http.get(base + "/digitalnah/") as response:
             assert response.status == 404  # nothing published yet
-        write_outputs(out, {"index.html": b"<p>Seite</p>", "feed.json": b"{}", "x.sql": b""})
+        files = {"index.html": b"<p>Seite</p>", "feed.json": b"{}", "x.sql": b"", "a.csv": b""}
+        write_outputs(out, files)
+        async with http.get(base + "/digitalnah/") as response:
+            assert response.status == 404  # written, but not in a manifest yet
+        listed = ["index.html", "feed.json", "x.sql", "kategorie-umwelt-2.html"]
+        manifest = {"files": listed, "offerings": {"7": "kategorie-umwelt-2.html#angebot-7"}}
+        write_outputs(out, {MANIFEST_FILE: json.dumps(manifest).encode()})
         async with http.get(base + "/digitalnah/") as response:
             assert response.status == 200
             assert response.headers["Content-Type"] == "text/html; charset=utf-8"
@@ -167,7 +180,12 @@ async def test_pages_serve_only_the_published_files(served: tuple[str, Path]) ->
         async with http.get(base + "/digitalnah", allow_redirects=False) as response:
             assert response.status == 308
             assert response.headers["Location"] == "/digitalnah/"
-        for name in ("x.sql", "..%2Fdb.sqlite3", ".index.html.tmp"):
+        async with http.get(base + "/digitalnah/angebot-7", allow_redirects=False) as response:
+            assert response.status == 302
+            assert response.headers["Location"] == "/digitalnah/kategorie-umwelt-2.html#angebot-7"
+        async with http.get(base + "/digitalnah/angebot-8", allow_redirects=False) as response:
+            assert response.headers["Location"] == "/digitalnah/"  # not published
+        for name in ("x.sql", "a.csv", "..%2Fdb.sqlite3", ".index.html.tmp", MANIFEST_FILE):
             async with http.get(base + "/digitalnah/" + name) as response:
                 assert response.status == 404, name
 
@@ -251,4 +269,41 @@ async def test_webhook_sender_sends_only_what_changed(tmp_path: Path) -> None:
         assert json.loads(hook.bodies[-1][0])["count"] == 0
     finally:
         await runner.cleanup()
+        await db.close()
+
+
+async def test_publishing_in_the_worker_writes_lists_and_tidies_up(tmp_path: Path) -> None:
+    db = Database(tmp_path / "db.sqlite3")
+    await db.open()
+    await db.migrate("digitalnah", MIGRATIONS)
+    store = OfferingStore(db)
+    out = tmp_path / "public"
+    try:
+        for n in range(1, 8):
+            offering = dataclasses.replace(approved(0, f"Angebot {n}"), id=None)
+            await store.commit(offering)
+        approved_ids = [o.id for o in await store.in_batches(OfferingState.APPROVED, batch=3)]
+        assert approved_ids == list(range(1, 8))
+        result = await publish_files(store, SITE, out, now=NOW, page_size=5)
+        assert result.count == 7
+        pages = ["kategorie-mobilitaet.html", "kategorie-mobilitaet-2.html"]
+        assert set(pages) <= set(result.sizes)
+        manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+        assert manifest["files"] == sorted(result.sizes)
+        assert manifest["offerings"]["7"] == "kategorie-mobilitaet-2.html#angebot-7"
+        assert (await store.publish_state()).published_at == NOW
+
+        result = await publish_files(store, SITE, out, now=NOW, page_size=10)
+        assert not (out / pages[1]).exists()  # no longer produced: removed
+        assert sorted(p.name for p in out.iterdir()) == sorted([*result.sizes, MANIFEST_FILE])
+
+        broken = tmp_path / "design"
+        broken.mkdir()
+        (broken / "index.html").write_text("{% if %}", encoding="utf-8")
+        with pytest.raises(PublishError, match="TemplateSyntaxError"):
+            await publish_files(store, SITE, out, now=NOW, template_dir=broken)
+        assert (out / "index.html").read_bytes()[:15] == b"<!DOCTYPE html>"  # the last good one
+        with pytest.raises(PublishError, match="took longer than"):
+            await publish_files(store, SITE, out, now=NOW, timeout=0.001)
+    finally:
         await db.close()

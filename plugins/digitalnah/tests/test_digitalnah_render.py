@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import feedparser
 import markdown
@@ -16,15 +17,20 @@ from digitalnah.catalogue import translator
 from digitalnah.model import Offering, OfferingState
 from digitalnah.render import (
     CONTENT_TYPES,
+    FEED_SIZE,
     SiteSettings,
+    content_type,
     escape_markdown,
     render_all,
     render_atom,
     render_csv,
+    render_feeds,
     render_html,
     render_json_feed,
     render_markdown,
+    render_pages,
 )
+from digitalnah.render.layout import INDEX_SIZE
 from homeoffice_bot.kernel.csv_safety import guard_formula
 from homeoffice_bot.kernel.ids import UserID
 
@@ -32,6 +38,7 @@ NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
 SITE = SiteSettings(base_url="https://bot.example.org", path="digitalnah", publisher="Stadt X")
 TR = translator("de", strict=True)
 ATOM = "{http://www.w3.org/2005/Atom}"
+FH = "{http://purl.org/syndication/history/1.0}"
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_DESCRIPTION = '"><img src=x onerror=alert(1)>'
@@ -112,24 +119,95 @@ def parse_html(text: str) -> Collector:
     return collector
 
 
-def test_page_structure() -> None:
+def test_index_structure() -> None:
     page = parse_html(render_html(ALL, SITE, tr=TR, generated_at=NOW))
     assert page.named("html") == [{"lang": "de"}]
     skip = page.named("a")[0]
     assert skip == {"class": "skip-link", "href": "#inhalt"}
     assert page.named("main") == [{"id": "inhalt", "tabindex": "-1"}]
     assert page.text_by_tag["h1"] == ["#DigitalNah"]
-    assert page.text_by_tag["h2"] == [
-        "Bürgerservice & Online-Verwaltung",
-        "Kultur & Freizeit",
-        "Mobilität",
+    assert page.text_by_tag["h2"] == ["Neueste Angebote"]
+    nav = [a["href"] for a in page.named("a") if (a.get("href") or "").startswith("kategorie-")]
+    assert nav == [
+        "kategorie-buergerservice-onlineverwaltung.html",
+        "kategorie-kultur-freizeit.html",
+        "kategorie-mobilitaet.html",
     ]
-    assert len(page.named("section")) == 3
     assert len(page.named("article")) == 3
-    assert [a["id"] for a in page.named("article")] == ["angebot-1", "angebot-3", "angebot-2"]
+    assert [a["id"] for a in page.named("article")] == ["angebot-1", "angebot-2", "angebot-3"]
     assert page.named("time")[0] == {"datetime": "2024-04-01"}
     assert page.named("script") == []
     assert page.named("style") == [{}]
+
+
+def test_category_pages_are_numbered_with_previous_and_next() -> None:
+    many = [approved(n, title=f"Angebot {n:03}", category="Umwelt") for n in range(1, 24)]
+    pages = render_pages([*many, PARKEN], SITE, tr=TR, generated_at=NOW, page_size=10)
+    umwelt = ["kategorie-umwelt.html", "kategorie-umwelt-2.html", "kategorie-umwelt-3.html"]
+    assert set(pages) == {"index.html", "kategorie-mobilitaet.html", *umwelt}
+    second = parse_html(pages[umwelt[1]])
+    assert second.text_by_tag["h1"] == ["Umwelt"]
+    assert [a["id"] for a in second.named("article")] == [f"angebot-{n}" for n in range(11, 21)]
+    assert {"href": umwelt[0], "rel": "prev"} in second.named("a")
+    assert {"href": umwelt[2], "rel": "next"} in second.named("a")
+    current = {a["href"]: a["aria-current"] for a in second.named("a") if "aria-current" in a}
+    assert current == {"kategorie-umwelt.html": "true", umwelt[1]: "page"}
+    assert "Seite 2 von 3" in second.text_by_tag["p"]
+    last = parse_html(pages[umwelt[2]])
+    assert len(last.named("article")) == 3
+    assert not [a for a in last.named("a") if a.get("rel") == "next"]
+    index = parse_html(pages["index.html"])
+    assert len(index.named("article")) == INDEX_SIZE
+
+
+def test_no_file_grows_past_one_megabyte_at_the_longest_fields() -> None:
+    """Every field at its maximum length, every character one that escaping makes longer."""
+    worst = [
+        approved(
+            n,
+            title='<&"' * 40,
+            description=("<&\"'" * 199 + "\n\n") * 1,
+            link="https://example.org/" + "a" * 1970,
+            category="Umwelt",
+            provider='<&"' * 40,
+            target_group='<&"' * 40,
+            contact='<&"' * 66,
+            tags=tuple(('<&"' * 13) + str(i) for i in range(10)),
+        )
+        for n in range(1, 260)
+    ]
+    files = render_all(worst, SITE, tr=TR, generated_at=NOW)
+    html = [name for name in files if name.endswith(".html")]
+    assert len(html) == 1 + 6  # the index and 259 / 50 category pages
+    assert max(len(data) for data in files.values()) < 1_000_000
+    assert {"angebote-2.md", "angebote-2.csv"} <= set(files)
+    rows = [list(csv.reader(io.StringIO(files[n].decode()))) for n in files if ".csv" in n]
+    assert all(part[0][0] == "id" for part in rows)  # every part has the header
+    assert sorted(int(row[0]) for part in rows for row in part[1:]) == list(range(1, 260))
+    index = parse_html(files["index.html"].decode())
+    labels = [f"CSV für den CMS-Import, Teil {n} von {len(rows)}" for n in (1, len(rows))]
+    assert set(labels) <= set(index.text_by_tag["a"])
+
+
+def test_own_templates_override_and_still_escape(tmp_path: Path) -> None:
+    (tmp_path / "macros.html").write_text('{% extends "standard/macros.html" %}', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '{% extends "standard/index.html" %}\n'
+        "{% block header %}<h1>Stadt X: {{ site.title }}</h1>"
+        '<p class="stadt">{% for o in offerings %}{{ o.title }} {{ o.offering.provider }}'
+        "{% endfor %}</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    (tmp_path / "style.css").write_text("body { color: #003366; }", encoding="utf-8")
+    text = render_html([HOSTILE], SITE, tr=TR, generated_at=NOW, template_dir=tmp_path)
+    page = parse_html(text)
+    assert page.text_by_tag["h1"] == ["Stadt X: #DigitalNah"]
+    assert "body { color: #003366; }" in text
+    assert page.named("script") == []
+    assert page.named("b") == []
+    assert f"{HOSTILE_TITLE} <b>Amt</b>" in page.text_by_tag["p"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;Amt&lt;/b&gt;" in text
+    assert page.text_by_tag["h3"] == [HOSTILE_TITLE]  # the built-in article, from below
 
 
 def test_page_shows_details_and_leaves_out_unapproved() -> None:
@@ -156,12 +234,12 @@ def test_hostile_text_is_escaped_in_the_page() -> None:
     assert page.text_by_tag["h3"] == [HOSTILE_TITLE]
     assert HOSTILE_DESCRIPTION in page.text_by_tag["p"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
 
 
 def test_empty_page() -> None:
     page = parse_html(render_html([DRAFT], SITE, tr=TR, generated_at=NOW))
-    assert page.named("section") == []
+    assert page.named("article") == []
     assert "Zurzeit sind noch keine Angebote veröffentlicht." in page.text_by_tag["p"]
 
 
@@ -392,7 +470,76 @@ def test_csv_guards_user_cells() -> None:
 
 def test_render_all_gives_every_file() -> None:
     files = render_all(ALL, SITE, tr=TR, generated_at=NOW)
-    assert set(files) == set(CONTENT_TYPES)
+    assert set(CONTENT_TYPES) < set(files)
+    assert all(content_type(name) for name in files)
     assert files["index.html"].startswith(b"<!DOCTYPE html>")
+    assert files["kategorie-mobilitaet.html"].startswith(b"<!DOCTYPE html>")
     assert json.loads(files["feed.json"])["items"][0]["title"] == TERMINE.title
     assert feedparser.parse(files["atom.xml"]).bozo == 0
+
+
+def test_feeds_carry_the_newest_fifty_and_archives_by_number() -> None:
+    offerings = [approved(n, title=f"Angebot {n}") for n in range(1, 121)]
+    files = render_feeds(offerings, SITE, tr=TR, generated_at=NOW)
+    assert sorted(files) == [
+        "atom-archiv-1.xml",
+        "atom-archiv-2.xml",
+        "atom-archiv-3.xml",
+        "atom.xml",
+        "feed-archiv-1.json",
+        "feed-archiv-2.json",
+        "feed-archiv-3.json",
+        "feed.json",
+    ]
+    url = "https://bot.example.org/digitalnah/"
+    current = ET.fromstring(files["atom.xml"])
+    entries = current.findall(f"{ATOM}entry")
+    assert len(entries) == FEED_SIZE
+    assert entries[0].findtext(f"{ATOM}title") == "Angebot 1"  # approved most recently
+    assert links(current) == {
+        "self": url + "atom.xml",
+        "alternate": url,
+        "prev-archive": url + "atom-archiv-3.xml",
+    }
+    assert current.find(f"{FH}archive") is None
+    middle = ET.fromstring(files["atom-archiv-2.xml"])
+    assert middle.find(f"{FH}archive") is not None
+    assert links(middle) == {
+        "self": url + "atom-archiv-2.xml",
+        "alternate": url,
+        "current": url + "atom.xml",
+        "prev-archive": url + "atom-archiv-1.xml",
+        "next-archive": url + "atom-archiv-3.xml",
+    }
+    titles = [e.findtext(f"{ATOM}title") for e in middle.findall(f"{ATOM}entry")]
+    assert titles == [f"Angebot {n}" for n in range(51, 101)]
+    newest = ET.fromstring(files["atom-archiv-3.xml"])
+    assert "next-archive" not in links(newest)
+    assert len(newest.findall(f"{ATOM}entry")) == 20
+    oldest = ET.fromstring(files["atom-archiv-1.xml"])
+    assert "prev-archive" not in links(oldest)
+    assert feedparser.parse(files["atom-archiv-1.xml"]).bozo == 0
+
+    chain, name = [], "feed.json"
+    while name:
+        feed = json.loads(files[name])
+        chain.append((name, len(feed["items"])))
+        name = feed.get("next_url", "").removeprefix(url)
+        assert feed["feed_url"] == url + chain[-1][0]
+    assert chain == [
+        ("feed.json", 50),
+        ("feed-archiv-3.json", 20),
+        ("feed-archiv-2.json", 50),
+        ("feed-archiv-1.json", 50),
+    ]
+
+
+def test_a_small_feed_says_it_is_complete() -> None:
+    files = render_feeds(ALL, SITE, tr=TR, generated_at=NOW)
+    assert sorted(files) == ["atom.xml", "feed.json"]
+    assert ET.fromstring(files["atom.xml"]).find(f"{FH}complete") is not None
+    assert "next_url" not in json.loads(files["feed.json"])
+
+
+def links(feed: ET.Element) -> dict[str, str]:
+    return {link.attrib["rel"]: link.attrib["href"] for link in feed.findall(f"{ATOM}link")}

@@ -51,6 +51,9 @@ def test_defaults() -> None:
         ({"debounce_seconds": 0}, "greater than 0"),
         ({"digest_weekday": 8}, "less than or equal to 7"),
         ({"unknown": 1}, "Extra inputs"),
+        ({"template_dir": "/nicht/da"}, "is not a folder"),
+        ({"page_size": 51}, "less than or equal to 50"),
+        ({"page_size": 4}, "greater than or equal to 5"),
     ],
 )
 def test_wrong_values_are_refused(values: dict[str, Any], message: str) -> None:
@@ -73,6 +76,8 @@ def test_values_are_normalised_and_secrets_read_from_a_file(tmp_path: Path) -> N
     assert settings.path == "/digitalnah/angebote/"
     assert settings.categories == ["Umwelt & Klima"]
     assert settings.secret == "geheim"
+    own = DigitalNahSettings.model_validate({"template_dir": str(tmp_path), "page_size": 20})
+    assert (own.template_dir, own.page_size) == (tmp_path, 20)
     assert DigitalNahSettings(webhook_secret=SecretStr("a")).secret == "a"
     with pytest.raises(ValidationError, match="cannot read webhook_secret_file"):
         DigitalNahSettings(webhook_secret_file=str(tmp_path / "missing"))
