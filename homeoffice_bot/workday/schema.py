@@ -98,4 +98,11 @@ MIGRATIONS: list[MigrationStep] = [
         answered_at TEXT
     )
     """,
+    """
+    CREATE TABLE workday_delete_requests (
+        user_id TEXT PRIMARY KEY,
+        requested_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )
+    """,
 ]

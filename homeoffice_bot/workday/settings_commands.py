@@ -36,10 +36,13 @@ class SettingsCommands:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
 
-    async def _enter(self, ctx: CommandContext) -> Profile:
-        now = self.wd.event_time(ctx.message)
-        home = None if ctx.message.is_direct else ctx.room_id
-        await self.wd.store.ensure_person(ctx.sender, now, home)
+    async def _enter(self, ctx: CommandContext, *, enrol: bool) -> Profile:
+        """The person's profile; enrolled only when the command changes something (after
+        ``!daten-löschen`` a command that only looks must not bring them back)."""
+        if enrol:
+            now = self.wd.event_time(ctx.message)
+            home = None if ctx.message.is_direct else ctx.room_id
+            await self.wd.store.ensure_person(ctx.sender, now, home)
         return await self.wd.directory.profile(ctx.sender)
 
     async def _changed(self, ctx: CommandContext) -> None:
@@ -49,8 +52,8 @@ class SettingsCommands:
     # ------------------------------------------------------------ working hours
 
     async def hours(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "spec")
+        profile = await self._enter(ctx, enrol=bool(text))
         if fold(text) in RESET_WORDS:
             await self.wd.store.set_person(ctx.sender, "hours", None)
             profile = await self.wd.directory.profile(ctx.sender)
@@ -120,8 +123,8 @@ class SettingsCommands:
         await ctx.reply(ctx.tr("cmd.hours.core_saved", hours=format_working_hours(hours, ctx.tr)))
 
     async def timezone(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "zone")
+        profile = await self._enter(ctx, enrol=bool(text))
         if text:
             zone = validate_timezone(text)
             await self.wd.store.set_person(ctx.sender, "tz", zone)
@@ -131,8 +134,8 @@ class SettingsCommands:
             await ctx.reply(ctx.tr("cmd.hours.tz_shown", tz=profile.tz))
 
     async def holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "region")
+        profile = await self._enter(ctx, enrol=bool(text))
         if fold(text) in RESET_WORDS:
             await self.wd.store.set_person(ctx.sender, "region", None)
             profile = await self.wd.directory.profile(ctx.sender)
@@ -163,8 +166,8 @@ class SettingsCommands:
     # ------------------------------------------------------------ breaks, notes, keyword
 
     async def break_plan(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "spec")
+        profile = await self._enter(ctx, enrol=bool(text))
         if fold(text) in OFF_WORDS:
             await self.wd.store.set_person(ctx.sender, "break_plan", None)
             await ctx.reply(ctx.tr("cmd.pause_plan.cleared"))
@@ -178,8 +181,8 @@ class SettingsCommands:
             await ctx.reply(ctx.tr("cmd.pause_plan.shown", plans=shown))
 
     async def arbzg(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         choice = args.get("switch")
+        profile = await self._enter(ctx, enrol=choice is not None)
         enabled = profile.arbzg if choice is None else choice == "on"
         if choice is not None:
             await self.wd.store.set_person(ctx.sender, "arbzg", int(enabled))
