@@ -13,6 +13,9 @@ too, or ``!meine-daten`` and ``!daten-löschen`` miss them. A source answers thr
   must leave nothing from which a read-only command would bring the person back.
 - ``what_stays(lang)``: short sentences, in the person's language ("de" or "en"), saying
   what the component keeps after the deletion and why (empty when nothing stays).
+- ``titles(lang)``: readable headings for the file: ``""`` names the component
+  ("Stand-up"), every section name its rows ("answers": "Deine Antworten"). Missing ones
+  fall back to the plain names.
 
 ``PersonalDataRegistry`` (a service: ``ctx.services.get(PERSONAL_DATA)``) asks every
 source; ``build_export`` and ``render_markdown`` make the one file the person gets.
@@ -49,6 +52,20 @@ class PersonalDataSource(Protocol):
     async def forget_person(self, user: UserID) -> int: ...
 
     def what_stays(self, lang: str) -> Sequence[str]: ...
+
+    def titles(self, lang: str) -> Mapping[str, str]: ...
+
+
+Titles = Mapping[str, Mapping[str, str]]
+"""Per component: ``""`` → the component's title, section name → the section's title."""
+
+
+def catalogue_titles(
+    catalogue: Catalogue, lang: str, prefix: str, sections: Sequence[str]
+) -> dict[str, str]:
+    """``titles`` from catalogue keys ``<prefix>.component`` and ``<prefix>.<section>``."""
+    tr = catalogue.translator(lang)
+    return {"": tr(f"{prefix}.component"), **{s: tr(f"{prefix}.{s}") for s in sections}}
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,20 @@ class PersonalDataRegistry:
                 continue
             out[component] = {name: list(rows) for name, rows in sections.items()}
         return out
+
+    def titles(self, lang: str) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for component, source in self._sources.items():
+            try:
+                out[component] = dict(source.titles(lang))
+            except Exception:
+                log.exception("personal data titles of %s failed", component)
+                out[component] = {}
+        return out
+
+    def title(self, component: str, lang: str) -> str:
+        """The component's readable name ("Stand-up"), else its name."""
+        return self.titles(lang).get(component, {}).get("") or component
 
     async def forget(self, user: UserID, lang: str) -> Erasure:
         erasure = Erasure()
@@ -175,20 +206,23 @@ def _cell(value: Any) -> str:
     return " ".join(text.split())
 
 
-def render_markdown(export: Mapping[str, Any], texts: Mapping[str, str]) -> str:
-    """The readable part: a heading per component, a list per section, one line per row.
-
-    ``texts`` gives the translated ``title``, ``intro``, ``empty`` and ``json`` headings
-    and, optionally, ``component.<name>`` titles."""
+def render_markdown(
+    export: Mapping[str, Any], texts: Mapping[str, str], titles: Titles | None = None
+) -> str:
+    """The readable part: a heading per component, a list per section, one line per row,
+    then the JSON. ``texts`` gives the translated ``title``, ``intro``, ``empty`` and
+    ``json``; ``titles`` the components' headings (see ``PersonalDataSource.titles``)."""
+    named = titles or {}
     out = [f"# {texts['title']}", "", texts["intro"], ""]
     for component, sections in export["data"].items():
-        out.extend([f"## {texts.get(f'component.{component}', component)}", ""])
+        own = named.get(component, {})
+        out.extend([f"## {own.get('') or component}", ""])
         filled = {name: rows for name, rows in sections.items() if rows}
         if not filled:
             out.extend([texts["empty"], ""])
             continue
         for name, rows in filled.items():
-            out.extend([f"### {name} ({len(rows)})", ""])
+            out.extend([f"### {own.get(name) or name} ({len(rows)})", ""])
             for row in rows:
                 fields = "; ".join(f"{key}: {_cell(value)}" for key, value in row.items())
                 out.append(f"- {fields}")
@@ -231,3 +265,9 @@ class KernelPersonalData:
 
     def what_stays(self, lang: str) -> Sequence[str]:
         return [self.catalogue.translator(lang)("personal_data.stays.room_history")]
+
+    def titles(self, lang: str) -> Mapping[str, str]:
+        return catalogue_titles(self.catalogue, lang, "personal_data.title", SECTIONS)
+
+
+SECTIONS = ("held_direct_messages",)

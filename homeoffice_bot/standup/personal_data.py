@@ -20,7 +20,7 @@ from typing import Any
 
 from homeoffice_bot.kernel.i18n import Catalogue
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.kernel.personal_data import Rows
+from homeoffice_bot.kernel.personal_data import Rows, catalogue_titles
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.standup.records import iso
 
@@ -48,6 +48,9 @@ EXPORT_QUERIES: dict[str, str] = {
     "standups_you_set_up": "SELECT created_by AS user_id, room_id, name, created_at"
     " FROM standups WHERE created_by = ?1",
 }
+SECTIONS = (*EXPORT_QUERIES, "rounds_you_were_in", "settings_naming_you")
+TITLES = "standup.personal_data.title"
+"""Catalogue keys of the file's headings: ``<TITLES>.component`` and one per section."""
 ROUNDS_QUERY = (
     "SELECT o.id, s.name, s.room_id, o.day, o.participants, o.absent, o.speaking_order"
     " FROM standup_occurrences o JOIN standups s ON s.id = o.standup_id"
@@ -179,3 +182,6 @@ class StandupPersonalData:
 
     def what_stays(self, lang: str) -> Sequence[str]:
         return [self.catalogue.translator(lang)("standup.personal_data.stays")]
+
+    def titles(self, lang: str) -> Mapping[str, str]:
+        return catalogue_titles(self.catalogue, lang, TITLES, SECTIONS)

@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.kernel.personal_data import Rows
+from homeoffice_bot.kernel.personal_data import Rows, catalogue_titles
 from homeoffice_bot.workday.localtime import as_utc
+from homeoffice_bot.workday.store_privacy import EXPORT_QUERIES
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
@@ -53,3 +54,7 @@ class WorkdayPersonalData:
 
     def what_stays(self, lang: str) -> Sequence[str]:
         return ()
+
+    def titles(self, lang: str) -> Mapping[str, str]:
+        sections = [*EXPORT_QUERIES]
+        return catalogue_titles(self.wd.ctx.catalogue, lang, "privacy.title", sections)

@@ -45,15 +45,13 @@ class PrivacyCommands:
         export = build_export(ctx.sender, await registry.export(ctx.sender), now)
         tr = await wd.person_tr(ctx.sender)
         texts = {key: tr(f"personal_data.file.{key}") for key in FILE_TEXTS}
-        title = self._titles(tr.lang)
-        for component in registry.components:
-            texts[f"component.{component}"] = title(component)
-        data = render_markdown(export, texts).encode("utf-8")
+        titles = registry.titles(tr.lang)
+        data = render_markdown(export, texts, titles).encode("utf-8")
         filename = export_filename(ctx.sender, now, tr)
         await wd.ctx.outbox.dm_file(ctx.sender, filename, data, EXPORT_MIMETYPE)
         counts = count_rows(export)
         parts = [
-            plural(tr, "privacy.count", n, area=title(component))
+            plural(tr, "privacy.count", n, area=titles.get(component, {}).get("") or component)
             for component, n in counts.items() if n
         ]  # fmt: skip
         held = ", ".join(parts) if parts else tr("privacy.count.none")
@@ -90,17 +88,8 @@ class PrivacyCommands:
             await ctx.reply(ctx.tr("privacy.confirm_expired"))
             return
         erasure = await self._registry().forget(ctx.sender, ctx.lang)
-        await ctx.reply(_deletion_reply(erasure, ctx.tr, self._titles(ctx.tr.lang)))
-
-    def _titles(self, lang: str) -> Callable[[str], str]:
-        """A component's title in the person's language ("Stand-up (Antworten, …)"); a
-        plugin without one in the catalogues is named by its name."""
-        catalogue = self.wd.ctx.catalogue
-
-        def title(component: str) -> str:
-            return catalogue.lookup(lang, f"personal_data.component.{component}") or component
-
-        return title
+        registry = self._registry()
+        await ctx.reply(_deletion_reply(erasure, ctx.tr, lambda c: registry.title(c, ctx.lang)))
 
 
 def _deletion_reply(erasure: Erasure, tr: Translator, title: Callable[[str], str]) -> str:

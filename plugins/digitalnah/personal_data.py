@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from digitalnah.model import OfferingState
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.kernel.personal_data import Rows
+from homeoffice_bot.kernel.personal_data import Rows, catalogue_titles
 
 if TYPE_CHECKING:
     from digitalnah.service import DigitalNah
@@ -40,6 +40,9 @@ EXPORT_QUERIES: dict[str, str] = {
     "assistant": "SELECT user_id, dm_room_id, origin_room_id, state, updated_at"
     " FROM digitalnah_assistant WHERE user_id = ?1",
 }
+SECTIONS = tuple(EXPORT_QUERIES)
+TITLES = "digitalnah.personal_data.title"
+"""Catalogue keys of the file's headings: ``<TITLES>.component`` and one per section."""
 DELETE_STATEMENTS = (
     f"DELETE FROM digitalnah_offerings WHERE submitter = ?1 AND state NOT IN ({_KEPT})",
     "UPDATE digitalnah_offerings SET submitter = '' WHERE submitter = ?1",
@@ -73,3 +76,6 @@ class DigitalNahPersonalData:
 
     def what_stays(self, lang: str) -> Sequence[str]:
         return [self.dn.ctx.translator(lang)("digitalnah.personal_data.stays")]
+
+    def titles(self, lang: str) -> Mapping[str, str]:
+        return catalogue_titles(self.dn.ctx.catalogue, lang, TITLES, SECTIONS)

@@ -88,6 +88,8 @@ async def test_my_data_holds_every_component_and_deletion_survives_restarts(
     markdown = (await download(anna, file.room_id, file.event_id)).decode("utf-8")
     readable = markdown.split("```json")[0]
     assert "## Stand-up (Antworten, Notizen, Abwesenheiten)" in readable
+    assert "### Deine Antworten (1)" in readable
+    assert "### Deine Einreichungen (2)" in readable
     assert "Verzeichnis prüfen" in readable
     assert "Leihfahrräder am Rathaus" in readable
     data = json_part(markdown)["data"]

@@ -41,6 +41,9 @@ class Source:
     def what_stays(self, lang: str) -> Sequence[str]:
         return [f"{lang}: {self.stays}"] if self.stays else []
 
+    def titles(self, lang: str) -> Mapping[str, str]:
+        return {"": f"Source ({lang})"}
+
 
 class Broken(Source):
     async def export_person(self, user: UserID) -> Mapping[str, Rows]:
@@ -91,11 +94,11 @@ def test_the_file_is_readable_markdown_with_the_same_data_as_json_at_the_end() -
         "digitalnah": {"offerings": []},
     }
     export = build_export(ALICE, components, NOW)
-    texts = {**TEXTS, "component.standup": "Stand-up (Antworten)"}
-    markdown = render_markdown(export, texts)
+    titles = {"standup": {"": "Stand-up (Antworten)", "answers": "Deine Antworten"}}
+    markdown = render_markdown(export, TEXTS, titles)
     assert markdown.startswith("# Deine Daten\n\nAlles über dich.\n")
     assert (
-        "## Stand-up (Antworten)\n\n### answers (1)\n\n"
+        "## Stand-up (Antworten)\n\n### Deine Antworten (1)\n\n"
         "- user_id: @alice:example.org; text: Fertig: Bericht ```x```" in markdown
     )
     assert "## digitalnah\n\nNichts.\n" in markdown
@@ -119,3 +122,6 @@ async def test_the_registry_asks_every_source_and_survives_a_failing_one() -> No
     assert erasure.total == 1
     assert erasure.failed == ["thirdparty"]
     assert erasure.stays == {"standup": ["en: reports stay"]}
+    assert registry.title("standup", "de") == "Source (de)"
+    assert registry.title("thirdparty", "de") == "Source (de)"
+    assert registry.title("unknown", "de") == "unknown"
