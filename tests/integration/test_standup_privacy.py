@@ -25,7 +25,7 @@ from test_workday_mydata import download
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
-from homeoffice_bot.kernel.events import Message
+from homeoffice_bot.kernel.events import Edit, Message
 from homeoffice_bot.kernel.ids import RoomID
 
 pytestmark = pytest.mark.integration
@@ -43,6 +43,18 @@ async def one_round(bot: App, room: RoomID, lead: Person, anna: Person) -> Messa
     answer = await anna.say(room, "Heute: Akten digitalisieren", thread_root=kickoff.event_id)
     await wait_ack(anna, answer, bot, mark)
     return await wait_report(anna, room, bot, mark)
+
+
+async def late_answer(bot: App, room: RoomID, ben: Person, report: Message) -> tuple[str, str]:
+    """Ben answers after the report; the key of the bot's reaction and the edited report."""
+    mark = ben.mark()
+    assert report.thread_root is not None
+    answer = await ben.say(room, "Heute: nachgereicht", thread_root=report.thread_root)
+    ack = await wait_ack(ben, answer, bot, mark)
+    edit = await ben.wait_for(
+        Edit, lambda e: e.original_event_id == report.event_id, timeout=20, since=mark
+    )
+    return ack.key, edit.new_body
 
 
 async def csv_export(bot: App, room: RoomID, lead: Person) -> list[dict[str, str]]:
@@ -71,11 +83,16 @@ async def test_reports_and_csv_name_no_one_open_and_carry_no_times_unless_turned
     assert "1 noch offen" in body
     assert "Ben" not in body
     assert not TIME.search(body)
+    ack, edited = await late_answer(bot, room, ben, report)
+    assert ack == "✅"  # no 🕒 under a late answer for the room to see
+    assert "nachgereicht" in edited
+    assert "verspätet" not in edited
     rows = await csv_export(bot, room, lead)
     assert "time_utc" not in rows[0]
     assert "late" not in rows[0]
-    assert [r["text"] for r in rows if r["status"] == "answered"] == ["Akten digitalisieren"]
-    assert [(r["user_id"], r["text"]) for r in rows if r["status"] == "missing"] == [("", "1")]
+    texts = [r["text"] for r in rows if r["status"] == "answered"]
+    assert texts == ["Akten digitalisieren", "nachgereicht"]  # by name, not by time
+    assert [r for r in rows if r["status"] == "missing"] == []  # Ben answered late
 
     status = await ask(anna, room, bot, "!standup status")
     assert "Bericht: ohne Antwortzeiten, ohne „verspätet“, Offene als Anzahl" in status.body
@@ -93,8 +110,11 @@ async def test_reports_and_csv_name_no_one_open_and_carry_no_times_unless_turned
     body = report.body.split("\n", 1)[1]
     assert "Keine Antwort: Ben" in body
     assert re.search(r"Anna \(\d\d:\d\d\)", body)
+    ack, edited = await late_answer(bot, room, ben, report)
+    assert ack == "🕒"
+    assert re.search(r"Ben \(\d\d:\d\d, verspätet\)", edited)
     rows = await csv_export(bot, room, lead)
     assert {"time_utc", "late"} <= set(rows[0])
-    missing = [r["user_id"] for r in rows if r["status"] == "missing"]
-    assert missing == [ben.user_id, ben.user_id]  # both rounds, by today's settings
-    assert all(r["time_utc"] and r["late"] == "no" for r in rows if r["status"] == "answered")
+    answered = {(r["user_id"], r["late"]) for r in rows if r["status"] == "answered"}
+    assert answered == {(anna.user_id, "no"), (ben.user_id, "yes")}  # both rounds
+    assert all(r["time_utc"] for r in rows if r["status"] == "answered")
