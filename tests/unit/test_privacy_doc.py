@@ -7,9 +7,9 @@ import importlib.metadata
 import re
 from pathlib import Path
 
-from homeoffice_bot.app import BUILTIN_PLUGINS, load_builtin
+from homeoffice_bot.app import BUILTIN_PLUGINS
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
-from homeoffice_bot.kernel.plugins import ENTRY_POINT_GROUP, Plugin
+from homeoffice_bot.kernel.plugins import ENTRY_POINT_GROUP, Plugin, load_builtin
 from homeoffice_bot.kernel.storage import Database
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"
