@@ -4,7 +4,7 @@ deletion (Art. 17).
 Every component that stores something about a person registers a ``PersonalDataSource``
 with ``ctx.add_personal_data(source)`` in its ``start``. The kernel, the workday, the
 stand-up and #DigitalNah do; a third-party plugin that keeps rows naming a person must
-too, or ``!meine-daten`` and ``!daten-löschen`` miss them. A source answers three things:
+too, or ``!meine-daten`` and ``!daten-löschen`` miss them. A source answers four things:
 
 - ``export_person(user)``: every row about the person, by section, as plain dicts
   (``{"answers": [{"user_id": ..., "text": ...}, ...]}``). Rows of other people do not
