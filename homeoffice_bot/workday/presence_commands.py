@@ -51,10 +51,10 @@ class PresenceCommands:
         A command that only looks (``enrol=False``) stores nothing: after ``!daten-löschen``
         it must not bring the person back."""
         now = self.wd.event_time(ctx.message)
+        home = None if ctx.message.is_direct else ctx.room_id
         if enrol:
-            home = None if ctx.message.is_direct else ctx.room_id
             await self.wd.store.ensure_person(ctx.sender, now, home)
-        return now, await self.wd.directory.profile(ctx.sender)
+        return now, await self.wd.directory.profile(ctx.sender, looking_from=home)
 
     async def _board(self, ctx: CommandContext) -> None:
         """After answering: update the person's boards, and post this room's first one."""

@@ -39,11 +39,10 @@ class SettingsCommands:
     async def _enter(self, ctx: CommandContext, *, enrol: bool) -> Profile:
         """The person's profile; enrolled only when the command changes something (after
         ``!daten-löschen`` a command that only looks must not bring them back)."""
+        home = None if ctx.message.is_direct else ctx.room_id
         if enrol:
-            now = self.wd.event_time(ctx.message)
-            home = None if ctx.message.is_direct else ctx.room_id
-            await self.wd.store.ensure_person(ctx.sender, now, home)
-        return await self.wd.directory.profile(ctx.sender)
+            await self.wd.store.ensure_person(ctx.sender, self.wd.event_time(ctx.message), home)
+        return await self.wd.directory.profile(ctx.sender, looking_from=home)
 
     async def _changed(self, ctx: CommandContext) -> None:
         """Hours, zones and holidays change derived states: bring the boards up to date."""
