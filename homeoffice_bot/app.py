@@ -25,6 +25,11 @@ from homeoffice_bot.kernel.invitations import Invitations, server_of
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
 from homeoffice_bot.kernel.matrix import MatrixClient
 from homeoffice_bot.kernel.metrics import KernelMetrics, Metrics
+from homeoffice_bot.kernel.personal_data import (
+    PERSONAL_DATA,
+    KernelPersonalData,
+    PersonalDataRegistry,
+)
 from homeoffice_bot.kernel.plugins import (
     Plugin,
     PluginContext,
@@ -101,6 +106,8 @@ class App:
         self.registry = CommandRegistry(self.kernel_catalogue)
         self.services = Services()
         self.services.provide(COMMAND_REGISTRY, self.registry)
+        self.personal_data = PersonalDataRegistry()
+        self.services.provide(PERSONAL_DATA, self.personal_data)
         self.subscriptions = Subscriptions()
         self.metrics = Metrics()
         self.kernel_metrics = KernelMetrics(self.metrics, __version__)
@@ -133,6 +140,7 @@ class App:
             moderator_level=settings.bot.moderator_power_level,
             admin_room=settings.bot.admin_room,
         )
+        self.personal_data.add("kernel", KernelPersonalData(self.outbox, self.kernel_catalogue))
         self.dispatcher = CommandDispatcher(
             self.registry,
             self.matrix,
@@ -303,6 +311,8 @@ class App:
             for kind in vars(self.subscriptions):
                 getattr(self.subscriptions, kind).extend(getattr(ctx.subscriptions, kind))
             self.web.add_routes(ctx.routes)
+            for index, source in enumerate(ctx.personal_data):
+                self.personal_data.add(cls.name if index == 0 else f"{cls.name}.{index}", source)
 
     def _context(self, cls: type[Plugin], plugin_settings: Any) -> PluginContext:
         catalogue = (

@@ -4,7 +4,9 @@ A plugin is a subclass of ``Plugin`` that declares its name, settings model, mig
 and catalogue folder. The host builds one ``PluginContext`` per plugin and injects what
 the plugin may use: command registration, event subscriptions, the scheduler, the
 database, the Matrix account, languages, a clock, web routes, shared services, a logger,
-Prometheus metrics.
+Prometheus metrics. A plugin that stores anything about a person registers a
+``PersonalDataSource`` (``add_personal_data``) so that the person's export and deletion
+reach it.
 
 Optional plugins are found through the entry point group ``homeoffice_bot.plugins`` and
 in configured plugin folders (``*.py`` files or packages defining Plugin subclasses).
@@ -36,6 +38,7 @@ from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.metrics import Metrics
+from homeoffice_bot.kernel.personal_data import PersonalDataSource
 from homeoffice_bot.kernel.rooms import RoomSettings
 from homeoffice_bot.kernel.scheduler import Scheduler
 from homeoffice_bot.kernel.services import Services
@@ -100,6 +103,7 @@ class PluginContext(Generic[SettingsT]):
     commands: list[tuple[Command, Catalogue]] = field(default_factory=list)
     subscriptions: Subscriptions = field(default_factory=Subscriptions)
     routes: list[Route] = field(default_factory=list)
+    personal_data: list[PersonalDataSource] = field(default_factory=list)
     public_url: str | None = None
     metrics: Metrics = field(default_factory=Metrics)
     """The plugin's metrics scope: names start with ``homeoffice_<plugin name>_``."""
@@ -129,6 +133,11 @@ class PluginContext(Generic[SettingsT]):
 
     def on_presence(self, handler: EventHandler[Presence]) -> None:
         self.subscriptions.presence.append(handler)
+
+    def add_personal_data(self, source: PersonalDataSource) -> None:
+        """Take part in ``!meine-daten`` and ``!daten-löschen``: every plugin that stores
+        rows naming a person registers one (see homeoffice_bot.kernel.personal_data)."""
+        self.personal_data.append(source)
 
     def add_route(
         self,

@@ -17,7 +17,7 @@ from homeoffice_bot.standup.config import AnswerChannel, StandupConfig, StandupM
 from homeoffice_bot.standup.live import render_agenda
 from homeoffice_bot.standup.messages import render_kickoff
 from homeoffice_bot.standup.questions import blocker_question_index, section_keywords
-from homeoffice_bot.standup.report import Note, Person, PersonAnswer, ReportData
+from homeoffice_bot.standup.report import Note, Person, PersonAnswer, ReportData, ReportDetails
 from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord
 from homeoffice_bot.standup.text import Translate, format_names
 
@@ -83,7 +83,13 @@ def build_report(
         mode=config.mode,
         blocker_index=blocker_question_index(config.questions),
         kickoff_at=occurrence.kickoff_at,
+        details=report_details(config),
     )
+
+
+def report_details(config: StandupConfig) -> ReportDetails:
+    """What the room has turned on beyond the answers (see ``report.ReportDetails``)."""
+    return ReportDetails(config.report_times, config.report_late, config.report_missing_names)
 
 
 def everyone(occurrence: OccurrenceRecord, writers: Iterable[str] = ()) -> list[str]:

@@ -50,6 +50,20 @@ MENTIONS = Choice(
             "en": {"room": "@room", "personal": "personal"}},
 )  # fmt: skip
 
+SWITCH = Choice(
+    {"on": ("an", "ein", "on"), "off": ("aus", "off")},
+    labels={"de": {"on": "an", "off": "aus"}, "en": {"on": "on", "off": "off"}},
+)
+OPEN_ANSWERS = Choice(
+    {"names": ("namen", "name", "names"), "count": ("anzahl", "zahl", "count", "number")},
+    labels={"de": {"names": "namen", "count": "anzahl"},
+            "en": {"names": "names", "count": "count"}},
+)  # fmt: skip
+WORKS_AGREEMENT = {  # these settings can monitor behaviour: co-determination (§ 80 BPersVG)
+    "de": " Einschalten nur mit einer Dienstvereinbarung.",
+    "en": " Turn on only under a works agreement (Dienstvereinbarung).",
+}
+
 
 def _cmd(
     de: tuple[str, ...],
@@ -136,6 +150,25 @@ def standup_command(setup: SetupHandlers, run: RunHandlers, window: WindowLength
         _cmd(("berichtsziel", "berichtsort"), ("reportto", "report-to"),
              "Bericht im Thread oder im Raum.", "Report in the thread or in the room.",
              s.report_target, Arg("target", TARGETS), NAME),
+        _cmd(("zeiten", "antwortzeiten"), ("times",),
+             "Antwortzeiten im Bericht und im CSV-Export (Standard: aus)."
+             + WORKS_AGREEMENT["de"],
+             "Answer times in the report and the CSV export (default: off)."
+             + WORKS_AGREEMENT["en"],
+             s.report_times, Arg("switch", SWITCH), NAME, examples=("standup zeiten aus",)),
+        _cmd(("verspätung", "verspaetung", "verspätet"), ("lateness", "late"),
+             "Späte Antworten als „verspätet“ markieren, auch im CSV-Export (Standard: aus)."
+             + WORKS_AGREEMENT["de"],
+             "Mark late answers as “late”, in the CSV export too (default: off)."
+             + WORKS_AGREEMENT["en"],
+             s.report_late, Arg("switch", SWITCH), NAME, examples=("standup verspätung aus",)),
+        _cmd(("offene",), ("open",),
+             "Wer noch nicht geantwortet hat: als Anzahl (Standard) oder mit Namen."
+             + WORKS_AGREEMENT["de"],
+             "Who has not answered yet: as a count (default) or by name."
+             + WORKS_AGREEMENT["en"],
+             s.report_missing, Arg("how", OPEN_ANSWERS), NAME,
+             examples=("standup offene anzahl",)),
         _cmd(("erinnerung",), ("reminder",), "Erinnerung bei n % der Zeit, oder aus.",
              "Reminder at n % of the time, or off.", s.reminder,
              Arg("percent", ReminderPercent()), Arg("who", MENTIONS, optional=True), NAME,

@@ -105,6 +105,15 @@ class StandupConfig:
     paused: bool = False
     call_link: str | None = None
     report_target: ReportTarget = ReportTarget.THREAD
+    report_times: bool = False
+    """Answer times in reports and the CSV export. Per-person timing data: only with a
+    works agreement (Dienstvereinbarung)."""
+    report_late: bool = False
+    """Late answers marked "(verspätet)" in reports, a ``late`` column in the CSV. Only
+    with a works agreement."""
+    report_missing_names: bool = False
+    """Who has not answered, by name (else a count: "2 noch offen"); in the CSV one row
+    per person instead of one with the count. Only with a works agreement."""
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.fullmatch(self.name):
@@ -149,6 +158,19 @@ class StandupConfig:
                 f"both added and removed/observer: {sorted(overlap)}",
                 users=", ".join(sorted(overlap)),
             )
+
+    def _describe_details(self, tr: Translate) -> str:
+        """ "Bericht: ohne Antwortzeiten, ohne „verspätet“, Offene als Anzahl"."""
+        parts = [
+            tr("standup.status.times_on" if self.report_times else "standup.status.times_off"),
+            tr("standup.status.late_on" if self.report_late else "standup.status.late_off"),
+            tr(
+                "standup.status.missing_names"
+                if self.report_missing_names
+                else "standup.status.missing_count"
+            ),
+        ]
+        return tr("standup.status.details", details=", ".join(parts))
 
     # --- who -------------------------------------------------------------------------
 
@@ -267,6 +289,7 @@ class StandupConfig:
             )
         if self.mass_mention:
             lines.append(tr("standup.status.mass_mention"))
+        lines.append(self._describe_details(tr))
         lines.append(
             tr("standup.status.region", region=escape_user_text(self.region))
             if self.region

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.dateargs import DateRangeSpec, DateSpec
 from homeoffice_bot.kernel.errors import CommandError
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.standup.assemble import report_details
 from homeoffice_bot.standup.export import export_csv, export_markdown
 from homeoffice_bot.standup.handlers_base import HandlerBase
 from homeoffice_bot.standup.runner import AlreadyRunningError
@@ -98,13 +100,16 @@ class RunHandlers(HandlerBase):
         start, end = format_date(first, ctx.tr), format_date(last, ctx.tr)
         if not occurrences:
             raise CommandError("standup.cmd.export_empty", name=record.name, start=start, end=end)
-        reports = [await self.runner.reports.data(occurrence) for occurrence in occurrences]
+        details = report_details(record.config)  # today's settings, for every round in it
+        reports = [
+            replace(await self.runner.reports.data(occurrence), details=details)
+            for occurrence in occurrences
+        ]
         stem = f"standup-{record.name}-{first.isoformat()}-{last.isoformat()}"
         markdown = export_markdown(reports, ctx.tr, record.config.report_format)
         await ctx.outbox.upload(ctx.room_id, f"{stem}.md", markdown.encode(), "text/markdown")
-        await ctx.outbox.upload(
-            ctx.room_id, f"{stem}.csv", export_csv(reports).encode(), "text/csv"
-        )
+        csv_text = export_csv(reports, details)
+        await ctx.outbox.upload(ctx.room_id, f"{stem}.csv", csv_text.encode(), "text/csv")
         await ctx.reply(ctx.tr("standup.cmd.export_done", count=len(reports), start=start, end=end))
 
     # ---------------------------------------------------------------- absences

@@ -89,6 +89,15 @@ class SetupHandlers(HandlerBase):
     async def report_target(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         await self.change(ctx, args, report_target=ReportTarget(args["target"]))
 
+    async def report_times(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        await self.change(ctx, args, report_times=args["switch"] == "on")
+
+    async def report_late(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        await self.change(ctx, args, report_late=args["switch"] == "on")
+
+    async def report_missing(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        await self.change(ctx, args, report_missing_names=args["how"] == "names")
+
     async def reminder(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         percent = int(args["percent"])
         changes: dict[str, Any] = {"reminder_percent": percent or None}

@@ -97,7 +97,10 @@ class Intake:
         if not await self.store.add_answer(answer):
             return
         tr = await self.ctx.tr_for(message.room_id)
-        await self._react(message, render_answer_received(tr, late=late))
+        # 🕒 under an answer in the room is a lateness mark for everyone to see: only
+        # where the room turned lateness marks on (the person's direct chat is private)
+        shown_late = late and (occurrence.config.report_late or message.is_direct)
+        await self._react(message, render_answer_received(tr, late=shown_late))
         if not occurrence.is_open:
             await self.runner.reports.refresh(occurrence.id)
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from homeoffice_bot.kernel.plugins import Plugin
+from homeoffice_bot.kernel.schedule_rules import Daily
 from homeoffice_bot.standup.argtypes import WindowLength
 from homeoffice_bot.standup.commands import standup_command
 from homeoffice_bot.standup.config import MAX_WINDOW_MINUTES
 from homeoffice_bot.standup.handlers_run import RunHandlers
 from homeoffice_bot.standup.handlers_setup import SetupHandlers
 from homeoffice_bot.standup.intake import Intake
+from homeoffice_bot.standup.personal_data import StandupPersonalData, purge
 from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.schema import MIGRATIONS
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.store import StandupStore
+
+PURGE_JOB = "standup:purge"
+PURGE_GRACE = timedelta(hours=6)
 
 
 class StandupPlugin(Plugin[StandupSettings]):
@@ -39,8 +45,24 @@ class StandupPlugin(Plugin[StandupSettings]):
         self.ctx.on_message(self.intake.on_message)
         self.ctx.on_edit(self.intake.on_edit)
         self.ctx.on_redaction(self.intake.on_redaction)
+        self.ctx.add_personal_data(StandupPersonalData(self.ctx.db, self.ctx.catalogue))
+        every_day = frozenset(range(1, 8))
+        daily = Daily(settings.purge_at, every_day, self.ctx.bot.default_timezone)
+        await self.ctx.scheduler.schedule(PURGE_JOB, daily, self._on_purge, grace=PURGE_GRACE)
         await self.runner.restore()
 
+    async def _on_purge(self, _: datetime) -> None:
+        await self.purge()
+
+    async def purge(self) -> dict[str, int]:
+        """Delete what is older than the retention (the daily job calls this; tests may)."""
+        days = self.ctx.settings.retention_days
+        cutoff = self.ctx.clock.now().astimezone(UTC) - timedelta(days=days)
+        counts = await purge(self.ctx.db, cutoff)
+        self.ctx.logger.info("purged stand-up rows older than %s: %s", cutoff.date(), counts)
+        return counts
+
     async def stop(self) -> None:
+        self.ctx.scheduler.cancel(PURGE_JOB)
         for record in await self.store.all_standups():
             self.runner.unschedule(record.id)

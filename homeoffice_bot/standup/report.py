@@ -1,7 +1,12 @@
-"""The stand-up report: who answered what, blockers first in the eye, who is missing.
+"""The stand-up report: who answered what, blockers first in the eye, how many are missing.
 
 Data in (``ReportData``), Markdown out (``render_report``). People are named by display
 name and never pinged; every text a person typed is escaped.
+
+No surveillance by default (``ReportDetails``): no answer times, no "(verspätet)", answers
+in name order, and those who have not answered as a count ("2 noch offen"). A room may
+turn each on (``!standup zeiten``, ``!standup verspätung``, ``!standup offene``); the
+help says that this needs a works agreement (Dienstvereinbarung).
 """
 
 from __future__ import annotations
@@ -23,6 +28,18 @@ from homeoffice_bot.standup.text import (
 
 Escape = Callable[[str], str]
 WARNING = "⚠️"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDetails:
+    """What a report shows beyond the answers; everything off by default."""
+
+    times: bool = False
+    """Answer times; answers in the order they came."""
+    late: bool = False
+    """"(verspätet)" marks and the count of late answers."""
+    missing_names: bool = False
+    """Who has not answered, by name (else only how many)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,7 @@ class ReportData:
     kickoff_at: datetime | None = None
     """When this round began (UTC): the scheduled instant, or the moment of ``!standup
     jetzt``. Tells apart several rounds of one stand-up on the same day."""
+    details: ReportDetails = ReportDetails()
 
     def _answered_ids(self) -> set[str]:
         return {a.person.user_id for a in self.answers}
@@ -101,7 +119,14 @@ class ReportData:
         return tuple(a for a in self.answers if self.is_blocker(a))
 
     def ordered_answers(self) -> tuple[PersonAnswer, ...]:
-        return tuple(sorted(self.answers, key=lambda a: (a.answered_at, a.person.display_name)))
+        """In the order they came when times are shown; else by name (the order alone
+        would tell who answered first)."""
+        if self.details.times:
+            return tuple(sorted(self.answers, key=lambda a: (a.answered_at, a.person.display_name)))
+        return tuple(sorted(self.answers, key=lambda a: (a.person.display_name, a.answered_at)))
+
+    def shows_late(self, answer: PersonAnswer) -> bool:
+        return answer.late and self.details.late
 
 
 def _plural(tr: Translate, key: str, count: int, **params: object) -> str:
@@ -124,7 +149,7 @@ def render_summary(data: ReportData, tr: Translate) -> str:
             if blockers
             else tr("standup.report.summary.no_blockers")
         )
-        late = sum(1 for a in data.answers if a.late)
+        late = sum(1 for a in data.answers if data.shows_late(a))
         if late:
             parts.append(_plural(tr, "standup.report.summary.late", late))
     if data.mode is not StandupMode.WRITTEN or data.notes:
@@ -143,10 +168,13 @@ def _bold(lines: list[str]) -> list[str]:
 
 
 def _person_label(answer: PersonAnswer, data: ReportData, tr: Translate, escape: Escape) -> str:
-    key = "standup.report.person_late" if answer.late else "standup.report.person"
-    return tr(
-        key, name=escape(answer.person.display_name), time=format_time(answer.answered_at, data.tz)
-    )
+    name = escape(answer.person.display_name)
+    late = data.shows_late(answer)
+    if not data.details.times:
+        return tr("standup.report.person_late_only" if late else "standup.report.person_name",
+                  name=name)  # fmt: skip
+    key = "standup.report.person_late" if late else "standup.report.person"
+    return tr(key, name=name, time=format_time(answer.answered_at, data.tz))
 
 
 def _by_person(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
@@ -192,7 +220,7 @@ def _by_question(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
         out.extend([f"{WARNING} {heading}" if any_blocker else heading, ""])
         for answer in given:
             lines = _user_lines(answer.answer.part(index) or "", escape)
-            name = _name_with_marker(answer, tr, escape)
+            name = _name_with_marker(answer, data, tr, escape)
             if is_blocker_question and data.is_blocker(answer):
                 out.extend(_list_item(f"- {WARNING} {name}: ", _bold(lines)))
             else:
@@ -203,14 +231,14 @@ def _by_question(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
         out.extend([tr("standup.report.free_text"), ""])
         for answer in free:
             lines = _user_lines(answer.answer.free_text or "", escape)
-            out.extend(_list_item(f"- {_name_with_marker(answer, tr, escape)}: ", lines))
+            out.extend(_list_item(f"- {_name_with_marker(answer, data, tr, escape)}: ", lines))
         out.append("")
     return out
 
 
-def _name_with_marker(answer: PersonAnswer, tr: Translate, escape: Escape) -> str:
+def _name_with_marker(answer: PersonAnswer, data: ReportData, tr: Translate, escape: Escape) -> str:
     name = f"**{escape(answer.person.display_name)}**"
-    return tr("standup.report.late_marker", name=name) if answer.late else name
+    return tr("standup.report.late_marker", name=name) if data.shows_late(answer) else name
 
 
 def _minutes(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
@@ -247,9 +275,11 @@ def render_report(
             out.extend(_by_person(data, tr, escape))
     out.extend(_minutes(data, tr, escape))
     missing = data.missing() if data.mode is not StandupMode.LIVE else ()
-    if missing:
+    if missing and data.details.missing_names:
         names = people_list((escape(p.display_name) for p in missing), tr)
         out.append(tr("standup.report.missing", names=names))
+    elif missing:
+        out.append(_plural(tr, "standup.report.missing_count", len(missing)))
     absent = data.absent_without_answer()
     if absent:
         names = people_list((escape(p.display_name) for p in absent), tr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from homeoffice_bot.settings import MXID_PATTERN
@@ -16,6 +18,12 @@ class StandupSettings(BaseModel):
     kickoff_grace_minutes: int = Field(default=30, ge=0, le=720)
     """A kickoff missed while the bot was down is still posted (once) this long after
     its time; later it is left out."""
+    retention_days: int = Field(default=30, ge=1, le=3650)
+    """Closed rounds (their answers, live notes and direct-chat prompts) and absences that
+    ended longer ago than this are deleted daily. Reports already posted stay in the
+    rooms' history on the homeserver."""
+    purge_at: time = time(3, 45)
+    """Local time (bot default time zone) of the daily purge."""
     bots: list[str] = Field(default_factory=list)
     """Other bots in team rooms: never asked (the bot itself never is)."""
 

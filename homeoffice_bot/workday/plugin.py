@@ -15,6 +15,7 @@ from homeoffice_bot.workday.api import AVAILABILITY
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
 from homeoffice_bot.workday.presence_commands import PresenceCommands
+from homeoffice_bot.workday.privacy import WorkdayPersonalData
 from homeoffice_bot.workday.privacy_commands import PrivacyCommands
 from homeoffice_bot.workday.schema import MIGRATIONS
 from homeoffice_bot.workday.service import Workday
@@ -42,6 +43,7 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
         ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)
+        ctx.add_personal_data(WorkdayPersonalData(wd))
         await wd.availability.hand_over_held()
         await wd.jobs.start()
 

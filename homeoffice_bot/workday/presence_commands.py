@@ -55,12 +55,15 @@ class PresenceCommands:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
 
-    async def _enter(self, ctx: CommandContext) -> tuple[datetime, Profile]:
-        """The command's instant; the person is enrolled and this room noted as theirs."""
+    async def _enter(self, ctx: CommandContext, *, enrol: bool = True) -> tuple[datetime, Profile]:
+        """The command's instant; the person is enrolled and this room noted as theirs.
+        A command that only looks (``enrol=False``) stores nothing: after ``!daten-löschen``
+        it must not bring the person back."""
         now = self.wd.event_time(ctx.message)
         home = None if ctx.message.is_direct else ctx.room_id
-        await self.wd.store.ensure_person(ctx.sender, now, home)
-        return now, await self.wd.directory.profile(ctx.sender)
+        if enrol:
+            await self.wd.store.ensure_person(ctx.sender, now, home)
+        return now, await self.wd.directory.profile(ctx.sender, looking_from=home)
 
     async def _board(self, ctx: CommandContext) -> None:
         """After answering: update the person's boards, and post this room's first one."""
@@ -188,9 +191,10 @@ class PresenceCommands:
         await self._board(ctx)
 
     async def leave(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        now, profile = await self._enter(ctx)
-        today = local_date(now, profile.tz)
         text = (args.get("period") or "").strip()
+        looking = not text or fold(text) in CANCEL_WORDS
+        now, profile = await self._enter(ctx, enrol=not looking)
+        today = local_date(now, profile.tz)
         if not text:
             await ctx.confirm_privately(self._leave_list(ctx, profile, today))
             return

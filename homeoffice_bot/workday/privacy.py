@@ -1,27 +1,25 @@
-"""Privacy helpers: retention cut-offs and the shape of a person's data export.
+"""Privacy helpers: retention cut-offs, the name of the export file, and the workday's
+part of a person's export and deletion (``homeoffice_bot.kernel.personal_data``).
 
-The workday stores only what its features need (see the README); presence history is
-kept for a configurable number of days and purged daily. ``!meine-daten`` sends the
-person a JSON file built by ``build_export``; rows that belong to someone else are
-dropped here as a last line of defence.
+The workday stores only what its features need (see docs/privacy.md); presence history
+is kept for a configurable number of days and purged daily.
 """
 
 from __future__ import annotations
 
-import enum
-import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.personal_data import Rows, catalogue_titles
 from homeoffice_bot.workday.localtime import as_utc
+from homeoffice_bot.workday.store_privacy import EXPORT_QUERIES
+
+if TYPE_CHECKING:
+    from homeoffice_bot.workday.service import Workday
 
 DEFAULT_RETENTION_DAYS = 30
-EXPORT_FORMAT = "homeoffice-bot.workday.export"
-EXPORT_VERSION = 1
-OWNER_COLUMNS = ("user_id", "user")
-"""Columns naming a row's owner; a row whose owner is someone else is not exported."""
 
 
 def purge_cutoff(now: datetime, days: int = DEFAULT_RETENTION_DAYS) -> datetime:
@@ -31,65 +29,32 @@ def purge_cutoff(now: datetime, days: int = DEFAULT_RETENTION_DAYS) -> datetime:
     return as_utc(now) - timedelta(days=days)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-serialisable copy: instants as ISO 8601 UTC, dates/times ISO, enums by value."""
-    if isinstance(value, enum.Enum):
-        return _plain(value.value)
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat().replace("+00:00", "Z")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return int(value.total_seconds())
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, set | frozenset):
-        return sorted((_plain(v) for v in value), key=str)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _belongs_to(row: Mapping[str, Any], user: UserID) -> bool:
-    return all(row[column] == user for column in OWNER_COLUMNS if column in row)
-
-
-def build_export(
-    user: UserID,
-    sections: Mapping[str, Sequence[Mapping[str, Any]]],
-    now: datetime,
-    retention_days: int = DEFAULT_RETENTION_DAYS,
-) -> dict[str, Any]:
-    """The personal data export: ``{"format", "version", "user", "exported_at",
-    "retention_days", "data": {section: [row, ...]}}``.
-
-    ``sections`` maps a name (``status``, ``history``, ``hours``, ``leave``, ``breaks``,
-    ``held_messages``, ``reminders_sent`` …) to that person's rows as dicts.
-    """
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "user": user,
-        "exported_at": _plain(now),
-        "retention_days": retention_days,
-        "data": {
-            name: [_plain(row) for row in rows if _belongs_to(row, user)]
-            for name, rows in sorted(sections.items())
-        },
-    }
-
-
-def export_json(export: Mapping[str, Any]) -> bytes:
-    """UTF-8 JSON for the file sent by DM."""
-    return json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-
-
 def export_filename(user: UserID, now: datetime, tr: Callable[..., str]) -> str:
-    """``meine-daten-alice-2024-08-09.json`` (the localpart only, filesystem-safe)."""
+    """``meine-daten-alice-2024-08-09.md`` (the localpart only, filesystem-safe)."""
     local = user.lstrip("@").split(":", 1)[0]
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in local) or "user"
     return tr("privacy.export_filename", name=safe, day=f"{as_utc(now):%Y-%m-%d}")
+
+
+class WorkdayPersonalData:
+    """The workday's rows about a person: profile, status, leave, work events, reminders,
+    collected mentions, end-of-day notes. Deleting them takes the person off every board."""
+
+    def __init__(self, wd: Workday) -> None:
+        self.wd = wd
+
+    async def export_person(self, user: UserID) -> Mapping[str, Rows]:
+        return await self.wd.privacy.export(user)
+
+    async def forget_person(self, user: UserID) -> int:
+        changed = await self.wd.privacy.delete_person(user)
+        await self.wd.board.refresh_for(user)
+        await self.wd.jobs.schedule_expiry()
+        return changed
+
+    def what_stays(self, lang: str) -> Sequence[str]:
+        return ()
+
+    def titles(self, lang: str) -> Mapping[str, str]:
+        sections = [*EXPORT_QUERIES]
+        return catalogue_titles(self.wd.ctx.catalogue, lang, "privacy.title", sections)

@@ -95,9 +95,12 @@ class Directory:
             last_active=row.last_active,
         )
 
-    async def profile(self, user: UserID) -> Profile:
+    async def profile(self, user: UserID, looking_from: RoomID | None = None) -> Profile:
+        """The person's profile. ``looking_from``: the team room of a command that only
+        looks, for someone not enrolled (their team's defaults apply, nothing is stored)."""
         person = await self.store.person(user)
-        room = await self.store.room(person.home_room) if person and person.home_room else None
+        home = person.home_room if person else looking_from
+        room = await self.store.room(home) if home else None
         profile = self.build(person, room, user)
         leave = tuple(await self.store.leave(user)) if person else ()
         if not leave:

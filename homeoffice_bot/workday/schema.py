@@ -104,4 +104,11 @@ MIGRATIONS: list[MigrationStep] = [
     ALTER TABLE workday_rooms ADD COLUMN workday INTEGER;
     ALTER TABLE workday_rooms ADD COLUMN board_day TEXT
     """,
+    """
+    CREATE TABLE workday_delete_requests (
+        user_id TEXT PRIMARY KEY,
+        requested_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )
+    """,
 ]

@@ -40,11 +40,13 @@ class SettingsCommands:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
 
-    async def _enter(self, ctx: CommandContext) -> Profile:
-        now = self.wd.event_time(ctx.message)
+    async def _enter(self, ctx: CommandContext, *, enrol: bool) -> Profile:
+        """The person's profile; enrolled only when the command changes something (after
+        ``!daten-löschen`` a command that only looks must not bring them back)."""
         home = None if ctx.message.is_direct else ctx.room_id
-        await self.wd.store.ensure_person(ctx.sender, now, home)
-        return await self.wd.directory.profile(ctx.sender)
+        if enrol:
+            await self.wd.store.ensure_person(ctx.sender, self.wd.event_time(ctx.message), home)
+        return await self.wd.directory.profile(ctx.sender, looking_from=home)
 
     async def _changed(self, ctx: CommandContext) -> None:
         """Hours, zones and holidays change derived states: bring the boards up to date."""
@@ -53,8 +55,8 @@ class SettingsCommands:
     # ------------------------------------------------------------ working hours
 
     async def hours(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "spec")
+        profile = await self._enter(ctx, enrol=bool(text))
         if fold(text) in RESET_WORDS:
             await self.wd.store.set_person(ctx.sender, "hours", None)
             profile = await self.wd.directory.profile(ctx.sender)
@@ -124,8 +126,8 @@ class SettingsCommands:
         await ctx.reply(ctx.tr("cmd.hours.core_saved", hours=format_working_hours(hours, ctx.tr)))
 
     async def timezone(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "zone")
+        profile = await self._enter(ctx, enrol=bool(text))
         if text:
             zone = validate_timezone(text)
             await self.wd.store.set_person(ctx.sender, "tz", zone)
@@ -135,8 +137,8 @@ class SettingsCommands:
             await ctx.confirm_privately(ctx.tr("cmd.hours.tz_shown", tz=profile.tz))
 
     async def holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "region")
+        profile = await self._enter(ctx, enrol=bool(text))
         if fold(text) in RESET_WORDS:
             await self.wd.store.set_person(ctx.sender, "region", None)
             profile = await self.wd.directory.profile(ctx.sender)
@@ -167,8 +169,8 @@ class SettingsCommands:
     # ------------------------------------------------------------ breaks, notes, keyword
 
     async def break_plan(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         text = _text(args, "spec")
+        profile = await self._enter(ctx, enrol=bool(text))
         if fold(text) in OFF_WORDS:
             await self.wd.store.set_person(ctx.sender, "break_plan", None)
             await ctx.confirm_privately(ctx.tr("cmd.pause_plan.cleared"))
@@ -182,8 +184,8 @@ class SettingsCommands:
             await ctx.confirm_privately(ctx.tr("cmd.pause_plan.shown", plans=shown))
 
     async def arbzg(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        profile = await self._enter(ctx)
         choice = args.get("switch")
+        profile = await self._enter(ctx, enrol=choice is not None)
         enabled = profile.arbzg if choice is None else choice == "on"
         if choice is not None:
             await self.wd.store.set_person(ctx.sender, "arbzg", int(enabled))

@@ -29,6 +29,8 @@ EXPORT_QUERIES: dict[str, str] = {
     " FROM workday_off_notes WHERE sender = ?1 ORDER BY noted_at",
     "wrapup": "SELECT user_id, asked_at, answer, answered_at FROM workday_wrapups"
     " WHERE user_id = ?1",
+    "deletion_request": "SELECT user_id, requested_at, expires_at FROM workday_delete_requests"
+    " WHERE user_id = ?1",
 }
 
 DELETE_STATEMENTS: tuple[str, ...] = (
@@ -41,6 +43,7 @@ DELETE_STATEMENTS: tuple[str, ...] = (
     "DELETE FROM workday_mentions WHERE recipient = ?1 OR sender = ?1",
     "DELETE FROM workday_off_notes WHERE recipient = ?1 OR sender = ?1",
     "DELETE FROM workday_wrapups WHERE user_id = ?1",
+    "DELETE FROM workday_delete_requests WHERE user_id = ?1",
     "UPDATE workday_leave SET stand_in = NULL WHERE stand_in = ?1",
     "UPDATE workday_status SET stand_in = NULL WHERE stand_in = ?1",
 )
@@ -54,6 +57,7 @@ PURGE_STATEMENTS: dict[str, str] = {
     "wrapups": "DELETE FROM workday_wrapups WHERE asked_at < ?1",
     "leave": "DELETE FROM workday_leave WHERE last_day < ?1",  # a date, see purge()
     "status": "DELETE FROM workday_status WHERE COALESCE(until, since) < ?1",
+    "delete_requests": "DELETE FROM workday_delete_requests WHERE expires_at < ?1",
 }
 
 

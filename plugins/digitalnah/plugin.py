@@ -16,6 +16,7 @@ from digitalnah.commands import OfferingCommands
 from digitalnah.handlers import ChatHandlers
 from digitalnah.model import OfferingState
 from digitalnah.pages import routes
+from digitalnah.personal_data import DigitalNahPersonalData
 from digitalnah.replies import digest_offerings, render_digest
 from digitalnah.schema import MIGRATIONS
 from digitalnah.service import DigitalNah
@@ -41,6 +42,7 @@ class DigitalNahPlugin(Plugin[DigitalNahSettings]):
         commands = OfferingCommands(self.dn, assistant)
         for command in commands.declarations():
             self.ctx.add_command(command)
+        self.ctx.add_personal_data(DigitalNahPersonalData(self.dn))
         handlers = ChatHandlers(self.dn, assistant)
         self.ctx.on_message(handlers.on_message)
         self.ctx.on_edit(handlers.on_edit)

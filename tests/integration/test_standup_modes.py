@@ -40,6 +40,8 @@ async def _team(
         lead, room, bot,
         "!standup einrichten 03:00 täglich",
         f"!standup teilnehmer entfernen {lead.user_id}",
+        "!standup offene namen",  # these rooms have a works agreement: names and lateness
+        "!standup verspätung an",
         *commands,
     )  # fmt: skip
     return bot, room, lead, anna, ben
@@ -171,6 +173,7 @@ async def test_scheduled_standup_leaves_out_whom_workday_knows_to_be_off(
         "!standup region aus",
         "!standup dauer 5s",
         f"!standup teilnehmer entfernen {lead.user_id}",
+        "!standup offene namen",
     )  # fmt: skip
     mark = anna.mark()
     await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")

@@ -45,7 +45,8 @@ async def _team(start_bot: StartBot, people: People, window: str) -> Team:
     bot = await start_bot(plugins=FAST, builtins=BUILTINS)
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
-    await set_up_standup(lead, room, bot, window)
+    # names and lateness on: these tests are about which answers count as late
+    await set_up_standup(lead, room, bot, window, "!standup offene namen", "!standup verspätung an")
     return bot, room, lead, anna, ben
 
 

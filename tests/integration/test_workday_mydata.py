@@ -20,6 +20,7 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import EventID, RoomID
+from homeoffice_bot.kernel.personal_data import json_part
 from homeoffice_bot.workday.arbzg import WorkEventKind
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
@@ -105,10 +106,13 @@ async def test_my_data_is_a_file_by_direct_message_with_only_my_rows(
     )
     assert file.room_id != room
     assert file.body.startswith("meine-daten-anna")
-    export = json.loads(await download(anna, file.room_id, file.event_id))
+    markdown = (await download(anna, file.room_id, file.event_id)).decode("utf-8")
+    assert file.body.endswith(".md")
+    assert markdown.startswith("# Deine Daten beim Homeoffice-Bot")
+    assert "Zahnarzt" in markdown.split("```json")[0]  # readable before the JSON part
+    export = json_part(markdown)
     assert export["user"] == anna.user_id
-    assert export["retention_days"] == 30
-    data = export["data"]
+    data = export["data"]["workday"]
     assert data["status"][0]["state"] == "away"
     assert data["status"][0]["note"] == "Zahnarzt"
     assert [e["kind"] for e in data["work_events"]] == ["start", "away"]
@@ -140,6 +144,7 @@ async def test_delete_my_data_after_confirmation_removes_my_rows_only(
     assert await row_count(bot, anna.user_id) == 0
     export = await workday_of(bot).workday.privacy.export(anna.user_id)
     assert all(rows == [] for rows in export.values())
+    assert "Was bleibt" in reply.body
     assert await row_count(bot, ben.user_id) >= 2  # Ben's own rows stay
 
     reply = await command(anna, room, "!daten-löschen", bot, "bestätigen")

@@ -10,6 +10,7 @@ from digitalnah.assistant import ASSISTANT_FIELDS, AssistantStatus
 from digitalnah.catalogue import load_catalogue, placeholders, translator
 from digitalnah.lifecycle import Action
 from digitalnah.model import Field, OfferingState
+from digitalnah.personal_data import SECTIONS, TITLES
 
 PACKAGE = Path(digitalnah.__file__).parent
 KEY_LITERAL = re.compile(r"\"(digitalnah\.[a-z_]+(?:\.[a-z_]+)+)\"")
@@ -20,6 +21,7 @@ def source_keys() -> set[str]:
     for path in PACKAGE.rglob("*.py"):
         if "tests" not in path.parts:
             keys.update(KEY_LITERAL.findall(path.read_text("utf-8")))
+    keys.discard(TITLES)  # a prefix: catalogue_titles() appends the section names
     return keys
 
 
@@ -33,6 +35,7 @@ def dynamic_keys() -> set[str]:
         for s in AssistantStatus
         if s is not AssistantStatus.ASKING
     }
+    keys |= {f"{TITLES}.{name}" for name in ("component", *SECTIONS)}
     return keys
 
 

@@ -91,7 +91,12 @@ def test_report_names_missing_and_absent_people_without_pinging() -> None:
     assert [p.user_id for p in data.observers] == ["@cdo:example.org"]
     text = render_report(data, tr_de)
     assert "2 von 3 haben geantwortet, 1 Blocker." in text
-    assert "**Keine Antwort:** Carl" in text
+    assert "**1 noch offen**" in text
+    assert "Carl" not in text
+    named = occurrence(config=StandupConfig("team", ROOM, time(9, 0), report_missing_names=True))
+    assert "**Keine Antwort:** Carl" in render_report(
+        build_report(named, ANSWERS, [], NAMES), tr_de
+    )
     assert "**Abwesend:** Dora" in text
     assert "**Drucker kaputt**" in text
     assert "{@" not in text

@@ -123,6 +123,7 @@ def test_describe_in_german_with_the_next_occurrence() -> None:
         "Fragen: die drei Standardfragen\n"
         "Antworten im Thread · Bericht nach Person, im Thread\n"
         "Erinnerung: bei 80 % der Zeit (nach 8 Minuten), nur an alle ohne Antwort\n"
+        "Bericht: ohne Antwortzeiten, ohne „verspätet“, Offene als Anzahl\n"
         "Feiertage: keine Region eingestellt\n"
         "Teilnehmende: alle Raummitglieder außer Bots\n"
         "Nächster Termin: Mo, 23.11.2026, 09:00"
@@ -147,6 +148,9 @@ def test_describe_everything_set() -> None:
         call_link="https://meet.jit.si/team",
         report_format=ReportFormat.BY_QUESTION,
         answer_channel=AnswerChannel.DM,
+        report_times=True,
+        report_late=True,
+        report_missing_names=True,
     )
     names = {
         "@cdo:example.org": "Chefin",
@@ -162,6 +166,7 @@ def test_describe_everything_set() -> None:
         "2\\. \\*\\*Blocker?\\*\\*\n"
         "Antworten per Direktnachricht · Bericht nach Frage, im Thread\n"
         "Erinnerung: aus\n"
+        "Bericht: mit Antwortzeiten, mit „verspätet“, Offene mit Namen\n"
         "Feiertage: DE\\-NW\n"
         "Schließtage: 24.12.2026\n"
         "Ausgesetzt am: 23.11.2026\n"

@@ -16,6 +16,7 @@ from homeoffice_bot.standup.report import (
     Person,
     PersonAnswer,
     ReportData,
+    ReportDetails,
     render_report,
     render_summary,
 )
@@ -32,6 +33,8 @@ CARL = Person("@carl:example.org", "Carl")
 DORA = Person("@dora:example.org", "Dora")
 EVE = Person("@eve:example.org", "Eve")
 OLGA = Person("@olga:example.org", "Olga")
+EVERYTHING = ReportDetails(times=True, late=True, missing_names=True)
+"""What a room with a works agreement may turn on; most tests here show it all."""
 
 
 def at(hour: int, minute: int) -> datetime:
@@ -58,6 +61,7 @@ def team_report(**changes: object) -> ReportData:
         ),
         "absent": (EVE,),
         "observers": (OLGA,),
+        "details": EVERYTHING,
     }
     base.update(changes)
     return ReportData(**base)  # type: ignore[arg-type]
@@ -228,7 +232,7 @@ def test_csv_export() -> None:
         answers=(answer(ANNA, '=HYPERLINK("http://evil")', at(8, 1)),),
         absent=(),
     )
-    rows = list(csv.reader(io.StringIO(export_csv([team_report(), other_day]))))
+    rows = list(csv.reader(io.StringIO(export_csv([team_report(), other_day], EVERYTHING))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[1] == [
         "2026-11-20", "team", "1", "", "@anna:example.org", "Anna Muster", "answered",
@@ -275,7 +279,7 @@ def test_csv_export_tells_two_rounds_on_the_same_day_apart() -> None:
 def test_csv_export_guards_cells_that_start_with_a_formula_after_spaces() -> None:
     sneaky = Person("@eve:example.org", "  =HYPERLINK(1)")
     report = team_report(participants=(sneaky,), answers=(), absent=())
-    rows = list(csv.DictReader(io.StringIO(export_csv([report]))))
+    rows = list(csv.DictReader(io.StringIO(export_csv([report], EVERYTHING))))
     assert [(r["user_id"], r["display_name"]) for r in rows] == [
         ("@eve:example.org", "'  =HYPERLINK(1)")
     ]
@@ -289,3 +293,69 @@ def test_markdown_export_escapes_html_for_files() -> None:
     assert "<script" not in exported
     assert "&lt;script&gt;" in second
     assert "\\[x\\]\\(javascript:alert\\(1\\)\\)" in second
+
+
+PRIVATE = ReportDetails()
+
+
+def test_by_default_a_report_has_no_times_no_lateness_and_counts_the_open_answers() -> None:
+    report = team_report(details=PRIVATE)
+    text = render_report(report, tr_de)
+    assert text == (
+        "### Stand-up „team“ · Mo, 23.11.2026\n"
+        "3 von 4 haben geantwortet, 1 Blocker.\n"
+        "\n"
+        "⚠️ **Anna Muster**\n"
+        "*Was hast du seit Freitag erledigt?*\n"
+        "Bescheide\n"
+        "*Was steht heute bei dir an?*\n"
+        "Review\n"
+        "mit Bob\n"
+        "⚠️ *Wo hängst du fest, was blockiert dich?*\n"
+        "**Warte auf Freigabe der IT**\n"
+        "\n"
+        "**Bob**\n"
+        "*Was hast du seit Freitag erledigt?*\n"
+        "Post\n"
+        "*Was steht heute bei dir an?*\n"
+        "Telefon\n"
+        "*Wo hängst du fest, was blockiert dich?*\n"
+        "keine\n"
+        "\n"
+        "**Carl**\n"
+        "Heute im Außentermin\\.\n"
+        "\n"
+        "**1 noch offen**\n"
+        "**Abwesend:** Eve\n"
+    )
+    by_question = render_report(report, tr_en, ReportFormat.BY_QUESTION)
+    assert "(late)" not in by_question
+    assert "- **Bob**: Post" in by_question
+    assert "**1 still open**" in by_question
+    assert "Dora" not in by_question
+
+
+def test_each_detail_can_be_turned_on_alone() -> None:
+    times = render_report(team_report(details=ReportDetails(times=True)), tr_de)
+    assert "**Bob** (09:14)\n" in times
+    assert "verspätet" not in times
+    late = render_report(team_report(details=ReportDetails(late=True)), tr_de)
+    assert "**Bob** (verspätet)\n" in late
+    assert "1 verspätet." in late
+    assert "09:14" not in late
+    names = render_report(team_report(details=ReportDetails(missing_names=True)), tr_de)
+    assert "**Keine Antwort:** Dora\n" in names
+    assert "noch offen" not in names
+
+
+def test_by_default_the_csv_has_no_times_no_lateness_and_names_no_one_who_is_open() -> None:
+    rows = list(csv.DictReader(io.StringIO(export_csv([team_report(details=PRIVATE)]))))
+    assert "time_utc" not in rows[0]
+    assert "late" not in rows[0]
+    assert [r["display_name"] for r in rows if r["status"] == "answered"][:1] == ["Anna Muster"]
+    missing = [r for r in rows if r["status"] == "missing"]
+    assert missing == [{**missing[0], "user_id": "", "display_name": "", "text": "1"}]
+    assert "@dora:example.org" not in export_csv([team_report(details=PRIVATE)])
+    timed = export_csv([team_report()], ReportDetails(times=True))
+    assert timed.splitlines()[0].split(",")[7] == "time_utc"
+    assert "late" not in timed.splitlines()[0].split(",")
