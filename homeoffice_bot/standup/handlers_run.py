@@ -34,7 +34,7 @@ class RunHandlers(HandlerBase):
         running = await self.store.open_occurrence_of(record.id)
         if running is None:
             raise CommandError("standup.cmd.not_running", name=record.name)
-        await self.runner.close(running.id)
+        await self.runner.close(running.id, ended_by=ctx.sender)
 
     async def status(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         records = await self.store.standups_in_room(ctx.room_id)

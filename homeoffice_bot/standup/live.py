@@ -89,21 +89,34 @@ def render_agenda(
     closes_at: datetime,
     tz: str,
     tr: Translate,
+    *,
+    order_markdown: str | None = None,
+    absent: Sequence[str] = (),
+    top: Sequence[str] = (),
 ) -> str:
-    """The live kickoff: call link, agenda (the questions), speaking order (display names,
-    not pinged) and when the time box ends. ``call_link`` must come from
-    ``validate_call_link``."""
+    """The live kickoff: call link, open actions of earlier rounds (``top``), agenda (the
+    questions), speaking order and when the time box ends. ``order`` holds display names
+    (named, not pinged); ``order_markdown``, when given, replaces them (mention tokens, to
+    alert the speakers). ``absent``: display names of who is not there today.
+    ``call_link`` must come from ``validate_call_link``."""
     lines = [tr("standup.live.title", name=escape_user_text(name))]
     if call_link is not None:
         lines.append(tr("standup.live.call_link", url=call_link))
+    if top:
+        lines.append("")
+        lines.extend(top)
     lines.append("")
     lines.append(tr("standup.live.agenda"))
     lines.extend(
         f"{number}\\. {escape_user_text(question)}" for number, question in enumerate(questions, 1)
     )
     lines.append("")
-    if order:
+    if order_markdown:
+        lines.append(tr("standup.live.order", names=order_markdown))
+    elif order:
         lines.append(tr("standup.live.order", names=format_names(order, tr)))
+    if absent:
+        lines.append(tr("standup.live.absent", names=format_names(absent, tr)))
     lines.append(tr("standup.live.until", time=format_time(closes_at, tz)))
     lines.append(tr("standup.live.notes_hint"))
     return "\n".join(lines)

@@ -39,6 +39,7 @@ class StandupPlugin(Plugin):
         self.ctx.on_message(self.intake.on_message)
         self.ctx.on_edit(self.intake.on_edit)
         self.ctx.on_redaction(self.intake.on_redaction)
+        self.ctx.on_reaction(self.intake.on_reaction)
         await self.runner.restore()
 
     async def stop(self) -> None:

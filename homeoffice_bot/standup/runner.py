@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
 
 from homeoffice_bot.kernel.delivery import acting_for
@@ -23,15 +22,14 @@ from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
 from homeoffice_bot.standup.assemble import kickoff_markdown, not_answered, who_is_asked
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
-from homeoffice_bot.standup.live import (
-    render_timebox_notice,
-    speaking_order,
-    timebox_notices,
-)
+from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
+from homeoffice_bot.standup.minutes import OpenAction, describe_action
 from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.reports import Reports
+from homeoffice_bot.standup.rotation import seat_newcomers, todays_order
 from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.showrun import RunOfShow
 from homeoffice_bot.standup.store import (
     ANY_DIRECT_CHAT,
     NewOccurrence,
@@ -39,7 +37,8 @@ from homeoffice_bot.standup.store import (
     StandupRecord,
     StandupStore,
 )
-from homeoffice_bot.standup.text import Translate
+from homeoffice_bot.standup.store_live import LiveStore
+from homeoffice_bot.standup.text import Translate, escape_user_text
 from homeoffice_bot.workday.api import Availability
 
 log = logging.getLogger(__name__)
@@ -48,6 +47,8 @@ LATE_START_AFTER = timedelta(minutes=1)
 """A kickoff posted later than this after its time says so."""
 CLOSE_GRACE = timedelta(days=2)
 FIRST_SYNC_TIMEOUT = 60.0
+TICK = "✅"
+"""The button under an open action: tapped, the action is done."""
 
 
 def job_prefix(standup_id: int) -> str:
@@ -81,7 +82,8 @@ class Runner:
         self.store = store
         self.settings = settings
         self.reports = Reports(ctx, store)
-        self.rng = random.Random()
+        self.live = LiveStore(store.db)
+        self.show = RunOfShow(ctx, store, self.live, _occurrence_job)
 
     # ---------------------------------------------------------------- schedules
 
@@ -99,6 +101,8 @@ class Runner:
             if occurrence.kickoff_event_id is None:
                 self.ctx.tasks.spawn(self._post_kickoff(occurrence), "standup kickoff")
             await self._schedule_occurrence(occurrence)
+            if occurrence.config.mode is not StandupMode.WRITTEN:
+                await self.show.resume(occurrence)
 
     async def _synced(self) -> None:
         """Wait for the first sync after start (rooms, members, the backlog of answers)."""
@@ -221,7 +225,7 @@ class Runner:
         participants = who_is_asked(config, self.ctx.matrix.members(room), bots)
         absent = await self._absent(config.room_id, participants, day, None if adhoc else opened)
         expected = [user for user in participants if user not in absent]
-        order = [] if config.mode is StandupMode.WRITTEN else speaking_order(expected, self.rng)
+        order = [] if config.mode is StandupMode.WRITTEN else await self._order(record, expected)
         questions = questions_for(day, config.previous_standup_day(day), config.questions, tr)
         occurrence = await self.store.create_occurrence(
             NewOccurrence(
@@ -238,6 +242,12 @@ class Runner:
         await self._post_kickoff(occurrence)
         await self._schedule_occurrence(occurrence)
         return occurrence
+
+    async def _order(self, record: StandupRecord, expected: list[str]) -> list[str]:
+        """Today's speaking order from the rotation (newcomers get a seat first)."""
+        seats = await self.live.seats(record.id)
+        await self.live.add_seats(record.id, seat_newcomers(seats, sorted(expected)))
+        return todays_order(await self.live.seats(record.id), expected)
 
     async def _absent(
         self, room_id: str, participants: tuple[str, ...], day: date, at: datetime | None
@@ -265,15 +275,25 @@ class Runner:
         await self._synced()
         room = RoomID(occurrence.room_id)
         tr = await self.ctx.tr_for(room)
-        names = self.ctx.matrix.names_for(room, [UserID(u) for u in occurrence.speaking_order])
+        config = occurrence.config
+        live = config.mode is not StandupMode.WRITTEN
+        actions = await self.live.open_actions(occurrence.standup_id, occurrence.id) if live else []
+        users = [*occurrence.speaking_order, *occurrence.absent]
+        users += [a.owner for a in actions if a.owner]
+        names = self.ctx.matrix.names_for(room, [UserID(u) for u in users])
+        text = kickoff_markdown(occurrence, tr, names, actions)
         try:  # the same origin whether the firing runs it or a restart resumes it
             with acting_for(f"standup-occurrence:{occurrence.id}:kickoff"):
-                event_id = await self.ctx.outbox.send(room, kickoff_markdown(occurrence, tr, names))
+                event_id = await self.ctx.outbox.send(room, text, alert=live)
         except MatrixError:
             log.exception("stand-up kickoff could not be posted in %s", room)
             return
         await self.store.set_kickoff_event(occurrence.id, event_id)
-        config = occurrence.config
+        if live:
+            occurrence = await self.store.occurrence(occurrence.id) or occurrence
+            with acting_for(f"standup-occurrence:{occurrence.id}:actions"):
+                await self._post_open_actions(occurrence, actions, names, tr)
+            await self.show.begin(occurrence)
         if config.mode is StandupMode.LIVE:
             return
         by_dm = config.answer_channel is AnswerChannel.DM
@@ -281,6 +301,30 @@ class Runner:
         for user in occurrence.expected():
             if by_dm or user not in members:  # people added from outside cannot see the thread
                 self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
+
+    async def _post_open_actions(
+        self,
+        occurrence: OccurrenceRecord,
+        actions: list[OpenAction],
+        names: Mapping[str, str],
+        tr: Translate,
+    ) -> None:
+        """One message per open action in the thread, with a ✅ button to tick it off."""
+        for action in actions:
+            owner = names.get(action.owner, action.owner) if action.owner else None
+            text = tr(
+                "standup.minutes.open_item",
+                action=describe_action(action.text, owner, action.due, tr, escape_user_text),
+            )
+            try:
+                root = EventID(occurrence.kickoff_event_id or "")
+                event_id = await self.ctx.outbox.send(
+                    RoomID(occurrence.room_id), text, thread_root=root
+                )
+                await self.live.add_action_post(event_id, action.id)
+                await self.ctx.outbox.react(RoomID(occurrence.room_id), event_id, TICK)
+            except MatrixError:
+                log.exception("open action %s could not be posted", action.id)
 
     async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
         config = occurrence.config
@@ -361,9 +405,9 @@ class Runner:
 
     # ---------------------------------------------------------------- close and report
 
-    async def close(self, occurrence_id: int) -> None:
-        """Post the report (once) and end the window; closed early (``!standup beenden``),
-        the window ends now, so that answers after it count as late."""
+    async def close(self, occurrence_id: int, ended_by: str | None = None) -> None:
+        """Post the report (once) and end the window; closed early (``!standup beenden``
+        by ``ended_by``), the window ends now, so that answers after it count as late."""
         await self._synced()
         async with self.reports.lock:
             occurrence = await self.store.occurrence(occurrence_id)
@@ -376,16 +420,38 @@ class Runner:
             report = await self.reports.markdown(occurrence, tr)
             in_thread = config.report_target is ReportTarget.THREAD and root is not None
             # the same origin whichever way the window closes, also after a restart
+            now = self.ctx.clock.now()
+            early = ended_by is not None and now < occurrence.closes_at
+            if config.mode is not StandupMode.WRITTEN:
+                await self._end_round(occurrence, now)
             with acting_for(f"standup-occurrence:{occurrence_id}:close"):
                 if config.mode is not StandupMode.WRITTEN:
-                    await self._send(room, tr("standup.live.closed"), root)
+                    await self._send(room, self._closing_text(occurrence, ended_by, early, tr),
+                                     root)  # fmt: skip
                 event_id = await self.ctx.outbox.send(
                     room, report, thread_root=EventID(root) if in_thread and root else None
                 )
                 for observer in sorted(config.observers - set(self.ctx.matrix.members(room))):
                     await self.ctx.outbox.dm(UserID(observer), report)
-            now = self.ctx.clock.now()
             await self.store.mark_closed(
                 occurrence_id, room, event_id, now, min(now, occurrence.closes_at)
             )
+            if early:
+                await self.live.mark_ended_early(occurrence_id)
         log.info("stand-up occurrence %s closed", occurrence_id)
+
+    async def _end_round(self, occurrence: OccurrenceRecord, now: datetime) -> None:
+        """The rotation learns who opened and closed; the actions of the minutes are kept
+        for the next kickoffs."""
+        ends = await self.show.opener_and_closer(occurrence.id)
+        if ends is not None:
+            await self.live.record_round(occurrence.standup_id, ends[0], ends[1], now)
+        await self.reports.keep_actions(occurrence)
+
+    def _closing_text(
+        self, occurrence: OccurrenceRecord, ended_by: str | None, early: bool, tr: Translate
+    ) -> str:
+        if not early or ended_by is None:
+            return tr("standup.live.closed")
+        names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), [UserID(ended_by)])
+        return tr("standup.live.ended_early", name=escape_user_text(names.get(ended_by, ended_by)))

@@ -131,15 +131,15 @@ def test_dm_kickoff_has_no_thread_hint() -> None:
     assert "Thread" not in text
 
 
-def test_live_kickoff_has_agenda_link_and_speaking_order_by_name() -> None:
+def test_live_kickoff_has_agenda_link_and_mentions_the_speakers_in_order() -> None:
     config = StandupConfig(
         "team", ROOM, time(9, 0), mode=StandupMode.LIVE, call_link="https://meet.jit.si/team"
     )
     live = occurrence(config=config, speaking_order=(BEN, ANNA))
     text = kickoff_markdown(live, tr_de, NAMES)
     assert "Zum Call: [Link öffnen](https://meet.jit.si/team)" in text
-    assert "**Reihenfolge:** Ben und Anna" in text
-    assert "{@" not in text
+    assert f"**Reihenfolge:** {{{BEN}}} und {{{ANNA}}}" in text
+    assert "**Abwesend heute:** Dora" in text
 
 
 def test_both_modes_kickoff_adds_call_link_and_order() -> None:
@@ -148,7 +148,7 @@ def test_both_modes_kickoff_adds_call_link_and_order() -> None:
     )
     text = kickoff_markdown(occurrence(config=config, speaking_order=(ANNA,)), tr_de, NAMES)
     assert "1\\. Was hast du seit Freitag erledigt?" in text
-    assert text.endswith("**Reihenfolge:** Anna")
+    assert text.endswith(f"**Reihenfolge:** {{{ANNA}}}")
 
 
 SINCE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

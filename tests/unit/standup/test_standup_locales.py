@@ -37,7 +37,8 @@ def test_every_key_the_code_uses_exists() -> None:
     used |= {f"standup.weekday.{d}" for d in range(1, 8)}
     used |= {f"standup.weekday_short.{d}" for d in range(1, 8)}
     used |= {f"standup.{k}.{n}" for k in ("live.remaining", "report.summary.answered",
-             "report.summary.blockers", "report.summary.late", "report.summary.notes")
+             "report.summary.blockers", "report.summary.late", "report.summary.notes",
+             "report.summary.note_people")
              for n in ("one", "other")}  # fmt: skip
     assert len(used) > 80
     plural_stems = {key.rsplit(".", 1)[0] for key in de if key.endswith((".one", ".other"))}

@@ -41,6 +41,7 @@ class FakeMatrix:
     sent: list[tuple[str, str, str | None]] = field(default_factory=list)
     room_mentions: list[bool] = field(default_factory=list)
     alerts: list[bool] = field(default_factory=list)
+    reactions: list[tuple[str, str]] = field(default_factory=list)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
 
     def members(self, room: str) -> list[str]:
@@ -62,6 +63,10 @@ class FakeMatrix:
         self.room_mentions.append(mention_room)
         self.alerts.append(alert)
         return f"$event{len(self.sent)}"
+
+    async def react(self, room: str, event_id: str, key: str) -> str:
+        self.reactions.append((event_id, key))
+        return f"$reaction{len(self.reactions)}"
 
 
 @dataclass
