@@ -254,7 +254,9 @@ class StandupConfig:
                 target=tr(f"standup.target.{self.report_target.value}"),
             )
         )
-        if self.reminder_percent is None:
+        if self.mode is StandupMode.LIVE:
+            lines.append(tr("standup.status.reminder_live"))
+        elif self.reminder_percent is None:
             lines.append(tr("standup.status.reminder_off"))
         else:
             after = round(self.window_seconds * self.reminder_percent / 100)

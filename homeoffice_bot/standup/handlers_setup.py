@@ -78,7 +78,10 @@ class SetupHandlers(HandlerBase):
         await self.change(ctx, args, window_seconds=args["length"])
 
     async def mode(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        await self.change(ctx, args, mode=StandupMode(args["mode"]))
+        mode = StandupMode(args["mode"])
+        record = await self.change(ctx, args, mode=mode)
+        if mode is not StandupMode.WRITTEN and record.config.call_link is None:
+            await ctx.reply(ctx.tr("standup.cmd.link_missing"))
 
     async def answers(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         await self.change(ctx, args, answer_channel=AnswerChannel(args["channel"]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from homeoffice_bot.kernel.delivery import acting_for
@@ -24,7 +24,6 @@ from homeoffice_bot.standup.assemble import kickoff_markdown, not_answered, who_
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
-from homeoffice_bot.standup.minutes import OpenAction, describe_action
 from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.rotation import seat_newcomers, todays_order
@@ -38,7 +37,7 @@ from homeoffice_bot.standup.store import (
     StandupStore,
 )
 from homeoffice_bot.standup.store_live import LiveStore
-from homeoffice_bot.standup.text import Translate, escape_user_text
+from homeoffice_bot.standup.text import Translate
 from homeoffice_bot.workday.api import Availability
 
 log = logging.getLogger(__name__)
@@ -47,8 +46,6 @@ LATE_START_AFTER = timedelta(minutes=1)
 """A kickoff posted later than this after its time says so."""
 CLOSE_GRACE = timedelta(days=2)
 FIRST_SYNC_TIMEOUT = 60.0
-TICK = "✅"
-"""The button under an open action: tapped, the action is done."""
 
 
 def job_prefix(standup_id: int) -> str:
@@ -292,7 +289,7 @@ class Runner:
         if live:
             occurrence = await self.store.occurrence(occurrence.id) or occurrence
             with acting_for(f"standup-occurrence:{occurrence.id}:actions"):
-                await self._post_open_actions(occurrence, actions, names, tr)
+                await self.show.post_open_actions(occurrence, actions, names, tr)
             await self.show.begin(occurrence)
         if config.mode is StandupMode.LIVE:
             return
@@ -301,30 +298,6 @@ class Runner:
         for user in occurrence.expected():
             if by_dm or user not in members:  # people added from outside cannot see the thread
                 self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
-
-    async def _post_open_actions(
-        self,
-        occurrence: OccurrenceRecord,
-        actions: list[OpenAction],
-        names: Mapping[str, str],
-        tr: Translate,
-    ) -> None:
-        """One message per open action in the thread, with a ✅ button to tick it off."""
-        for action in actions:
-            owner = names.get(action.owner, action.owner) if action.owner else None
-            text = tr(
-                "standup.minutes.open_item",
-                action=describe_action(action.text, owner, action.due, tr, escape_user_text),
-            )
-            try:
-                root = EventID(occurrence.kickoff_event_id or "")
-                event_id = await self.ctx.outbox.send(
-                    RoomID(occurrence.room_id), text, thread_root=root
-                )
-                await self.live.add_action_post(event_id, action.id)
-                await self.ctx.outbox.react(RoomID(occurrence.room_id), event_id, TICK)
-            except MatrixError:
-                log.exception("open action %s could not be posted", action.id)
 
     async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
         config = occurrence.config
@@ -426,8 +399,8 @@ class Runner:
                 await self._end_round(occurrence, now)
             with acting_for(f"standup-occurrence:{occurrence_id}:close"):
                 if config.mode is not StandupMode.WRITTEN:
-                    await self._send(room, self._closing_text(occurrence, ended_by, early, tr),
-                                     root)  # fmt: skip
+                    closing = self.show.closing_text(occurrence, ended_by, early, tr)
+                    await self._send(room, closing, root)
                 event_id = await self.ctx.outbox.send(
                     room, report, thread_root=EventID(root) if in_thread and root else None
                 )
@@ -447,11 +420,3 @@ class Runner:
         if ends is not None:
             await self.live.record_round(occurrence.standup_id, ends[0], ends[1], now)
         await self.reports.keep_actions(occurrence)
-
-    def _closing_text(
-        self, occurrence: OccurrenceRecord, ended_by: str | None, early: bool, tr: Translate
-    ) -> str:
-        if not early or ended_by is None:
-            return tr("standup.live.closed")
-        names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), [UserID(ended_by)])
-        return tr("standup.live.ended_early", name=escape_user_text(names.get(ended_by, ended_by)))

@@ -12,7 +12,7 @@ database, so a job that fires twice and a button tapped twice change nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from homeoffice_bot.kernel.errors import MatrixError
@@ -20,6 +20,7 @@ from homeoffice_bot.kernel.formatting import mention
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Once
+from homeoffice_bot.standup.minutes import OpenAction, describe_action
 from homeoffice_bot.standup.store import OccurrenceRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore, Turn
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_length, format_time
@@ -30,6 +31,8 @@ HAND_ON = "⏭️"
 HAND_ON_KEYS = frozenset({"⏭️", "⏭", "⏩", "👉", "➡️"})
 HAND_ON_WORDS = frozenset({"weiter", "next", "nächste", "nächster", "fertig", "done"})
 MAX_RESERVE = timedelta(minutes=1)
+TICK = "✅"
+"""The button under an open action: tapped, the action is done."""
 
 JobId = Callable[[OccurrenceRecord, str], str]
 
@@ -114,6 +117,38 @@ class RunOfShow:
     async def opener_and_closer(self, occurrence_id: int) -> tuple[str, str] | None:
         started = [t for t in await self.live.turns(occurrence_id) if t.started_at is not None]
         return (started[0].user_id, started[-1].user_id) if started else None
+
+    async def post_open_actions(
+        self,
+        occurrence: OccurrenceRecord,
+        actions: list[OpenAction],
+        names: Mapping[str, str],
+        tr: Translate,
+    ) -> None:
+        """One message per open action in the thread, with a ✅ button to tick it off."""
+        for action in actions:
+            owner = names.get(action.owner, action.owner) if action.owner else None
+            text = tr(
+                "standup.minutes.open_item",
+                action=describe_action(action.text, owner, action.due, tr, escape_user_text),
+            )
+            try:
+                root = EventID(occurrence.kickoff_event_id or "")
+                event_id = await self.ctx.outbox.send(
+                    RoomID(occurrence.room_id), text, thread_root=root
+                )
+                await self.live.add_action_post(event_id, action.id)
+                await self.ctx.outbox.react(RoomID(occurrence.room_id), event_id, TICK)
+            except MatrixError:
+                log.exception("open action %s could not be posted", action.id)
+
+    def closing_text(
+        self, occurrence: OccurrenceRecord, ended_by: str | None, early: bool, tr: Translate
+    ) -> str:
+        if not early or ended_by is None:
+            return tr("standup.live.closed")
+        names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), [UserID(ended_by)])
+        return tr("standup.live.ended_early", name=escape_user_text(names.get(ended_by, ended_by)))
 
     # ---------------------------------------------------------------- turns
 
