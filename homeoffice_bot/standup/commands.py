@@ -17,6 +17,7 @@ from homeoffice_bot.standup.argtypes import (
     Questions,
     ReminderPercent,
     StandupName,
+    UntilDate,
     WindowLength,
 )
 from homeoffice_bot.standup.config import MAX_QUESTION_LENGTH
@@ -161,6 +162,11 @@ def standup_command(setup: SetupHandlers, run: RunHandlers, window: WindowLength
                  _cmd(("rückgängig", "rueckgaengig"), ("undo",), "Nimmt das Aussetzen zurück.",
                       "Takes the skip back.", s.unskip, Arg("date", Date()), NAME),
              )),
+        _cmd(("tandem",), ("pair", "tandem"),
+             "Tägliches Live-Briefing zu zweit bis zu einem Datum, mit Zusammenfassung am Ende.",
+             "A daily live briefing of two until a date, with a summary at the end.",
+             s.tandem, USER, Arg("until", UntilDate()), NAME, permission=MEMBER,
+             examples=("standup tandem @ben:example.org bis 12.12.",)),
         _cmd(("jetzt", "sofort"), ("now",), "Startet das Stand-up sofort.",
              "Starts the stand-up right now.", r.now, NAME),
         _cmd(("beenden", "schließen", "schliessen"), ("end", "close"),

@@ -21,6 +21,7 @@ from homeoffice_bot.standup.text import (
     Translate,
     escape_user_text,
     format_clock,
+    format_date,
     format_dates,
     format_datetime,
     format_length,
@@ -105,6 +106,10 @@ class StandupConfig:
     paused: bool = False
     call_link: str | None = None
     report_target: ReportTarget = ReportTarget.THREAD
+    pair: frozenset[str] = frozenset()
+    """A tandem (``!standup tandem``): only these two are asked, whoever is in the room."""
+    last_day: date | None = None
+    """The tandem's last day: no kickoff after it; its end brings the period's summary."""
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.fullmatch(self.name):
@@ -155,6 +160,8 @@ class StandupConfig:
     def participants(self, members: Iterable[str], bots: Iterable[str] = ()) -> tuple[str, ...]:
         """Who is asked: room members except bots, removed people and observers, plus the
         added people; sorted. Absence (leave, holiday) is filtered by the caller."""
+        if self.pair:
+            return tuple(sorted(self.pair))
         excluded = set(bots) | self.participants_remove | self.observers
         chosen = {m for m in members if m not in excluded} | self.participants_add
         return tuple(sorted(chosen))
@@ -281,7 +288,16 @@ class StandupConfig:
         upcoming_skips = [d for d in self.skipped if d >= today]
         if upcoming_skips:
             lines.append(tr("standup.status.skipped", dates=format_dates(upcoming_skips, tr)))
-        lines.append(tr("standup.status.participants"))
+        if self.pair:
+            lines.append(
+                tr(
+                    "standup.status.pair",
+                    names=people(self.pair),
+                    date=format_date(self.last_day, tr) if self.last_day else "–",
+                )
+            )
+        else:
+            lines.append(tr("standup.status.participants"))
         if self.participants_add:
             lines.append(tr("standup.status.added", names=people(self.participants_add)))
         if self.participants_remove:
@@ -294,6 +310,8 @@ class StandupConfig:
             lines.append(tr("standup.status.paused"))
         else:
             upcoming = self.next_kickoff(now_utc)
+            if upcoming is not None and self.last_day is not None:
+                upcoming = None if self.occurrence_day(upcoming) > self.last_day else upcoming
             lines.append(
                 tr("standup.status.next", when=format_datetime(upcoming, self.tz, tr))
                 if upcoming is not None

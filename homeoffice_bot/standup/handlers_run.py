@@ -51,7 +51,7 @@ class RunHandlers(HandlerBase):
         names = self.plugin.matrix.names_for(
             ctx.room_id,
             [UserID(u) for u in (*config.participants_add, *config.participants_remove,
-                                 *config.observers)],
+                                 *config.observers, *config.pair)],
         )  # fmt: skip
         text = config.describe(max(ctx.message.server_ts, record.active_since), ctx.tr, names)
         running = await self.store.open_occurrence_of(record.id)

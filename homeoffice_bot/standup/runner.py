@@ -37,6 +37,7 @@ from homeoffice_bot.standup.store import (
     StandupStore,
 )
 from homeoffice_bot.standup.store_live import LiveStore
+from homeoffice_bot.standup.tandem import TandemSummary
 from homeoffice_bot.standup.text import Translate
 from homeoffice_bot.workday.api import Availability
 
@@ -59,12 +60,15 @@ def _occurrence_job(occurrence: OccurrenceRecord, what: str) -> str:
 def kickoff_skip(record: StandupRecord, at: datetime) -> str | None:
     """Why the daily firing at ``at`` opens no occurrence, or None when it opens one:
     "paused", "before_setup" (the schedule was set or changed after ``at``), or the
-    calendar's ``SkipReason`` (weekday, holiday, closure, skipped)."""
+    calendar's ``SkipReason`` (weekday, holiday, closure, skipped), or "period_over"
+    after a tandem's last day."""
     config = record.config
     if config.paused:
         return "paused"
     if at < record.active_since:
         return "before_setup"
+    if config.last_day is not None and config.occurrence_day(at) > config.last_day:
+        return "period_over"
     reason = config.skip_reason(config.occurrence_day(at))
     return None if reason is None else reason.value
 
@@ -81,6 +85,7 @@ class Runner:
         self.reports = Reports(ctx, store)
         self.live = LiveStore(store.db)
         self.show = RunOfShow(ctx, store, self.live, _occurrence_job)
+        self.tandem = TandemSummary(ctx, store, self.live)
 
     # ---------------------------------------------------------------- schedules
 
@@ -188,6 +193,8 @@ class Runner:
         reason = kickoff_skip(record, at)
         if reason is not None:
             log.info("stand-up %s: no kickoff on %s (%s)", standup_id, day, reason)
+            if reason == "period_over":  # the last day had no round: the summary now
+                await self.tandem.post(record)
             return
         if await self.store.has_occurrence_on(standup_id, day):
             return
@@ -412,6 +419,11 @@ class Runner:
             if early:
                 await self.live.mark_ended_early(occurrence_id)
         log.info("stand-up occurrence %s closed", occurrence_id)
+        last_day = occurrence.config.last_day
+        if last_day is not None and occurrence.day >= last_day:
+            record = await self.store.standup(occurrence.standup_id)
+            if record is not None:
+                await self.tandem.post(record)
 
     async def _end_round(self, occurrence: OccurrenceRecord, now: datetime) -> None:
         """The rotation learns who opened and closed; the actions of the minutes are kept
