@@ -50,6 +50,13 @@ def turn_length(now: datetime, speaking_end: datetime, speakers_left: int) -> ti
     return left / max(speakers_left, 1)
 
 
+def shown_seconds(length: timedelta) -> int:
+    """A turn's length as said: to 15 seconds from a minute on ("8 Minuten 45 Sekunden",
+    not "8 Minuten 59 Sekunden")."""
+    seconds = length.total_seconds()
+    return round(seconds / 15) * 15 if seconds >= 60 else round(seconds)
+
+
 def is_hand_on(text: str) -> bool:
     return text.strip().strip(".!").casefold() in HAND_ON_WORDS
 
@@ -200,7 +207,7 @@ class RunOfShow:
             tr(
                 "standup.turn.now",
                 speaker=mention(speaker),
-                length=format_length(round(length.total_seconds()), tr),
+                length=format_length(shown_seconds(length), tr),
                 time=format_time(until, tz),
             )
         ]

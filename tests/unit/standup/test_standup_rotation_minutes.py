@@ -10,7 +10,7 @@ from standup_helpers import tr_de
 
 from homeoffice_bot.standup.minutes import Kind, items_of, render_minutes
 from homeoffice_bot.standup.rotation import Seat, seat_newcomers, todays_order
-from homeoffice_bot.standup.showrun import is_hand_on, speaking_ends, turn_length
+from homeoffice_bot.standup.showrun import is_hand_on, shown_seconds, speaking_ends, turn_length
 from homeoffice_bot.standup.text import escape_user_text
 
 TEAM = ["@anna:x", "@ben:x", "@clara:x", "@dora:x", "@emil:x"]
@@ -70,6 +70,8 @@ def test_turns_share_the_speaking_time_and_keep_a_minute() -> None:
     assert end == closes - timedelta(minutes=1)
     assert turn_length(NOW, end, 4) == timedelta(seconds=135)
     assert speaking_ends(NOW, NOW + timedelta(seconds=30)) == NOW + timedelta(seconds=27)
+    assert shown_seconds(timedelta(seconds=539)) == 540
+    assert shown_seconds(timedelta(seconds=27.4)) == 27
     assert is_hand_on("Weiter!")
     assert is_hand_on("next")
     assert not is_hand_on("weiter geht's mit dem Release")
