@@ -159,3 +159,53 @@ async def test_a_live_round_runs_itself_with_fair_order_alerts_and_minutes(
     assert "Angebot prüfen" not in third.body
     seats = await plugin.runner.live.seats(standup_id)
     assert sum(seat.opened for seat in seats) == 2
+
+
+async def _highlights(person: Person, room: RoomID) -> int:
+    """The highlight count the homeserver keeps for ``person`` in ``room``, once settled."""
+    last = None
+    while True:
+        now = (await person.client.notification_counts()).get(room, (0, 0))[1]
+        if now == last:
+            return now
+        last = now
+        await asyncio.sleep(0.5)
+
+
+async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
+    start_bot: StartBot, people: People
+) -> None:
+    """Read through receipts and the homeserver's own push rules (a room without
+    encryption: in an encrypted one the client evaluates the mentions, see above)."""
+    clock = FixedClock(datetime.now(UTC))
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock, encryption=False)
+    plugin = _plugin(bot)
+    lead = await people("lead", "Petra")
+    team = [await people(n) for n in ("anna", "ben", "clara")]
+    room = await team_room(lead, bot, team, encrypted=False)
+    await configure(
+        lead, room, bot,
+        "!standup einrichten 03:00 täglich", "!standup region aus", "!standup modus live",
+        "!standup link https://meet.jit.si/team", "!standup dauer 6m",
+        f"!standup teilnehmer entfernen {lead.user_id}",
+    )  # fmt: skip
+    history = await lead.client.history(room)
+    for person in (lead, *team):
+        await person.client.mark_read(room, history[-1]["event_id"])
+    watcher = team[0]
+    mark = watcher.mark()
+    kickoff = await _open_round(lead, room, bot, watcher)
+    occurrence = await plugin.store.occurrence_by_kickoff(kickoff.event_id)
+    assert occurrence is not None
+    called: dict[str, int] = {p.user_id: 0 for p in team}
+    for _ in team:
+        prompt = await _prompt(watcher, bot, kickoff.event_id, mark)
+        mark = watcher.events.index(prompt) + 1
+        (speaker,) = prompt.mentions
+        called[speaker] += 1
+        for person in team:  # the kickoff once, and each of their own turns
+            assert await _highlights(person, room) == 1 + called[person.user_id], person.user_id
+        assert await _highlights(lead, room) == 0
+        clock.advance(timedelta(minutes=2))
+        await plugin.runner.show.due(occurrence.id)
+    assert set(called.values()) == {1}
