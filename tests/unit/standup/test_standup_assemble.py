@@ -196,3 +196,22 @@ def test_invalid_stored_config_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="window"):
         config_from_json(text)
+
+
+def test_live_minutes_have_sections_a_blocker_count_and_late_notes_marked() -> None:
+    config = StandupConfig("team", ROOM, time(9, 0), mode=StandupMode.LIVE)
+    closed = occurrence(config=config, state="closed", closed_at=CLOSES)
+    notes = [
+        NoteRecord("$n1", 1, ANNA, f"Entscheidung: Release am Freitag\nAufgabe: Doku {BEN}",
+                   KICKOFF + timedelta(minutes=3)),
+        NoteRecord("$n2", 1, BEN, "Hindernis: VPN\nsonst alles gut",
+                   KICKOFF + timedelta(minutes=4)),
+        NoteRecord("$n3", 1, CARL, "Nachtrag: Folien verschickt", CLOSES + timedelta(minutes=5)),
+    ]  # fmt: skip
+    text = render_report(build_report(closed, [], notes, NAMES), tr_de)
+    assert "1 Blocker, 3 Notizen von 3 Personen." in text
+    assert "- Release am Freitag (Anna)" in text
+    assert "- Doku – Ben (Anna)" in text
+    assert "- Blocker: **VPN** (Ben)" in text
+    assert "**Carl** (nachträglich): Nachtrag: Folien verschickt" in text
+    assert "sonst alles gut" in text

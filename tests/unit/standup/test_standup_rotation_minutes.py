@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from standup_helpers import tr_de
 
-from homeoffice_bot.standup.minutes import Kind, items_of, render_minutes
+from homeoffice_bot.standup.minutes import Kind, is_minutes_note, items_of, render_minutes
 from homeoffice_bot.standup.rotation import Seat, seat_newcomers, todays_order
 from homeoffice_bot.standup.showrun import is_hand_on, shown_seconds, speaking_ends, turn_length
 from homeoffice_bot.standup.text import escape_user_text
@@ -106,3 +106,10 @@ def test_english_keywords_and_a_line_without_text_stay_plain() -> None:
                                                   (Kind.ACTION, "write docs")]  # fmt: skip
     assert items[1].due == date(2026, 12, 2)
     assert plain == ["Blocker:"]
+
+
+def test_in_both_modes_decisions_and_actions_go_to_the_minutes_and_blockers_stay_answers() -> None:
+    assert is_minutes_note("Beschluss: Umzug am Montag")
+    assert is_minutes_note("\nAction: book the room")
+    assert not is_minutes_note("Blocker: Drucker")
+    assert not is_minutes_note("1. Akten\n2. Entscheidung: später")
