@@ -165,7 +165,7 @@ def standup_command(setup: SetupHandlers, run: RunHandlers, window: WindowLength
         _cmd(("tandem",), ("pair", "tandem"),
              "Tägliches Live-Briefing zu zweit bis zu einem Datum, mit Zusammenfassung am Ende.",
              "A daily live briefing of two until a date, with a summary at the end.",
-             s.tandem, USER, Arg("until", UntilDate()), NAME, permission=MEMBER,
+             s.tandem, USER, Arg("until", UntilDate()), NAME,
              examples=("standup tandem @ben:example.org bis 12.12.",)),
         _cmd(("jetzt", "sofort"), ("now",), "Startet das Stand-up sofort.",
              "Starts the stand-up right now.", r.now, NAME),

@@ -1,32 +1,22 @@
-"""Live stand-ups (the call): speaking order, time-box notices, agenda, call link."""
+"""Live stand-ups (the call): time-box notices, agenda, call link (the speaking order is
+``rotation``, the turns ``showrun``)."""
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
 from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_names, format_time
 
-T = TypeVar("T")
-
 MAX_CALL_LINK = 500
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 """Characters kept as typed in a call link; everything else (spaces, parentheses, quotes,
 angle brackets) is percent-encoded so the link cannot break out of Markdown link syntax."""
-
-
-def speaking_order(people: Sequence[T], rng: random.Random) -> list[T]:
-    """The people in a shuffled order (deterministic for a seeded ``rng``)."""
-    order = list(people)
-    rng.shuffle(order)
-    return order
 
 
 @dataclass(frozen=True, slots=True)
