@@ -26,7 +26,6 @@ from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.reports import Reports
-from homeoffice_bot.standup.rotation import seat_newcomers, todays_order
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.showrun import RunOfShow
 from homeoffice_bot.standup.store import (
@@ -229,7 +228,9 @@ class Runner:
         participants = who_is_asked(config, self.ctx.matrix.members(room), bots)
         absent = await self._absent(config.room_id, participants, day, None if adhoc else opened)
         expected = [user for user in participants if user not in absent]
-        order = [] if config.mode is StandupMode.WRITTEN else await self._order(record, expected)
+        order = (
+            [] if config.mode is StandupMode.WRITTEN else await self.show.order(record.id, expected)
+        )
         questions = questions_for(day, config.previous_standup_day(day), config.questions, tr)
         occurrence = await self.store.create_occurrence(
             NewOccurrence(
@@ -246,12 +247,6 @@ class Runner:
         await self._post_kickoff(occurrence)
         await self._schedule_occurrence(occurrence)
         return occurrence
-
-    async def _order(self, record: StandupRecord, expected: list[str]) -> list[str]:
-        """Today's speaking order from the rotation (newcomers get a seat first)."""
-        seats = await self.live.seats(record.id)
-        await self.live.add_seats(record.id, seat_newcomers(seats, sorted(expected)))
-        return todays_order(await self.live.seats(record.id), expected)
 
     async def _absent(
         self, room_id: str, participants: tuple[str, ...], day: date, at: datetime | None
@@ -403,7 +398,8 @@ class Runner:
             now = self.ctx.clock.now()
             early = ended_by is not None and now < occurrence.closes_at
             if config.mode is not StandupMode.WRITTEN:
-                await self._end_round(occurrence, now)
+                await self.show.end_round(occurrence, now)
+                await self.reports.keep_actions(occurrence)
             with acting_for(f"standup-occurrence:{occurrence_id}:close"):
                 if config.mode is not StandupMode.WRITTEN:
                     closing = self.show.closing_text(occurrence, ended_by, early, tr)
@@ -419,16 +415,4 @@ class Runner:
             if early:
                 await self.live.mark_ended_early(occurrence_id)
         log.info("stand-up occurrence %s closed", occurrence_id)
-        last_day = occurrence.config.last_day
-        if last_day is not None and occurrence.day >= last_day:
-            record = await self.store.standup(occurrence.standup_id)
-            if record is not None:
-                await self.tandem.post(record)
-
-    async def _end_round(self, occurrence: OccurrenceRecord, now: datetime) -> None:
-        """The rotation learns who opened and closed; the actions of the minutes are kept
-        for the next kickoffs."""
-        ends = await self.show.opener_and_closer(occurrence.id)
-        if ends is not None:
-            await self.live.record_round(occurrence.standup_id, ends[0], ends[1], now)
-        await self.reports.keep_actions(occurrence)
+        await self.tandem.after_close(occurrence)

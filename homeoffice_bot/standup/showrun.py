@@ -21,6 +21,7 @@ from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Once
 from homeoffice_bot.standup.minutes import OpenAction, describe_action
+from homeoffice_bot.standup.rotation import seat_newcomers, todays_order
 from homeoffice_bot.standup.store import OccurrenceRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore, Turn
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_length, format_time
@@ -69,6 +70,18 @@ class RunOfShow:
         self.store = store
         self.live = live
         self.job_id = job_id
+
+    async def order(self, standup_id: int, expected: list[str]) -> list[str]:
+        """Today's speaking order from the rotation (newcomers get a seat first)."""
+        seats = await self.live.seats(standup_id)
+        await self.live.add_seats(standup_id, seat_newcomers(seats, sorted(expected)))
+        return todays_order(await self.live.seats(standup_id), expected)
+
+    async def end_round(self, occurrence: OccurrenceRecord, now: datetime) -> None:
+        """The rotation learns who opened and who closed the round."""
+        ends = await self.opener_and_closer(occurrence.id)
+        if ends is not None:
+            await self.live.record_round(occurrence.standup_id, ends[0], ends[1], now)
 
     async def begin(self, occurrence: OccurrenceRecord) -> None:
         """The turns of the speaking order, and the first one's prompt."""

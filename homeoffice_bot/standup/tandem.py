@@ -19,7 +19,7 @@ from homeoffice_bot.kernel.formatting import mention, people_list
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.minutes import Item, Kind, OpenAction, describe_action, items_of
-from homeoffice_bot.standup.store import StandupRecord, StandupStore
+from homeoffice_bot.standup.store import OccurrenceRecord, StandupRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_short_date
 
@@ -106,6 +106,15 @@ class TandemSummary:
             first, last, len(occurrences), tuple(decisions),
             tuple(a for a, done in actions if not done), sum(1 for _, done in actions if done),
         )  # fmt: skip
+
+    async def after_close(self, occurrence: OccurrenceRecord) -> None:
+        """The round of the last day (or a later one) has closed: the summary follows."""
+        last_day = occurrence.config.last_day
+        if last_day is None or occurrence.day < last_day:
+            return
+        record = await self.store.standup(occurrence.standup_id)
+        if record is not None:
+            await self.post(record)
 
     async def post(self, record: StandupRecord) -> None:
         """Post the summary in the tandem's room, mentioning both, once."""
