@@ -100,10 +100,10 @@ class Intake:
     async def _in_thread(self, occurrence: OccurrenceRecord, message: Message) -> None:
         mode = occurrence.config.mode
         if mode is not StandupMode.WRITTEN and occurrence.is_open:
-            if is_hand_on(message.body):
-                if await self.runner.show.hand_on(occurrence, message.sender):
-                    return
-            elif message.sender in occurrence.participants:
+            if is_hand_on(message.body):  # the speaker's word, not part of the minutes
+                await self.runner.show.hand_on(occurrence, message.sender)
+                return
+            if message.sender in occurrence.participants:
                 await self.runner.show.add_late(occurrence, message.sender)
         if mode is StandupMode.LIVE or (mode is StandupMode.BOTH and is_minutes_note(message.body)):
             note = NoteRecord(

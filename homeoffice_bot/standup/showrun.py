@@ -118,6 +118,14 @@ class RunOfShow:
         await self._end(occurrence, running)
         return True
 
+    async def skip(self, occurrence: OccurrenceRecord) -> bool:
+        """The moderation ends the running turn (``!standup weiter``); False without one."""
+        running = next((t for t in await self.live.turns(occurrence.id) if t.running), None)
+        if not occurrence.is_open or running is None:
+            return False
+        await self._end(occurrence, running)
+        return True
+
     async def add_late(self, occurrence: OccurrenceRecord, user: str) -> None:
         """Someone who joins while the round runs speaks at the end."""
         turns = await self.live.turns(occurrence.id)
