@@ -399,6 +399,7 @@ class Runner:
             early = ended_by is not None and now < occurrence.closes_at
             if config.mode is not StandupMode.WRITTEN:
                 await self.show.end_round(occurrence, now)
+                await self.live.forget_turns(occurrence_id)
                 await self.reports.keep_actions(occurrence)
             with acting_for(f"standup-occurrence:{occurrence_id}:close"):
                 if config.mode is not StandupMode.WRITTEN:

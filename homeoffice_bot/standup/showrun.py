@@ -6,7 +6,9 @@ speakers still to come whenever a turn starts, so a speaker who hands on early (
 "next", or the ⏭️ button) leaves the time to the others, and people who join late are
 added at the end. A turn ends when its time is up (a scheduler job, or ``due`` called
 after the clock moved) or when the speaker hands on; each start and end is claimed in the
-database, so a job that fires twice and a button tapped twice change nothing.
+database, so a job that fires twice and a button tapped twice change nothing. When the
+round closes, the turns are forgotten: the rotation keeps only who opened and who closed
+(no per-person speaking times are stored beyond the round).
 """
 
 from __future__ import annotations

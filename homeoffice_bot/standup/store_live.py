@@ -93,6 +93,10 @@ class LiveStore:
             if added is not None:
                 position += 1
 
+    async def forget_turns(self, occurrence_id: int) -> None:
+        """After the round: who spoke how long is not kept (only the rotation's counts)."""
+        await self.db.execute("DELETE FROM standup_turns WHERE occurrence_id = ?", (occurrence_id,))
+
     async def turns(self, occurrence_id: int) -> list[Turn]:
         rows = await self.db.fetchall(
             "SELECT * FROM standup_turns WHERE occurrence_id = ? ORDER BY position",

@@ -45,6 +45,16 @@ async def _prompt(person: Person, bot: App, kickoff: EventID, since: int) -> Mes
     )  # fmt: skip
 
 
+async def _occurrence_id(plugin: StandupPlugin, kickoff: Message) -> int:
+    """The round the kickoff opened (stored a moment after the homeserver has it)."""
+    for _ in range(100):
+        occurrence = await plugin.store.occurrence_by_kickoff(kickoff.event_id)
+        if occurrence is not None:
+            return occurrence.id
+        await asyncio.sleep(0.1)
+    raise AssertionError("the kickoff was never stored")
+
+
 async def _open_round(lead: Person, room: RoomID, bot: App, watcher: Person) -> Message:
     mark = watcher.mark()
     await lead.say(room, "!standup jetzt")
@@ -101,9 +111,7 @@ async def test_a_live_round_runs_itself_with_fair_order_alerts_and_minutes(
     assert len(kickoff.mentions) == 4
     assert kickoff.mentions[0] != yesterday_opener
     order = list(kickoff.mentions)
-    occurrence = await plugin.store.occurrence_by_kickoff(kickoff.event_id)
-    assert occurrence is not None
-    occurrence_id = occurrence.id
+    occurrence_id = await _occurrence_id(plugin, kickoff)
 
     prompts: list[Message] = []
     for position, speaker in enumerate(order):
@@ -195,8 +203,7 @@ async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
     watcher = team[0]
     mark = watcher.mark()
     kickoff = await _open_round(lead, room, bot, watcher)
-    occurrence = await plugin.store.occurrence_by_kickoff(kickoff.event_id)
-    assert occurrence is not None
+    occurrence_id = await _occurrence_id(plugin, kickoff)
     called: dict[str, int] = {p.user_id: 0 for p in team}
     for _ in team:
         prompt = await _prompt(watcher, bot, kickoff.event_id, mark)
@@ -207,5 +214,5 @@ async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
             assert await _highlights(person, room) == 1 + called[person.user_id], person.user_id
         assert await _highlights(lead, room) == 0
         clock.advance(timedelta(minutes=2))
-        await plugin.runner.show.due(occurrence.id)
+        await plugin.runner.show.due(occurrence_id)
     assert set(called.values()) == {1}
