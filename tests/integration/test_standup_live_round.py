@@ -81,9 +81,11 @@ async def test_a_live_round_runs_itself_with_fair_order_alerts_and_minutes(
     )  # fmt: skip
 
     # Yesterday: everyone there; an action for Ben, then the lead ends the round early
+    mark = anna.mark()
     first = await _open_round(lead, room, bot, anna)
     yesterday_opener = first.mentions[0]
     assert set(first.mentions) == set(by_id)
+    await _prompt(anna, bot, first.event_id, mark)  # the round is stored and running
     mark = anna.mark()
     await anna.say(room, f"Aufgabe: Angebot prüfen {ben.user_id} bis morgen",
                    thread_root=first.event_id)  # fmt: skip
