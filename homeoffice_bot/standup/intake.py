@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from homeoffice_bot.kernel.errors import MatrixError
-from homeoffice_bot.kernel.events import Edit, Message, Reaction, Redaction
+from homeoffice_bot.kernel.events import Edit, Membership, Message, Reaction, Redaction
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.answers import (
@@ -81,6 +81,19 @@ class Intake:
         occurrence_id = await self.store.remove_message(redaction.redacts)
         if occurrence_id is not None:
             await self.runner.reports.refresh(occurrence_id)
+
+    async def on_membership(self, membership: Membership) -> None:
+        """Someone joins the room while a live round runs: they speak at the end (if the
+        stand-up asks them)."""
+        if membership.membership != "join" or membership.prev_membership == "join":
+            return
+        bots = [self.ctx.matrix.user_id, *self.runner.settings.bots]
+        for record in await self.store.standups_in_room(membership.room_id):
+            occurrence = await self.store.open_occurrence_of(record.id)
+            if occurrence is None or occurrence.config.mode is StandupMode.WRITTEN:
+                continue
+            if membership.user_id in record.config.participants([membership.user_id], bots):
+                await self.runner.show.add_late(occurrence, membership.user_id)
 
     async def on_reaction(self, reaction: Reaction) -> None:
         """⏭️ under a turn prompt hands on (by its speaker); ✅ under an open action, or

@@ -40,6 +40,7 @@ class StandupPlugin(Plugin):
         self.ctx.on_edit(self.intake.on_edit)
         self.ctx.on_redaction(self.intake.on_redaction)
         self.ctx.on_reaction(self.intake.on_reaction)
+        self.ctx.on_membership(self.intake.on_membership)
         await self.runner.restore()
 
     async def stop(self) -> None:

@@ -199,6 +199,8 @@ class RunOfShow:
             return
         now = self.ctx.clock.now()
         end = speaking_ends(occurrence.opened_at, occurrence.closes_at)
+        if end <= now:  # a latecomer after the speaking time: what is left of the window
+            end = occurrence.closes_at
         length = turn_length(now, end, len(waiting))
         turn = waiting[0]
         if not await self.live.claim_start(occurrence.id, turn.position, now, now + length):

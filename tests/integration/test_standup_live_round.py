@@ -186,7 +186,8 @@ async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
     start_bot: StartBot, people: People
 ) -> None:
     """Read through receipts and the homeserver's own push rules (a room without
-    encryption: in an encrypted one the client evaluates the mentions, see above)."""
+    encryption: in an encrypted one the client evaluates the mentions, see above). Someone
+    who joins during the round is called on at the end."""
     clock = FixedClock(datetime.now(UTC))
     bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock, encryption=False)
     plugin = _plugin(bot)
@@ -207,6 +208,9 @@ async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
     kickoff = await _open_round(lead, room, bot, watcher)
     occurrence_id = await _occurrence_id(plugin, kickoff)
     called: dict[str, int] = {p.user_id: 0 for p in team}
+    late = await people("dora", "Dora")  # joins the room while the round runs
+    await lead.client.invite(room, late.user_id)
+    assert await lead.client.wait_member_joined(room, late.user_id, timeout=20)
     for _ in team:
         prompt = await _prompt(watcher, bot, kickoff.event_id, mark)
         mark = watcher.events.index(prompt) + 1
@@ -218,3 +222,6 @@ async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
         clock.advance(timedelta(minutes=2))
         await plugin.runner.show.due(occurrence_id)
     assert set(called.values()) == {1}
+    last = await _prompt(watcher, bot, kickoff.event_id, mark)  # the latecomer speaks last
+    assert last.mentions == (late.user_id,)
+    assert await _highlights(late, room) == 1
