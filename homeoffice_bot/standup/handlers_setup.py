@@ -111,7 +111,14 @@ class SetupHandlers(HandlerBase):
             )
             + "\n"
             + ctx.tr("standup.tandem.setup_hint", name=escape_user_text(name))
+            + self._not_in_room(ctx, partner)
         )
+
+    def _not_in_room(self, ctx: CommandContext, user: str) -> str:
+        """A hint when the partner is not in the room yet (they would not see the thread)."""
+        if user in self.plugin.matrix.members(ctx.room_id):
+            return ""
+        return "\n" + ctx.tr("standup.tandem.invite", name=self.name_of(ctx.room_id, user))
 
     async def time(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         await self.change(ctx, args, at=args["time"], new_schedule=True)

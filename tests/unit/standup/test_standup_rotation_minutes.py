@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from standup_helpers import tr_de
 
+from homeoffice_bot.standup.argtypes import UntilDate
 from homeoffice_bot.standup.minutes import Kind, is_minutes_note, items_of, render_minutes
 from homeoffice_bot.standup.rotation import Seat, seat_newcomers, todays_order
 from homeoffice_bot.standup.showrun import is_hand_on, shown_seconds, speaking_ends, turn_length
@@ -113,3 +114,10 @@ def test_in_both_modes_decisions_and_actions_go_to_the_minutes_and_blockers_stay
     assert is_minutes_note("\nAction: book the room")
     assert not is_minutes_note("Blocker: Drucker")
     assert not is_minutes_note("1. Akten\n2. Entscheidung: später")
+
+
+def test_a_tandem_end_reads_with_or_without_bis() -> None:
+    today = date(2026, 12, 1)
+    assert UntilDate().parse("bis 12.12.").resolve(today, future=True) == date(2026, 12, 12)
+    assert UntilDate().parse("until 2026-12-12").resolve(today) == date(2026, 12, 12)
+    assert UntilDate().parse("morgen").resolve(today) == date(2026, 12, 2)
