@@ -394,13 +394,13 @@ class Runner:
             root = occurrence.kickoff_event_id
             report = await self.reports.markdown(occurrence, tr)
             in_thread = config.report_target is ReportTarget.THREAD and root is not None
-            # the same origin whichever way the window closes, also after a restart
             now = self.ctx.clock.now()
             early = ended_by is not None and now < occurrence.closes_at
-            if config.mode is not StandupMode.WRITTEN:
-                await self.show.end_round(occurrence, now)
+            if config.mode is not StandupMode.WRITTEN:  # the rotation counts the round once:
+                await self.show.end_round(occurrence, now)  # its turns are gone after it
                 await self.live.forget_turns(occurrence_id)
                 await self.reports.keep_actions(occurrence)
+            # the same origin whichever way the window closes, also after a restart
             with acting_for(f"standup-occurrence:{occurrence_id}:close"):
                 if config.mode is not StandupMode.WRITTEN:
                     closing = self.show.closing_text(occurrence, ended_by, early, tr)
