@@ -4,7 +4,8 @@
         mxid = server.register_user("alice", "secret")
         token = server.login("alice", "secret")
 
-The server runs on 127.0.0.1 with SQLite, federation unused, registration closed and every rate
+The server runs on 127.0.0.1 with SQLite, federation unused (``federation=True``: with
+another such server over TLS on loopback), registration closed and every rate
 limit raised so high that tests and benchmarks never hit one. Users are created through the
 shared-secret admin API. Only the standard library is used for HTTP (no nio here).
 """
@@ -30,6 +31,7 @@ from types import TracebackType
 from typing import Any
 
 from homeoffice_bot.devserver.config import homeserver_config, log_config
+from homeoffice_bot.devserver.federation import federation_config
 
 __all__ = ["HomeserverError", "SynapseServer", "UserFactory"]
 
@@ -62,9 +64,21 @@ class SynapseServer:
     so a test can take the homeserver away and bring it back.
     """
 
-    def __init__(self, workdir: Path, server_name: str = "localhost", port: int | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        server_name: str = "localhost",
+        port: int | None = None,
+        *,
+        federation: bool = False,
+    ):
+        """``federation``: also listen for other homeservers over TLS on a port of its
+        own; the server name is then "localhost:<that port>" (see ``federation.py``)."""
         self._workdir = Path(workdir).resolve()
-        self._server_name = server_name
+        self._federation_port = free_port() if federation else None
+        self._server_name = (
+            f"localhost:{self._federation_port}" if self._federation_port else server_name
+        )
         self._port = port
         self._shared_secret = secrets.token_hex(24)
         self._process: subprocess.Popen[bytes] | None = None
@@ -101,13 +115,19 @@ class SynapseServer:
 
     def config(self) -> dict[str, Any]:
         """The homeserver.yaml content for this server."""
-        return homeserver_config(
+        config = homeserver_config(
             self._workdir,
             server_name=self._server_name,
             port=self.port,
             shared_secret=self._shared_secret,
             log_config_path=self._workdir / _LOG_CONFIG_FILE,
         )
+        if self._federation_port is not None:
+            extra = federation_config(self._workdir, self._federation_port)
+            config["listeners"].append(extra.pop("listener"))
+            config.pop("federation_domain_whitelist", None)
+            config.update(extra)
+        return config
 
     def start(self, timeout: float = 60.0) -> None:
         """Write the config, start Synapse and wait until /health answers OK."""

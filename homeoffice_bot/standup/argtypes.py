@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from homeoffice_bot.kernel.argtypes import MAX_INPUT, fail, fold, parse_duration, placeholder
 from homeoffice_bot.kernel.argtypes import parse_time_of_day as kernel_time_of_day
+from homeoffice_bot.kernel.dateargs import DateSpec, parse_date
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.standup.config import MAX_QUESTION_LENGTH, MAX_QUESTIONS, NAME_PATTERN
 
@@ -151,3 +152,25 @@ class Questions:
 
     def usage(self, lang: str) -> str:
         return placeholder(lang, "Frage | Frage …", "question | question …")
+
+
+_UNTIL_WORDS = ("bis zum", "bis", "until", "till", "to")
+
+
+@dataclass(frozen=True)
+class UntilDate:
+    """ "bis 12.12.", "until 2026-12-12", or just the date: a ``DateSpec``."""
+
+    greedy: ClassVar[bool] = False
+    max_tokens: ClassVar[int] = 4
+
+    def parse(self, token: str) -> DateSpec:
+        text = token.strip()
+        for word in _UNTIL_WORDS:
+            if text.casefold().startswith(word + " "):
+                text = text[len(word) :].strip()
+                break
+        return parse_date(text)
+
+    def usage(self, lang: str) -> str:
+        return placeholder(lang, "bis Datum", "until date")

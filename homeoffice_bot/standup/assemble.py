@@ -4,22 +4,25 @@ who_is_asked(config, members, bots)            -> participants (sorted)
 not_answered(occurrence, answers)              -> who still gets the reminder
 person_answers(occurrence, answers, names)     -> one PersonAnswer per person
 build_report(occurrence, answers, notes, names) -> ReportData
-kickoff_markdown(occurrence, tr, names)        -> the kickoff message
+kickoff_markdown(occurrence, tr, names, open)  -> the kickoff message
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
+from homeoffice_bot.kernel.formatting import mention, people_list
 from homeoffice_bot.standup.answers import answered_at, collect_answer, is_late
 from homeoffice_bot.standup.config import AnswerChannel, StandupConfig, StandupMode
 from homeoffice_bot.standup.live import render_agenda
 from homeoffice_bot.standup.messages import render_kickoff
+from homeoffice_bot.standup.minutes import Item, OpenAction, items_of, render_open_actions
 from homeoffice_bot.standup.questions import blocker_question_index, section_keywords
 from homeoffice_bot.standup.report import Note, Person, PersonAnswer, ReportData, ReportDetails
 from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord
-from homeoffice_bot.standup.text import Translate, format_names
+from homeoffice_bot.standup.text import Translate, escape_user_text
 
 
 def who_is_asked(
@@ -68,6 +71,24 @@ def build_report(
     names: Mapping[str, str],
 ) -> ReportData:
     config = occurrence.config
+    plain: list[Note] = []
+    items: list[Item] = []
+    for note in notes:
+        late = occurrence.closed_at is not None and note.server_ts > occurrence.closed_at
+        found, rest = items_of(
+            note.text, author=note.user_id, event_id=note.event_id, posted_at=note.server_ts,
+            today=occurrence.day, late=late,
+        )  # fmt: skip
+        items.extend(
+            replace(
+                item, author_name=_person(item.author, names).display_name,
+                owner_name=_person(item.owner, names).display_name if item.owner else None,
+            )
+            for item in found
+        )  # fmt: skip
+        if rest:
+            person = _person(note.user_id, names)
+            plain.append(Note(person, "\n".join(rest), note.server_ts, late, note.event_id))
     return ReportData(
         name=config.name,
         day=occurrence.day,
@@ -77,9 +98,8 @@ def build_report(
         answers=person_answers(occurrence, answers, names),
         absent=tuple(_person(user, names) for user in occurrence.absent),
         observers=tuple(_person(user, names) for user in sorted(config.observers)),
-        notes=tuple(
-            Note(_person(note.user_id, names), note.text, note.server_ts) for note in notes
-        ),
+        notes=tuple(plain),
+        minutes=tuple(items),
         mode=config.mode,
         blocker_index=blocker_question_index(config.questions),
         kickoff_at=occurrence.kickoff_at,
@@ -99,15 +119,25 @@ def everyone(occurrence: OccurrenceRecord, writers: Iterable[str] = ()) -> list[
     return list(dict.fromkeys(users))
 
 
-def kickoff_markdown(occurrence: OccurrenceRecord, tr: Translate, names: Mapping[str, str]) -> str:
-    """Written: the questions and how to answer; live: the agenda with the call link and
-    the speaking order; both: the written kickoff plus call link and speaking order."""
+def kickoff_markdown(
+    occurrence: OccurrenceRecord,
+    tr: Translate,
+    names: Mapping[str, str],
+    open_actions: Sequence[OpenAction] = (),
+) -> str:
+    """Written: the questions and how to answer; live: the agenda with the call link, the
+    actions still open from earlier rounds, the speaking order (mentioned: the kickoff
+    alerts the speakers) and who is absent; both: the written kickoff plus call link,
+    open actions and speaking order."""
     config = occurrence.config
     order = [_person(user, names).display_name for user in occurrence.speaking_order]
+    speakers = people_list([mention(user) for user in occurrence.speaking_order], tr)
+    top = render_open_actions(open_actions, names, tr, escape_user_text)
     if config.mode is StandupMode.LIVE:
+        absent = [_person(user, names).display_name for user in occurrence.absent]
         return render_agenda(
             config.name, occurrence.questions, order, config.call_link, occurrence.closes_at,
-            config.tz, tr,
+            config.tz, tr, order_markdown=speakers, absent=absent, top=top,
         )  # fmt: skip
     text = render_kickoff(
         config.name,
@@ -121,6 +151,8 @@ def kickoff_markdown(occurrence: OccurrenceRecord, tr: Translate, names: Mapping
     )
     if config.answer_channel is AnswerChannel.THREAD:
         text += "\n" + tr("standup.kickoff.dm_hint")
+    if config.mode is StandupMode.BOTH and top:
+        text += "\n\n" + "\n".join(top)
     if config.mode is StandupMode.BOTH and order:
-        text += "\n" + tr("standup.live.order", names=format_names(order, tr))
+        text += "\n" + tr("standup.live.order", names=speakers)
     return text

@@ -21,6 +21,7 @@ from homeoffice_bot.standup.text import (
     Translate,
     escape_user_text,
     format_clock,
+    format_date,
     format_dates,
     format_datetime,
     format_length,
@@ -114,6 +115,10 @@ class StandupConfig:
     report_missing_names: bool = False
     """Who has not answered, by name (else a count: "2 noch offen"); in the CSV one row
     per person instead of one with the count. Only with a works agreement."""
+    pair: frozenset[str] = frozenset()
+    """A tandem (``!standup tandem``): only these two are asked, whoever is in the room."""
+    last_day: date | None = None
+    """The tandem's last day: no kickoff after it; its end brings the period's summary."""
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.fullmatch(self.name):
@@ -177,6 +182,8 @@ class StandupConfig:
     def participants(self, members: Iterable[str], bots: Iterable[str] = ()) -> tuple[str, ...]:
         """Who is asked: room members except bots, removed people and observers, plus the
         added people; sorted. Absence (leave, holiday) is filtered by the caller."""
+        if self.pair:
+            return tuple(sorted(self.pair))
         excluded = set(bots) | self.participants_remove | self.observers
         chosen = {m for m in members if m not in excluded} | self.participants_add
         return tuple(sorted(chosen))
@@ -276,7 +283,9 @@ class StandupConfig:
                 target=tr(f"standup.target.{self.report_target.value}"),
             )
         )
-        if self.reminder_percent is None:
+        if self.mode is StandupMode.LIVE:
+            lines.append(tr("standup.status.reminder_live"))
+        elif self.reminder_percent is None:
             lines.append(tr("standup.status.reminder_off"))
         else:
             after = round(self.window_seconds * self.reminder_percent / 100)
@@ -302,7 +311,16 @@ class StandupConfig:
         upcoming_skips = [d for d in self.skipped if d >= today]
         if upcoming_skips:
             lines.append(tr("standup.status.skipped", dates=format_dates(upcoming_skips, tr)))
-        lines.append(tr("standup.status.participants"))
+        if self.pair:
+            lines.append(
+                tr(
+                    "standup.status.pair",
+                    names=people(self.pair),
+                    date=format_date(self.last_day, tr) if self.last_day else "–",
+                )
+            )
+        else:
+            lines.append(tr("standup.status.participants"))
         if self.participants_add:
             lines.append(tr("standup.status.added", names=people(self.participants_add)))
         if self.participants_remove:
@@ -315,6 +333,8 @@ class StandupConfig:
             lines.append(tr("standup.status.paused"))
         else:
             upcoming = self.next_kickoff(now_utc)
+            if upcoming is not None and self.last_day is not None:
+                upcoming = None if self.occurrence_day(upcoming) > self.last_day else upcoming
             lines.append(
                 tr("standup.status.next", when=format_datetime(upcoming, self.tz, tr))
                 if upcoming is not None

@@ -36,7 +36,17 @@ class RunHandlers(HandlerBase):
         running = await self.store.open_occurrence_of(record.id)
         if running is None:
             raise CommandError("standup.cmd.not_running", name=record.name)
-        await self.runner.close(running.id)
+        await self.runner.close(running.id, ended_by=ctx.sender)
+
+    async def next_speaker(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """Hand on to the next speaker of the running live round (someone dropped out)."""
+        record = await self.standup(ctx, args)
+        running = await self.store.open_occurrence_of(record.id)
+        if running is None:
+            raise CommandError("standup.cmd.not_running", name=record.name)
+        if not await self.runner.show.skip(running):
+            raise CommandError("standup.cmd.no_turn", name=record.name)
+        await ctx.outbox.react(ctx.room_id, ctx.message.event_id, "✅")
 
     async def status(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         records = await self.store.standups_in_room(ctx.room_id)
@@ -53,7 +63,7 @@ class RunHandlers(HandlerBase):
         names = self.plugin.matrix.names_for(
             ctx.room_id,
             [UserID(u) for u in (*config.participants_add, *config.participants_remove,
-                                 *config.observers)],
+                                 *config.observers, *config.pair)],
         )  # fmt: skip
         text = config.describe(max(ctx.message.server_ts, record.active_since), ctx.tr, names)
         running = await self.store.open_occurrence_of(record.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 from homeoffice_bot.kernel.commands import CommandContext
@@ -27,9 +28,12 @@ from homeoffice_bot.standup.config import (
 from homeoffice_bot.standup.handlers_base import HandlerBase
 from homeoffice_bot.standup.live import validate_call_link
 from homeoffice_bot.standup.messages import render_no_standup
-from homeoffice_bot.standup.text import escape_user_text, format_date, format_dates
+from homeoffice_bot.standup.tandem import DEFAULT_TANDEM_NAME
+from homeoffice_bot.standup.text import escape_user_text, format_clock, format_date, format_dates
 
 MAX_CLOSURE_DAYS = 366
+MAX_TANDEM_DAYS = 62
+TANDEM_TIME = dt_time(9, 0)
 WORKDAYS = frozenset({1, 2, 3, 4, 5})
 
 
@@ -65,6 +69,57 @@ class SetupHandlers(HandlerBase):
             + ctx.tr("standup.cmd.setup_hint")
         )
 
+    async def tandem(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!standup tandem @person bis 12.12.``: a daily live briefing of two."""
+        partner = str(args["user"])
+        if partner == ctx.sender:
+            raise CommandError("standup.tandem.self")
+        tz = await self.plugin.rooms.timezone(ctx.room_id)
+        today = self.today(ctx, tz)
+        spec: DateSpec = args["until"]
+        last = spec.resolve(today, future=True)
+        shown = format_date(last, ctx.tr)
+        if last < today:
+            raise CommandError("standup.tandem.past", date=shown)
+        if (last - today).days >= MAX_TANDEM_DAYS:
+            raise CommandError("standup.tandem.too_long", max=MAX_TANDEM_DAYS)
+        name = args.get("name") or DEFAULT_TANDEM_NAME
+        config = StandupConfig(
+            name,
+            ctx.room_id,
+            TANDEM_TIME,
+            tz=tz,
+            weekdays=WORKDAYS,
+            window_seconds=600,
+            mode=StandupMode.LIVE,
+            reminder_percent=None,
+            pair=frozenset({ctx.sender, partner}),
+            last_day=last,
+        )
+        record = await self.store.create_standup(config, ctx.sender, ctx.message.server_ts)
+        if record is None:
+            raise CommandError("standup.cmd.exists", name=name)
+        await self.runner.schedule_standup(record)
+        names = [self.name_of(ctx.room_id, user) for user in sorted(config.pair)]
+        await ctx.reply(
+            ctx.tr(
+                "standup.tandem.done_setup",
+                name=escape_user_text(name),
+                names=people_list(names, ctx.tr),
+                time=format_clock(TANDEM_TIME),
+                date=shown,
+            )
+            + "\n"
+            + ctx.tr("standup.tandem.setup_hint", name=escape_user_text(name))
+            + self._not_in_room(ctx, partner)
+        )
+
+    def _not_in_room(self, ctx: CommandContext, user: str) -> str:
+        """A hint when the partner is not in the room yet (they would not see the thread)."""
+        if user in self.plugin.matrix.members(ctx.room_id):
+            return ""
+        return "\n" + ctx.tr("standup.tandem.invite", name=self.name_of(ctx.room_id, user))
+
     async def time(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         await self.change(ctx, args, at=args["time"], new_schedule=True)
 
@@ -78,7 +133,10 @@ class SetupHandlers(HandlerBase):
         await self.change(ctx, args, window_seconds=args["length"])
 
     async def mode(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        await self.change(ctx, args, mode=StandupMode(args["mode"]))
+        mode = StandupMode(args["mode"])
+        record = await self.change(ctx, args, mode=mode)
+        if mode is not StandupMode.WRITTEN and record.config.call_link is None:
+            await ctx.reply(ctx.tr("standup.cmd.link_missing"))
 
     async def answers(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         await self.change(ctx, args, answer_channel=AnswerChannel(args["channel"]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from homeoffice_bot.kernel.errors import MatrixError
-from homeoffice_bot.kernel.events import Edit, Message, Redaction
+from homeoffice_bot.kernel.events import Edit, Membership, Message, Reaction, Redaction
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.answers import (
@@ -31,13 +31,17 @@ from homeoffice_bot.standup.messages import (
     render_dm_done,
     render_dm_question,
 )
+from homeoffice_bot.standup.minutes import is_minutes_note
 from homeoffice_bot.standup.questions import section_keywords
 from homeoffice_bot.standup.runner import Runner
+from homeoffice_bot.standup.showrun import HAND_ON_KEYS, is_hand_on
 from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord, StandupStore
+from homeoffice_bot.standup.store_live import LiveStore
 
 log = logging.getLogger(__name__)
 
 ANSWER_MSGTYPES = frozenset({"m.text", "m.emote"})
+TICK_KEYS = frozenset({"✅", "✔️", "☑️", "👍"})
 
 
 class Intake:
@@ -45,6 +49,7 @@ class Intake:
         self.ctx = ctx
         self.store = store
         self.runner = runner
+        self.live = LiveStore(store.db)
 
     async def on_message(self, message: Message) -> None:
         if message.msgtype not in ANSWER_MSGTYPES or message.sender == self.ctx.matrix.user_id:
@@ -77,10 +82,43 @@ class Intake:
         if occurrence_id is not None:
             await self.runner.reports.refresh(occurrence_id)
 
+    async def on_membership(self, membership: Membership) -> None:
+        """Someone joins the room while a live round runs: they speak at the end (if the
+        stand-up asks them)."""
+        if membership.membership != "join" or membership.prev_membership == "join":
+            return
+        bots = [self.ctx.matrix.user_id, *self.runner.settings.bots]
+        for record in await self.store.standups_in_room(membership.room_id):
+            occurrence = await self.store.open_occurrence_of(record.id)
+            if occurrence is None or occurrence.config.mode is StandupMode.WRITTEN:
+                continue
+            if membership.user_id in record.config.participants([membership.user_id], bots):
+                await self.runner.show.add_late(occurrence, membership.user_id)
+
+    async def on_reaction(self, reaction: Reaction) -> None:
+        """⏭️ under a turn prompt hands on (by its speaker); ✅ under an open action, or
+        under the note that gave it, ticks it off."""
+        if reaction.sender == self.ctx.matrix.user_id:
+            return
+        if reaction.key in HAND_ON_KEYS:
+            found = await self.runner.show.turn_of_prompt(reaction.relates_to)
+            if found is not None and found[0].room_id == reaction.room_id:
+                await self.runner.show.hand_on(found[0], reaction.sender)
+            return
+        if reaction.key in TICK_KEYS:
+            await self.live.tick_action(reaction.relates_to, reaction.sender, reaction.server_ts)
+
     # ---------------------------------------------------------------- thread
 
     async def _in_thread(self, occurrence: OccurrenceRecord, message: Message) -> None:
-        if occurrence.config.mode is StandupMode.LIVE:
+        mode = occurrence.config.mode
+        if mode is not StandupMode.WRITTEN and occurrence.is_open:
+            if is_hand_on(message.body):  # the speaker's word, not part of the minutes
+                await self.runner.show.hand_on(occurrence, message.sender)
+                return
+            if message.sender in occurrence.participants:
+                await self.runner.show.add_late(occurrence, message.sender)
+        if mode is StandupMode.LIVE or (mode is StandupMode.BOTH and is_minutes_note(message.body)):
             note = NoteRecord(
                 message.event_id, occurrence.id, message.sender, message.body, message.server_ts
             )

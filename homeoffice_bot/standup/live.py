@@ -1,32 +1,22 @@
-"""Live stand-ups (the call): speaking order, time-box notices, agenda, call link."""
+"""Live stand-ups (the call): time-box notices, agenda, call link (the speaking order is
+``rotation``, the turns ``showrun``)."""
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
 from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_names, format_time
 
-T = TypeVar("T")
-
 MAX_CALL_LINK = 500
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 """Characters kept as typed in a call link; everything else (spaces, parentheses, quotes,
 angle brackets) is percent-encoded so the link cannot break out of Markdown link syntax."""
-
-
-def speaking_order(people: Sequence[T], rng: random.Random) -> list[T]:
-    """The people in a shuffled order (deterministic for a seeded ``rng``)."""
-    order = list(people)
-    rng.shuffle(order)
-    return order
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +79,34 @@ def render_agenda(
     closes_at: datetime,
     tz: str,
     tr: Translate,
+    *,
+    order_markdown: str | None = None,
+    absent: Sequence[str] = (),
+    top: Sequence[str] = (),
 ) -> str:
-    """The live kickoff: call link, agenda (the questions), speaking order (display names,
-    not pinged) and when the time box ends. ``call_link`` must come from
-    ``validate_call_link``."""
+    """The live kickoff: call link, open actions of earlier rounds (``top``), agenda (the
+    questions), speaking order and when the time box ends. ``order`` holds display names
+    (named, not pinged); ``order_markdown``, when given, replaces them (mention tokens, to
+    alert the speakers). ``absent``: display names of who is not there today.
+    ``call_link`` must come from ``validate_call_link``."""
     lines = [tr("standup.live.title", name=escape_user_text(name))]
     if call_link is not None:
         lines.append(tr("standup.live.call_link", url=call_link))
+    if top:
+        lines.append("")
+        lines.extend(top)
     lines.append("")
     lines.append(tr("standup.live.agenda"))
     lines.extend(
         f"{number}\\. {escape_user_text(question)}" for number, question in enumerate(questions, 1)
     )
     lines.append("")
-    if order:
+    if order_markdown:
+        lines.append(tr("standup.live.order", names=order_markdown))
+    elif order:
         lines.append(tr("standup.live.order", names=format_names(order, tr)))
+    if absent:
+        lines.append(tr("standup.live.absent", names=format_names(absent, tr)))
     lines.append(tr("standup.live.until", time=format_time(closes_at, tz)))
     lines.append(tr("standup.live.notes_hint"))
     return "\n".join(lines)

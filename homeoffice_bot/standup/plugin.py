@@ -45,6 +45,8 @@ class StandupPlugin(Plugin[StandupSettings]):
         self.ctx.on_message(self.intake.on_message)
         self.ctx.on_edit(self.intake.on_edit)
         self.ctx.on_redaction(self.intake.on_redaction)
+        self.ctx.on_reaction(self.intake.on_reaction)
+        self.ctx.on_membership(self.intake.on_membership)
         self.ctx.add_personal_data(StandupPersonalData(self.ctx.db, self.ctx.catalogue))
         every_day = frozenset(range(1, 8))
         daily = Daily(settings.purge_at, every_day, self.ctx.bot.default_timezone)

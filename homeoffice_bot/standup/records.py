@@ -30,7 +30,7 @@ def _config_adapter() -> TypeAdapter[StandupConfig]:
 def config_to_json(config: StandupConfig) -> str:
     data = _config_adapter().dump_python(config, mode="json")
     for key in ("weekdays", "participants_add", "participants_remove", "observers", "closures",
-                "skipped"):  # fmt: skip
+                "skipped", "pair"):  # fmt: skip
         data[key] = sorted(data[key])
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.standup.answers import ParsedAnswer, has_blocker
 from homeoffice_bot.standup.config import ReportFormat, StandupMode
+from homeoffice_bot.standup.minutes import Item, minutes_blockers, notes_summary, render_minutes
 from homeoffice_bot.standup.questions import DEFAULT_BLOCKER_INDEX
 from homeoffice_bot.standup.text import (
     Translate,
@@ -64,6 +65,9 @@ class Note:
     person: Person
     text: str
     posted_at: datetime
+    late: bool = False
+    """Written after the round had closed ("nachträglich")."""
+    event_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,8 @@ class ReportData:
     """When this round began (UTC): the scheduled instant, or the moment of ``!standup
     jetzt``. Tells apart several rounds of one stand-up on the same day."""
     details: ReportDetails = ReportDetails()
+    minutes: tuple[Item, ...] = ()
+    """Decisions, actions and blockers of the thread's notes (``minutes``)."""
 
     def _answered_ids(self) -> set[str]:
         return {a.person.user_id for a in self.answers}
@@ -143,7 +149,7 @@ def render_summary(data: ReportData, tr: Translate) -> str:
                 tr, "standup.report.summary.answered", len(counted), expected=len(data.expected())
             )
         )
-        blockers = len(data.blockers())
+        blockers = len(data.blockers()) + minutes_blockers(data.minutes)
         parts.append(
             _plural(tr, "standup.report.summary.blockers", blockers)
             if blockers
@@ -152,9 +158,12 @@ def render_summary(data: ReportData, tr: Translate) -> str:
         late = sum(1 for a in data.answers if data.shows_late(a))
         if late:
             parts.append(_plural(tr, "standup.report.summary.late", late))
-    if data.mode is not StandupMode.WRITTEN or data.notes:
-        people = len({n.person.user_id for n in data.notes})
-        parts.append(_plural(tr, "standup.report.summary.notes", len(data.notes), people=people))
+    elif minutes_blockers(data.minutes):
+        parts.append(_plural(tr, "standup.report.summary.blockers", minutes_blockers(data.minutes)))
+    if data.notes or data.minutes or data.mode is StandupMode.LIVE:
+        parts.append(
+            notes_summary([(n.event_id, n.person.user_id) for n in data.notes], data.minutes, tr)
+        )
     return tr("standup.report.summary.sentence", parts=", ".join(parts))
 
 
@@ -242,12 +251,14 @@ def _name_with_marker(answer: PersonAnswer, data: ReportData, tr: Translate, esc
 
 
 def _minutes(data: ReportData, tr: Translate, escape: Escape) -> list[str]:
+    out = render_minutes(data.minutes, tr, escape)
     if not data.notes:
-        return []
-    out = [tr("standup.report.minutes"), ""]
+        return out
+    out.extend([tr("standup.report.minutes"), ""])
     for note in sorted(data.notes, key=lambda n: n.posted_at):
         name = escape(note.person.display_name)
-        prefix = f"- {format_time(note.posted_at, data.tz)} **{name}**: "
+        late = " " + tr("standup.minutes.late") if note.late else ""
+        prefix = f"- {format_time(note.posted_at, data.tz)} **{name}**{late}: "
         out.extend(_list_item(prefix, _user_lines(note.text, escape)))
     out.append("")
     return out

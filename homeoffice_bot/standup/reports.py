@@ -9,8 +9,10 @@ from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.assemble import build_report, everyone
+from homeoffice_bot.standup.minutes import user_ids_in
 from homeoffice_bot.standup.report import ReportData, render_report
 from homeoffice_bot.standup.store import OccurrenceRecord, StandupStore
+from homeoffice_bot.standup.store_live import LiveStore
 from homeoffice_bot.standup.text import Translate
 
 log = logging.getLogger(__name__)
@@ -27,9 +29,18 @@ class Reports:
         answers = await self.store.answers(occurrence.id)
         notes = await self.store.notes(occurrence.id)
         writers = [a.user_id for a in answers] + [n.user_id for n in notes]
+        writers += [user for note in notes for user in user_ids_in(note.text)]
         users = [UserID(u) for u in everyone(occurrence, writers)]
         names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), users)
         return build_report(occurrence, answers, notes, names)
+
+    async def keep_actions(self, occurrence: OccurrenceRecord) -> None:
+        """Store the actions of the minutes, so that the next kickoffs list them until
+        they are ticked off."""
+        data = await self.data(occurrence)
+        await LiveStore(self.store.db).add_actions(
+            occurrence.standup_id, occurrence.id, data.minutes
+        )
 
     async def markdown(self, occurrence: OccurrenceRecord, tr: Translate) -> str:
         data = await self.data(occurrence)
@@ -42,6 +53,7 @@ class Reports:
             if occurrence is None or occurrence.is_open or occurrence.report_event_id is None:
                 return
             tr = await self.ctx.tr_for(RoomID(occurrence.room_id))
+            await self.keep_actions(occurrence)
             report = await self.markdown(occurrence, tr)
             try:
                 await self.ctx.outbox.edit(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
@@ -23,15 +22,12 @@ from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
 from homeoffice_bot.standup.assemble import kickoff_markdown, not_answered, who_is_asked
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
-from homeoffice_bot.standup.live import (
-    render_timebox_notice,
-    speaking_order,
-    timebox_notices,
-)
+from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.showrun import RunOfShow
 from homeoffice_bot.standup.store import (
     ANY_DIRECT_CHAT,
     NewOccurrence,
@@ -39,6 +35,8 @@ from homeoffice_bot.standup.store import (
     StandupRecord,
     StandupStore,
 )
+from homeoffice_bot.standup.store_live import LiveStore
+from homeoffice_bot.standup.tandem import TandemSummary
 from homeoffice_bot.standup.text import Translate
 from homeoffice_bot.workday.api import AVAILABILITY
 
@@ -61,12 +59,15 @@ def _occurrence_job(occurrence: OccurrenceRecord, what: str) -> str:
 def kickoff_skip(record: StandupRecord, at: datetime) -> str | None:
     """Why the daily firing at ``at`` opens no occurrence, or None when it opens one:
     "paused", "before_setup" (the schedule was set or changed after ``at``), or the
-    calendar's ``SkipReason`` (weekday, holiday, closure, skipped)."""
+    calendar's ``SkipReason`` (weekday, holiday, closure, skipped), or "period_over"
+    after a tandem's last day."""
     config = record.config
     if config.paused:
         return "paused"
     if at < record.active_since:
         return "before_setup"
+    if config.last_day is not None and config.occurrence_day(at) > config.last_day:
+        return "period_over"
     reason = config.skip_reason(config.occurrence_day(at))
     return None if reason is None else reason.value
 
@@ -81,7 +82,9 @@ class Runner:
         self.store = store
         self.settings = settings
         self.reports = Reports(ctx, store)
-        self.rng = random.Random()
+        self.live = LiveStore(store.db)
+        self.show = RunOfShow(ctx, store, self.live, _occurrence_job)
+        self.tandem = TandemSummary(ctx, store, self.live)
 
     # ---------------------------------------------------------------- schedules
 
@@ -99,6 +102,8 @@ class Runner:
             if occurrence.kickoff_event_id is None:
                 self.ctx.tasks.spawn(self._post_kickoff(occurrence), "standup kickoff")
             await self._schedule_occurrence(occurrence)
+            if occurrence.config.mode is not StandupMode.WRITTEN:
+                await self.show.resume(occurrence)
 
     async def _synced(self) -> None:
         """Wait for the first sync after start (rooms, members, the backlog of answers)."""
@@ -187,6 +192,8 @@ class Runner:
         reason = kickoff_skip(record, at)
         if reason is not None:
             log.info("stand-up %s: no kickoff on %s (%s)", standup_id, day, reason)
+            if reason == "period_over":  # the last day had no round: the summary now
+                await self.tandem.post(record)
             return
         if await self.store.has_occurrence_on(standup_id, day):
             return
@@ -221,7 +228,9 @@ class Runner:
         participants = who_is_asked(config, self.ctx.matrix.members(room), bots)
         absent = await self._absent(config.room_id, participants, day, None if adhoc else opened)
         expected = [user for user in participants if user not in absent]
-        order = [] if config.mode is StandupMode.WRITTEN else speaking_order(expected, self.rng)
+        order = (
+            [] if config.mode is StandupMode.WRITTEN else await self.show.order(record.id, expected)
+        )
         questions = questions_for(day, config.previous_standup_day(day), config.questions, tr)
         occurrence = await self.store.create_occurrence(
             NewOccurrence(
@@ -265,15 +274,25 @@ class Runner:
         await self._synced()
         room = RoomID(occurrence.room_id)
         tr = await self.ctx.tr_for(room)
-        names = self.ctx.matrix.names_for(room, [UserID(u) for u in occurrence.speaking_order])
+        config = occurrence.config
+        live = config.mode is not StandupMode.WRITTEN
+        actions = await self.live.open_actions(occurrence.standup_id, occurrence.id) if live else []
+        users = [*occurrence.speaking_order, *occurrence.absent]
+        users += [a.owner for a in actions if a.owner]
+        names = self.ctx.matrix.names_for(room, [UserID(u) for u in users])
+        text = kickoff_markdown(occurrence, tr, names, actions)
         try:  # the same origin whether the firing runs it or a restart resumes it
             with acting_for(f"standup-occurrence:{occurrence.id}:kickoff"):
-                event_id = await self.ctx.outbox.send(room, kickoff_markdown(occurrence, tr, names))
+                event_id = await self.ctx.outbox.send(room, text, alert=live)
         except MatrixError:
             log.exception("stand-up kickoff could not be posted in %s", room)
             return
         await self.store.set_kickoff_event(occurrence.id, event_id)
-        config = occurrence.config
+        if live:
+            occurrence = await self.store.occurrence(occurrence.id) or occurrence
+            with acting_for(f"standup-occurrence:{occurrence.id}:actions"):
+                await self.show.post_open_actions(occurrence, actions, names, tr)
+            await self.show.begin(occurrence)
         if config.mode is StandupMode.LIVE:
             return
         by_dm = config.answer_channel is AnswerChannel.DM
@@ -361,9 +380,9 @@ class Runner:
 
     # ---------------------------------------------------------------- close and report
 
-    async def close(self, occurrence_id: int) -> None:
-        """Post the report (once) and end the window; closed early (``!standup beenden``),
-        the window ends now, so that answers after it count as late."""
+    async def close(self, occurrence_id: int, ended_by: str | None = None) -> None:
+        """Post the report (once) and end the window; closed early (``!standup beenden``
+        by ``ended_by``), the window ends now, so that answers after it count as late."""
         await self._synced()
         async with self.reports.lock:
             occurrence = await self.store.occurrence(occurrence_id)
@@ -375,17 +394,26 @@ class Runner:
             root = occurrence.kickoff_event_id
             report = await self.reports.markdown(occurrence, tr)
             in_thread = config.report_target is ReportTarget.THREAD and root is not None
+            now = self.ctx.clock.now()
+            early = ended_by is not None and now < occurrence.closes_at
+            if config.mode is not StandupMode.WRITTEN:  # the rotation counts the round once:
+                await self.show.end_round(occurrence, now)  # its turns are gone after it
+                await self.live.forget_turns(occurrence_id)
+                await self.reports.keep_actions(occurrence)
             # the same origin whichever way the window closes, also after a restart
             with acting_for(f"standup-occurrence:{occurrence_id}:close"):
                 if config.mode is not StandupMode.WRITTEN:
-                    await self._send(room, tr("standup.live.closed"), root)
+                    closing = self.show.closing_text(occurrence, ended_by, early, tr)
+                    await self._send(room, closing, root)
                 event_id = await self.ctx.outbox.send(
                     room, report, thread_root=EventID(root) if in_thread and root else None
                 )
                 for observer in sorted(config.observers - set(self.ctx.matrix.members(room))):
                     await self.ctx.outbox.dm(UserID(observer), report)
-            now = self.ctx.clock.now()
             await self.store.mark_closed(
                 occurrence_id, room, event_id, now, min(now, occurrence.closes_at)
             )
+            if early:
+                await self.live.mark_ended_early(occurrence_id)
         log.info("stand-up occurrence %s closed", occurrence_id)
+        await self.tandem.after_close(occurrence)

@@ -77,4 +77,46 @@ MIGRATIONS: list[MigrationStep] = [
     );
     CREATE INDEX standup_absences_room ON standup_absences (room_id, user_id)
     """,
+    """
+    CREATE TABLE standup_rotation (
+        standup_id INTEGER NOT NULL REFERENCES standups(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        opened INTEGER NOT NULL DEFAULT 0,
+        closed INTEGER NOT NULL DEFAULT 0,
+        last_opened TEXT,
+        PRIMARY KEY (standup_id, user_id)
+    );
+    CREATE TABLE standup_turns (
+        occurrence_id INTEGER NOT NULL REFERENCES standup_occurrences(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        started_at TEXT,
+        ends_at TEXT,
+        ended_at TEXT,
+        prompt_event_id TEXT,
+        PRIMARY KEY (occurrence_id, position),
+        UNIQUE (occurrence_id, user_id)
+    );
+    CREATE INDEX standup_turns_prompt ON standup_turns (prompt_event_id);
+    CREATE TABLE standup_actions (
+        id INTEGER PRIMARY KEY,
+        standup_id INTEGER NOT NULL REFERENCES standups(id) ON DELETE CASCADE,
+        occurrence_id INTEGER NOT NULL REFERENCES standup_occurrences(id) ON DELETE CASCADE,
+        note_event_id TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        owner TEXT,
+        due TEXT,
+        done_at TEXT,
+        done_by TEXT,
+        UNIQUE (note_event_id, line)
+    );
+    CREATE INDEX standup_actions_open ON standup_actions (standup_id, done_at);
+    CREATE TABLE standup_action_posts (
+        event_id TEXT PRIMARY KEY,
+        action_id INTEGER NOT NULL REFERENCES standup_actions(id) ON DELETE CASCADE
+    );
+    ALTER TABLE standup_occurrences ADD COLUMN ended_early INTEGER NOT NULL DEFAULT 0
+    """,
 ]

@@ -136,15 +136,15 @@ def test_dm_kickoff_has_no_thread_hint() -> None:
     assert "Thread" not in text
 
 
-def test_live_kickoff_has_agenda_link_and_speaking_order_by_name() -> None:
+def test_live_kickoff_has_agenda_link_and_mentions_the_speakers_in_order() -> None:
     config = StandupConfig(
         "team", ROOM, time(9, 0), mode=StandupMode.LIVE, call_link="https://meet.jit.si/team"
     )
     live = occurrence(config=config, speaking_order=(BEN, ANNA))
     text = kickoff_markdown(live, tr_de, NAMES)
     assert "Zum Call: [Link öffnen](https://meet.jit.si/team)" in text
-    assert "**Reihenfolge:** Ben und Anna" in text
-    assert "{@" not in text
+    assert f"**Reihenfolge:** {{{BEN}}} und {{{ANNA}}}" in text
+    assert "**Abwesend heute:** Dora" in text
 
 
 def test_both_modes_kickoff_adds_call_link_and_order() -> None:
@@ -153,7 +153,7 @@ def test_both_modes_kickoff_adds_call_link_and_order() -> None:
     )
     text = kickoff_markdown(occurrence(config=config, speaking_order=(ANNA,)), tr_de, NAMES)
     assert "1\\. Was hast du seit Freitag erledigt?" in text
-    assert text.endswith("**Reihenfolge:** Anna")
+    assert text.endswith(f"**Reihenfolge:** {{{ANNA}}}")
 
 
 SINCE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -201,3 +201,22 @@ def test_invalid_stored_config_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="window"):
         config_from_json(text)
+
+
+def test_live_minutes_have_sections_a_blocker_count_and_late_notes_marked() -> None:
+    config = StandupConfig("team", ROOM, time(9, 0), mode=StandupMode.LIVE)
+    closed = occurrence(config=config, state="closed", closed_at=CLOSES)
+    notes = [
+        NoteRecord("$n1", 1, ANNA, f"Entscheidung: Release am Freitag\nAufgabe: Doku {BEN}",
+                   KICKOFF + timedelta(minutes=3)),
+        NoteRecord("$n2", 1, BEN, "Hindernis: VPN\nsonst alles gut",
+                   KICKOFF + timedelta(minutes=4)),
+        NoteRecord("$n3", 1, CARL, "Nachtrag: Folien verschickt", CLOSES + timedelta(minutes=5)),
+    ]  # fmt: skip
+    text = render_report(build_report(closed, [], notes, NAMES), tr_de)
+    assert "1 Blocker, 3 Notizen von 3 Personen." in text
+    assert "- Release am Freitag (Anna)" in text
+    assert "- Doku – Ben (Anna)" in text
+    assert "- Blocker: **VPN** (Ben)" in text
+    assert "**Carl** (nachträglich): Nachtrag: Folien verschickt" in text
+    assert "sonst alles gut" in text

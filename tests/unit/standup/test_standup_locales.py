@@ -38,7 +38,8 @@ def test_every_key_the_code_uses_exists() -> None:
     used |= {f"standup.weekday.{d}" for d in range(1, 8)}
     used |= {f"standup.weekday_short.{d}" for d in range(1, 8)}
     used |= {f"standup.{k}.{n}" for k in ("live.remaining", "report.summary.answered",
-             "report.summary.blockers", "report.summary.late", "report.summary.notes")
+             "report.summary.blockers", "report.summary.late", "report.summary.notes",
+             "report.summary.note_people")
              for n in ("one", "other")}  # fmt: skip
     used.discard(TITLES)  # catalogue_titles() appends the section names
     used |= {f"{TITLES}.{name}" for name in ("component", *SECTIONS)}

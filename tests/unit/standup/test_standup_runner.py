@@ -41,6 +41,7 @@ class FakeMatrix:
     sent: list[tuple[str, str, str | None]] = field(default_factory=list)
     room_mentions: list[bool] = field(default_factory=list)
     alerts: list[bool] = field(default_factory=list)
+    reactions: list[tuple[str, str]] = field(default_factory=list)
     synced: asyncio.Event = field(default_factory=asyncio.Event)
 
     def members(self, room: str) -> list[str]:
@@ -62,6 +63,10 @@ class FakeMatrix:
         self.room_mentions.append(mention_room)
         self.alerts.append(alert)
         return f"$event{len(self.sent)}"
+
+    async def react(self, room: str, event_id: str, key: str) -> str:
+        self.reactions.append((event_id, key))
+        return f"$reaction{len(self.reactions)}"
 
 
 @dataclass
@@ -194,3 +199,42 @@ async def test_live_window_gets_a_two_minute_notice_and_a_closing_notice(
     closed = await runner.store.occurrence(occurrence.id)
     assert closed is not None
     assert closed.state == "closed"
+
+
+async def test_live_turns_hand_on_early_share_the_time_left_and_take_latecomers(
+    parts: tuple[Runner, FakeMatrix, FakeScheduler],
+) -> None:
+    runner, matrix, scheduler = parts
+    clock = cast(FixedClock, runner.ctx.clock)
+    config = StandupConfig("team", ROOM, time(9, 0), mode=StandupMode.LIVE,
+                           participants_remove=frozenset({CARL}))  # fmt: skip
+    record = await runner.store.create_standup(config, ANNA, NOW)
+    assert record is not None
+    occurrence = await runner.open_now(record)
+    assert occurrence.speaking_order == (ANNA, BEN)
+    assert matrix.alerts[0] is True  # the kickoff alerts the speakers
+    prompt = matrix.sent[-1][1]
+    assert prompt.startswith(f"{{{ANNA}}}, du bist dran: 4 Minuten 30 Sekunden, bis 09:04 Uhr.")
+    assert "Danach: Ben." in prompt
+    assert matrix.alerts[-1] is True
+    assert matrix.reactions[-1] == ("$event2", "⏭️")
+    prefix = f"standup:{record.id}:occ:{occurrence.id}:"
+    assert scheduler.jobs[prefix + "turn0"][0] == Once(NOW + timedelta(seconds=270))
+
+    assert not await runner.show.hand_on(occurrence, BEN)  # not Ben's turn yet
+    await runner.show.due(occurrence.id)  # the time is not up: nothing happens
+    assert len(matrix.sent) == 2
+    clock.advance(timedelta(minutes=1))
+    assert await runner.show.hand_on(occurrence, ANNA)
+    assert prefix + "turn0" not in scheduler.jobs
+    assert matrix.sent[-1][1].startswith(f"{{{BEN}}}, du bist dran: 8 Minuten, bis 09:09 Uhr.")
+    assert "Danach ist die Runde durch." in matrix.sent[-1][1]
+
+    await runner.show.add_late(occurrence, CARL)  # Carl joins: he speaks after Ben
+    clock.advance(timedelta(minutes=8))
+    await runner.show.due(occurrence.id)
+    assert matrix.sent[-1][1].startswith(f"{{{CARL}}}, du bist dran:")
+    assert await runner.show.skip(occurrence)  # the moderation hands on
+    assert matrix.sent[-1][1] == "Alle waren dran. Bis 09:10 Uhr bleibt Zeit für Offenes."
+    assert not await runner.show.skip(occurrence)
+    assert await runner.show.opener_and_closer(occurrence.id) == (ANNA, CARL)
