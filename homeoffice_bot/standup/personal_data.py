@@ -1,11 +1,13 @@
 """The stand-up's part of a person's export and deletion (``kernel.personal_data``).
 
 Exported: the person's answers and live notes, absences reported for them or by them,
-direct-chat prompts, the rounds they were asked in or absent from, the stand-ups they set
-up and those whose settings name them. Deleted: answers, notes, prompts and absences;
-their user id is taken out of every round's participant, absent and speaking lists and of
-every stand-up's settings; "set up by" becomes empty. Reports already posted stay in the
-rooms' history (the homeserver's, not the bot's).
+direct-chat prompts, the rounds they were asked in or absent from, their place in the live
+speaking order, the actions they own or ticked off, the stand-ups they set up and those
+whose settings name them. Deleted: answers, notes, prompts, absences, their place in the
+speaking order and a turn of a round still running; they are taken off the actions they own
+or ticked off; their user id is taken out of every round's participant, absent and speaking
+lists and of every stand-up's settings; "set up by" becomes empty. Reports already posted
+stay in the rooms' history (the homeserver's, not the bot's).
 
 ``purge`` is the daily retention: closed rounds older than ``retention_days`` go, with
 their answers, notes and prompts.
@@ -47,6 +49,14 @@ EXPORT_QUERIES: dict[str, str] = {
     " JOIN standups s ON s.id = o.standup_id WHERE p.user_id = ?1",
     "standups_you_set_up": "SELECT created_by AS user_id, room_id, name, created_at"
     " FROM standups WHERE created_by = ?1",
+    "speaking_order": "SELECT r.user_id, s.name AS standup, s.room_id, r.opened, r.closed,"
+    " r.last_opened FROM standup_rotation r JOIN standups s ON s.id = r.standup_id"
+    " WHERE r.user_id = ?1",
+    "actions": "SELECT s.name AS standup, s.room_id, o.day, a.text, a.owner, a.due,"
+    " a.done_at, a.done_by FROM standup_actions a"
+    " JOIN standup_occurrences o ON o.id = a.occurrence_id"
+    " JOIN standups s ON s.id = a.standup_id WHERE a.owner = ?1 OR a.done_by = ?1"
+    " ORDER BY o.day",
 }
 SECTIONS = (*EXPORT_QUERIES, "rounds_you_were_in", "settings_naming_you")
 TITLES = "standup.personal_data.title"
@@ -62,6 +72,10 @@ DELETE_STATEMENTS = (
     "DELETE FROM standup_notes WHERE user_id = ?1",
     "DELETE FROM standup_dm_prompts WHERE user_id = ?1",
     "DELETE FROM standup_absences WHERE user_id = ?1",
+    "DELETE FROM standup_rotation WHERE user_id = ?1",
+    "DELETE FROM standup_turns WHERE user_id = ?1",
+    "UPDATE standup_actions SET owner = NULL WHERE owner = ?1",
+    "UPDATE standup_actions SET done_by = NULL WHERE done_by = ?1",
     "UPDATE standup_absences SET set_by = '' WHERE set_by = ?1",
     "UPDATE standups SET created_by = '' WHERE created_by = ?1",
 )
