@@ -44,6 +44,7 @@ from homeoffice_bot.kernel.matrix.content import (
     reaction_content,
     relates_to,
 )
+from homeoffice_bot.kernel.slots import step_aside
 from homeoffice_bot.kernel.storage import Database, Row
 
 log = logging.getLogger(__name__)
@@ -322,6 +323,7 @@ class Outbox:
 
     async def _sent(self, txn_id: str) -> EventID:
         future = self._waiting[txn_id]
+        step_aside()  # a scheduled firing waiting here lets the next one start
         try:
             event_id = await future
         finally:
