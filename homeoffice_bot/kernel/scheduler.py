@@ -177,6 +177,9 @@ class Scheduler:
             self._spawn(job_id, job, missed)
 
     def _set(self, job_id: str, when: datetime) -> None:
+        if self._loop_task is None:  # declared before the start: nothing to wake yet
+            self._table.set(job_id, when)
+            return
         earliest = self._table.next_due()
         self._table.set(job_id, when)
         if earliest is None or when < earliest:
