@@ -203,7 +203,10 @@ class Scheduler:
         while True:
             self._wakeup.clear()
             now = self._clock.now()
-            self._fire_due(now)
+            try:
+                self._fire_due(now)
+            except Exception:  # never stop firing because of one job
+                log.exception("the scheduler could not fire what was due at %s", now)
             earliest = self._table.next_due()
             delay = MAX_SLEEP
             if earliest is not None:
@@ -214,7 +217,9 @@ class Scheduler:
     def _fire_due(self, now: datetime) -> list[asyncio.Task[Any]]:
         started: list[asyncio.Task[Any]] = []
         for job_id, at in self._table.pop_due(now):
-            job = self._jobs[job_id]
+            job = self._jobs.get(job_id)
+            if job is None:
+                continue
             trigger = job.trigger
             if isinstance(trigger, Once):
                 del self._jobs[job_id]
