@@ -60,6 +60,9 @@ class _Job:
     trigger: Trigger
     func: JobFunc
     grace: timedelta
+    record: bool = True
+    """Daily and Once firings are recorded as occurrences and run once; False for a job
+    whose firing may run twice without harm (a wake-up that looks at due rows)."""
     running: bool = False
     """An Every job's previous run has not finished: the next tick is skipped."""
 
@@ -129,9 +132,12 @@ class Scheduler:
         func: JobFunc,
         *,
         grace: timedelta = DEFAULT_GRACE,
+        record: bool = True,
     ) -> None:
-        """Add or replace a job; run a firing missed within ``grace`` now, once."""
-        self._put(job_id, _Job(trigger, func, grace))
+        """Add or replace a job; run a firing missed within ``grace`` now, once.
+        ``record=False``: its firings are not written to the occurrences table and take
+        no slot (for a wake-up whose work is idempotent and whose time changes often)."""
+        self._put(job_id, _Job(trigger, func, grace, record))
 
     def reschedule(self, job_id: str, trigger: Trigger) -> bool:
         """Move a declared job to a new trigger, keeping its function and grace: as cheap
@@ -140,7 +146,7 @@ class Scheduler:
         job = self._jobs.get(job_id)
         if job is None:
             return False
-        self._put(job_id, _Job(trigger, job.func, job.grace))
+        self._put(job_id, _Job(trigger, job.func, job.grace, job.record))
         return True
 
     def cancel(self, job_id: str) -> None:
@@ -253,7 +259,7 @@ class Scheduler:
         return self._tasks.spawn(self._fire(job_id, job, at), f"job {job_id}")
 
     async def _fire(self, job_id: str, job: _Job, at: datetime) -> None:
-        if isinstance(job.trigger, Every):
+        if isinstance(job.trigger, Every) or not job.record:
             job.running = True
             try:
                 await job.func(at)

@@ -275,3 +275,26 @@ async def test_an_interval_job_still_running_is_not_started_again(db: Database) 
     release.set()
     assert await first == 1
     assert runs == 1
+
+
+async def test_a_wake_up_that_is_not_recorded_leaves_no_occurrences(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired: list[datetime] = []
+
+    async def wake(at: datetime) -> None:
+        fired.append(at)
+
+    first = clock.now() + timedelta(minutes=3)
+    await scheduler.schedule("due", Once(first), wake, record=False)
+    clock.advance(timedelta(minutes=3))
+    assert await scheduler.run_due() == 1
+    await scheduler.schedule("due", Once(first), wake, record=False)  # again, within grace
+    await spin(lambda: len(fired) == 2)  # not recorded: it runs again
+    assert scheduler.reschedule("due", Once(clock.now() + timedelta(minutes=1))) is False
+    await scheduler.schedule("due", Once(clock.now() + timedelta(minutes=1)), wake, record=False)
+    assert scheduler.reschedule("due", Once(clock.now() + timedelta(minutes=2)))
+    clock.advance(timedelta(minutes=2))
+    assert await scheduler.run_due() == 1
+    assert fired == [first, first, first + timedelta(minutes=2)]
+    assert await db.fetchval("SELECT COUNT(*) FROM occurrences") == 0
