@@ -232,8 +232,9 @@ class Scheduler:
             elif isinstance(trigger, Every):
                 later = at + trigger.interval
                 self._table.set(job_id, later if later > now else now + trigger.interval)
-            else:
-                upcoming = self._times.next(trigger, max(at, now))
+            else:  # a clock that jumped over several firings runs the latest of them
+                at = max(at, self._times.last(trigger, now) or at)
+                upcoming = self._times.next(trigger, now)
                 if upcoming is None:
                     del self._jobs[job_id]
                 else:

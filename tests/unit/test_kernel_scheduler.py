@@ -298,3 +298,22 @@ async def test_a_wake_up_that_is_not_recorded_leaves_no_occurrences(db: Database
     assert await scheduler.run_due() == 1
     assert fired == [first, first, first + timedelta(minutes=2)]
     assert await db.fetchval("SELECT COUNT(*) FROM occurrences") == 0
+
+
+async def test_a_clock_that_jumps_over_several_days_runs_the_latest_firing_once(
+    db: Database,
+) -> None:
+    clock = FixedClock(datetime(2026, 7, 13, 6, 0, tzinfo=UTC))  # Monday, 08:00 in Berlin
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired: list[datetime] = []
+
+    async def job(at: datetime) -> None:
+        fired.append(at)
+
+    await scheduler.schedule(
+        "kickoff", Daily(time(9), frozenset(range(1, 6)), "Europe/Berlin"), job
+    )
+    clock.set(datetime(2026, 7, 15, 7, 5, tzinfo=UTC))  # Wednesday 09:05, within the grace
+    assert await scheduler.run_due() == 1
+    assert fired == [datetime(2026, 7, 15, 7, tzinfo=UTC)]
+    assert scheduler.next_run("kickoff") == datetime(2026, 7, 16, 7, tzinfo=UTC)
