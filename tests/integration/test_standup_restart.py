@@ -12,12 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_standup_support import (
-    BERLIN,
     BUILTINS,
     FAST,
     ask,
-    configure,
     is_kickoff,
+    kickoff_soon,
     set_up_standup,
     wait_ack,
     wait_kickoff,
@@ -55,22 +54,13 @@ async def _team(start_bot: StartBot, people: People, clock: FixedClock, window: 
     return bot, room, lead, anna, ben
 
 
-async def _kickoff_time(lead: Person, room: RoomID, bot: App, clock: FixedClock) -> datetime:
-    """Set the kickoff a minute ahead (after the command's server time, from which the
-    schedule counts) and return it; the clock is caught up with real time first."""
-    clock.set(max(clock.now(), datetime.now(UTC)))
-    at = (clock.now() + timedelta(minutes=1)).replace(microsecond=0)
-    await configure(lead, room, bot, f"!standup zeit {at.astimezone(BERLIN):%H:%M:%S}")
-    return at
-
-
 async def test_open_window_carries_on_after_a_restart_with_the_answer_typed_meanwhile(
     start_bot: StartBot, people: People
 ) -> None:
     clock = FixedClock(datetime.now(UTC))
     bot, room, lead, anna, ben = await _team(start_bot, people, clock, "30s")
     mark = anna.mark()
-    kickoff_at = await _kickoff_time(lead, room, bot, clock)
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
     clock.set(kickoff_at)
     kickoff = await wait_kickoff(anna, room, bot, mark)
     answer = await anna.say(room, "Heute: Haushalt", thread_root=kickoff.event_id)
@@ -98,7 +88,7 @@ async def test_answers_typed_while_down_count_by_server_time_when_the_window_clo
     clock = FixedClock(datetime.now(UTC))
     bot, room, lead, anna, ben = await _team(start_bot, people, clock, "8s")
     mark = anna.mark()
-    kickoff_at = await _kickoff_time(lead, room, bot, clock)
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
     clock.set(kickoff_at)
     kickoff = await wait_kickoff(anna, room, bot, mark)
 
@@ -120,7 +110,7 @@ async def test_kickoff_missed_while_down_is_posted_once_after_the_restart(
     clock = FixedClock(datetime.now(UTC))
     bot, room, lead, anna, _ = await _team(start_bot, people, clock, "10s")
     mark = anna.mark()
-    kickoff_at = await _kickoff_time(lead, room, bot, clock)
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
     await bot.stop()
     clock.set(kickoff_at + timedelta(seconds=5))  # the kickoff time passes while the bot is down
     bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)
