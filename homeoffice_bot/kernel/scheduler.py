@@ -117,6 +117,11 @@ class Scheduler:
     def job_count(self) -> int:
         return len(self._jobs)
 
+    @property
+    def firings_waiting(self) -> int:
+        """Firings that are due and wait for a slot."""
+        return self.slots.waiting
+
     def job_ids(self, prefix: str = "") -> list[str]:
         return sorted(job_id for job_id in self._jobs if job_id.startswith(prefix))
 
