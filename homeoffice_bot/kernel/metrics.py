@@ -251,6 +251,11 @@ class KernelMetrics:
             lambda: matrix.backoff_seconds,
         )
         m.sampled_gauge("scheduled_jobs", "Jobs in the scheduler.", lambda: scheduler.job_count)
+        m.sampled_gauge(
+            "scheduler_firings_waiting",
+            "Firings that are due and wait for a free slot (many kickoffs at one minute).",
+            lambda: scheduler.firings_waiting,
+        )
         m.sampled_gauge("joined_rooms", "Rooms the bot is in.", lambda: len(matrix.joined_rooms()))
         m.sampled_gauge("tasks_running", "Event handlers and jobs running now.",
                         lambda: tasks.running)  # fmt: skip

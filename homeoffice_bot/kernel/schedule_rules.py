@@ -60,3 +60,38 @@ def next_fire(trigger: Daily, now: datetime) -> datetime | None:
             if instant > now:
                 return instant
     return None
+
+
+class FireTimes:
+    """``last_fire`` and ``next_fire`` shared by every job with an equal Daily trigger.
+
+    Ten thousand stand-ups use a few dozen distinct (time, weekdays, zone) rules: each rule
+    is computed once per firing instead of once per job. The answer computed at ``t0`` holds
+    for every ``now`` from ``t0`` up to (not including) the next firing."""
+
+    def __init__(self) -> None:
+        self._known: dict[Daily, tuple[datetime, datetime | None, datetime]] = {}
+        """trigger -> (computed at, last firing at or before then, next firing after)"""
+        self._instances: dict[Daily, Daily] = {}
+
+    def shared(self, trigger: Daily) -> Daily:
+        """The one instance of an equal trigger, so that jobs hold one object per rule."""
+        return self._instances.setdefault(trigger, trigger)
+
+    def _entry(self, trigger: Daily, now: datetime) -> tuple[datetime | None, datetime | None]:
+        known = self._known.get(trigger)
+        if known is not None and known[0] <= now < known[2]:
+            return known[1], known[2]
+        last, upcoming = last_fire(trigger, now), next_fire(trigger, now)
+        if upcoming is not None:
+            self._known[trigger] = (now, last, upcoming)
+        return last, upcoming
+
+    def last(self, trigger: Daily, now: datetime) -> datetime | None:
+        return self._entry(trigger, now)[0]
+
+    def next(self, trigger: Daily, now: datetime) -> datetime | None:
+        return self._entry(trigger, now)[1]
+
+    def __len__(self) -> int:
+        return len(self._known)

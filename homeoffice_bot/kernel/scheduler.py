@@ -1,14 +1,28 @@
-"""Scheduled jobs on APScheduler 3, derived from database rows and fired once.
+"""Scheduled jobs, derived from database rows, fired once, following the injected Clock.
 
 Components (re)declare their jobs from their own rows at start and whenever a row
-changes: ``schedule(job_id, trigger, func)`` replaces a job of the same id. Every firing
-of a Daily or Once job is recorded in the ``occurrences`` table under
+changes: ``schedule(job_id, trigger, func)`` replaces a job of the same id, and
+``reschedule(job_id, trigger)`` moves one to a new time. Both cost O(log n) (timetable.py)
+and look at no other job, so declaring ten thousand stand-ups at start is linear; jobs
+with equal Daily rules share one trigger and its computed times (``FireTimes``).
+
+Every firing of a Daily or Once job is recorded in the ``occurrences`` table under
 ``<job_id>@<scheduled instant>`` before the job runs and marked done when it has
 finished (its messages are in the outbox by then), so a restart never runs a finished
 firing again, while one cut short by a crash runs again at start, within the job's grace
 time — its sends carry the firing as their origin, so what it had queued is not queued
 twice. A firing missed while the bot was down is run once at start if it is still within
 the job's grace time.
+
+Firings due at the same time run a few at a time (slots.py), earliest first; a firing
+gives up its slot while it waits for the homeserver, so one room's kickoff never waits
+for the preparation of all the others. Every jobs (the delivery tick) take no slot and
+never overlap themselves.
+
+Time is the Clock's: the scheduler sleeps until the clock should reach the next instant
+(at most ``MAX_SLEEP`` seconds, so a wall clock that jumps is noticed), and a test clock
+that is moved (``FixedClock.advance``) wakes it at once; ``run_due()`` fires what is due
+and waits for it.
 """
 
 from __future__ import annotations
@@ -17,72 +31,268 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
-
-from homeoffice_bot.kernel.clock import Clock
+from homeoffice_bot.kernel.clock import Clock, MovableClock
 from homeoffice_bot.kernel.delivery.inbox import acting_for
-from homeoffice_bot.kernel.schedule_rules import Daily, Every, Once, Trigger, last_fire
+from homeoffice_bot.kernel.schedule_rules import Every, FireTimes, Once, Trigger
+from homeoffice_bot.kernel.slots import Slots
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.kernel.tasks import TaskTracker
+from homeoffice_bot.kernel.timetable import Timetable
 
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[[datetime], Awaitable[None]]
 """A job gets the instant it was scheduled for (UTC)."""
 
-_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_GRACE = timedelta(minutes=10)
+MAX_CONCURRENT_FIRINGS = 8
+"""Firings that prepare at the same time; more wait their turn, in order."""
+MAX_SLEEP = 30.0
+"""The longest the scheduler sleeps without looking at the clock again (seconds)."""
 
 
-def _apscheduler_trigger(trigger: Trigger) -> CronTrigger | DateTrigger | IntervalTrigger:
-    if isinstance(trigger, Daily):
-        days = ",".join(_WEEKDAY_NAMES[d - 1] for d in sorted(trigger.weekdays))
-        return CronTrigger(
-            day_of_week=days,
-            hour=trigger.at.hour,
-            minute=trigger.at.minute,
-            second=trigger.at.second,
-            timezone=ZoneInfo(trigger.tz),
-        )
-    if isinstance(trigger, Once):
-        return DateTrigger(run_date=trigger.at, timezone=UTC)
-    return IntervalTrigger(seconds=trigger.interval.total_seconds(), timezone=UTC)
+@dataclass
+class _Job:
+    trigger: Trigger
+    func: JobFunc
+    grace: timedelta
+    record: bool = True
+    """Daily and Once firings are recorded as occurrences and run once; False for a job
+    whose firing may run twice without harm (a wake-up that looks at due rows)."""
+    running: bool = False
+    """An Every job's previous run has not finished: the next tick is skipped."""
 
 
 class Scheduler:
-    def __init__(self, db: Database, clock: Clock, tasks: TaskTracker) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        tasks: TaskTracker,
+        *,
+        max_concurrent: int = MAX_CONCURRENT_FIRINGS,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._tasks = tasks
-        self._scheduler = AsyncIOScheduler(timezone=UTC)
-        self._triggers: dict[str, Trigger] = {}
+        self._jobs: dict[str, _Job] = {}
+        self._table = Timetable()
+        self._times = FireTimes()
+        self.slots = Slots(max_concurrent)
         self._firing: set[str] = set()
+        self._wakeup = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # ---------------------------------------------------------------- lifecycle
 
     def start(self) -> None:
-        self._scheduler.start()
+        """Start firing (jobs declared before wait until now: a start is declared paused)."""
+        if self._loop_task is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._loop_task = self._loop.create_task(self._run_loop(), name="scheduler")
+        if isinstance(self._clock, MovableClock):
+            self._clock.watch(self._wake)
 
     def stop(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        """Stop firing; firings already running are tracked tasks and drain with the rest."""
+        if isinstance(self._clock, MovableClock):
+            self._clock.unwatch(self._wake)
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            self._loop_task = None
+
+    @property
+    def running(self) -> bool:
+        return self._loop_task is not None
+
+    # ---------------------------------------------------------------- queries
 
     @property
     def job_count(self) -> int:
-        return len(self._triggers)
+        return len(self._jobs)
+
+    @property
+    def firings_waiting(self) -> int:
+        """Firings that are due and wait for a slot."""
+        return self.slots.waiting
 
     def job_ids(self, prefix: str = "") -> list[str]:
-        return sorted(job_id for job_id in self._triggers if job_id.startswith(prefix))
+        return sorted(job_id for job_id in self._jobs if job_id.startswith(prefix))
 
     def next_run(self, job_id: str) -> datetime | None:
-        job = self._scheduler.get_job(job_id)
-        if job is None or job.next_run_time is None:
-            return None
-        next_time: datetime = job.next_run_time
-        return next_time.astimezone(UTC)
+        return self._table.when(job_id)
+
+    # ---------------------------------------------------------------- declaring jobs
+
+    async def schedule(
+        self,
+        job_id: str,
+        trigger: Trigger,
+        func: JobFunc,
+        *,
+        grace: timedelta = DEFAULT_GRACE,
+        record: bool = True,
+    ) -> None:
+        """Add or replace a job; run a firing missed within ``grace`` now, once.
+        ``record=False``: its firings are not written to the occurrences table and take
+        no slot (for a wake-up whose work is idempotent and whose time changes often)."""
+        self._put(job_id, _Job(trigger, func, grace, record))
+
+    def reschedule(self, job_id: str, trigger: Trigger) -> bool:
+        """Move a declared job to a new trigger, keeping its function and grace: as cheap
+        as a dictionary update, for a job whose time changes often. False when no job of
+        that id is declared (a Once job that has fired is no longer declared)."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            return False
+        self._put(job_id, _Job(trigger, job.func, job.grace, job.record))
+        return True
+
+    def cancel(self, job_id: str) -> None:
+        self._jobs.pop(job_id, None)
+        self._table.discard(job_id)
+
+    def cancel_prefix(self, prefix: str) -> None:
+        for job_id in self.job_ids(prefix):
+            self.cancel(job_id)
+
+    def _put(self, job_id: str, job: _Job) -> None:
+        self.cancel(job_id)
+        now = self._clock.now()
+        trigger = job.trigger
+        if isinstance(trigger, Once):
+            if trigger.at <= now:
+                if now - trigger.at <= job.grace:
+                    self._spawn(job_id, job, trigger.at)
+                return
+            self._jobs[job_id] = job
+            self._set(job_id, trigger.at)
+            return
+        if isinstance(trigger, Every):
+            self._jobs[job_id] = job
+            self._set(job_id, now + trigger.interval)
+            return
+        job.trigger = trigger = self._times.shared(trigger)
+        upcoming = self._times.next(trigger, now)
+        if upcoming is not None:
+            self._jobs[job_id] = job
+            self._set(job_id, upcoming)
+        missed = self._times.last(trigger, now)
+        if missed is not None and now - missed <= job.grace:
+            self._spawn(job_id, job, missed)
+
+    def _set(self, job_id: str, when: datetime) -> None:
+        if self._loop_task is None:  # declared before the start: nothing to wake yet
+            self._table.set(job_id, when)
+            return
+        earliest = self._table.next_due()
+        self._table.set(job_id, when)
+        if earliest is None or when < earliest:
+            self._wake()
+
+    # ---------------------------------------------------------------- firing
+
+    def _wake(self) -> None:
+        if self._loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            self._wakeup.set()
+        else:  # moved from another thread
+            self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    async def _run_loop(self) -> None:
+        while True:
+            self._wakeup.clear()
+            now = self._clock.now()
+            try:
+                self._fire_due(now)
+            except Exception:  # never stop firing because of one job
+                log.exception("the scheduler could not fire what was due at %s", now)
+            earliest = self._table.next_due()
+            delay = MAX_SLEEP
+            if earliest is not None:
+                delay = min(MAX_SLEEP, max(0.001, (earliest - now).total_seconds()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), delay)
+
+    def _fire_due(self, now: datetime) -> list[asyncio.Task[Any]]:
+        started: list[asyncio.Task[Any]] = []
+        for job_id, at in self._table.pop_due(now):
+            job = self._jobs.get(job_id)
+            if job is None:
+                continue
+            trigger = job.trigger
+            if isinstance(trigger, Once):
+                del self._jobs[job_id]
+            elif isinstance(trigger, Every):
+                later = at + trigger.interval
+                self._table.set(job_id, later if later > now else now + trigger.interval)
+            else:  # a clock that jumped over several firings runs the latest of them
+                at = max(at, self._times.last(trigger, now) or at)
+                upcoming = self._times.next(trigger, now)
+                if upcoming is None:
+                    del self._jobs[job_id]
+                else:
+                    self._table.set(job_id, upcoming)
+            if isinstance(trigger, Every):
+                if job.running:
+                    continue
+            elif now - at > job.grace:
+                log.warning("job %s missed its firing at %s (beyond its grace)", job_id, at)
+                continue
+            started.append(self._spawn(job_id, job, now if isinstance(trigger, Every) else at))
+        return started
+
+    async def run_due(self) -> int:
+        """Fire what is due now and wait until those firings have finished (for tests that
+        move the clock); returns how many were started."""
+        started = self._fire_due(self._clock.now())
+        if started:
+            await asyncio.wait(started)
+        return len(started)
+
+    def _spawn(self, job_id: str, job: _Job, at: datetime) -> asyncio.Task[Any]:
+        return self._tasks.spawn(self._fire(job_id, job, at), f"job {job_id}")
+
+    async def _fire(self, job_id: str, job: _Job, at: datetime) -> None:
+        if isinstance(job.trigger, Every) or not job.record:
+            job.running = True
+            try:
+                await job.func(at)
+            except Exception:
+                log.exception("job %s failed", job_id)
+            finally:
+                job.running = False
+            return
+        async with self.slots.hold():
+            await self._fire_once(job_id, job.func, at)
+
+    async def _fire_once(self, job_id: str, func: JobFunc, at: datetime) -> None:
+        key = f"{job_id}@{at.isoformat()}"
+        if not await self._begin(key):
+            log.debug("job %s at %s already ran", job_id, at)
+            return
+        try:
+            with acting_for(key):
+                await func(at)
+        except asyncio.CancelledError:  # stopped midway: the next start runs it again
+            self._firing.discard(key)
+            raise
+        except Exception:
+            log.exception("job %s failed", job_id)
+        await self._end(key)
+
+    # ---------------------------------------------------------------- occurrences
 
     async def claim(self, key: str) -> bool:
         """Record an occurrence; True only for the first claim of ``key``, ever."""
@@ -111,77 +321,3 @@ class Scheduler:
         await self._db.execute(
             "UPDATE occurrences SET done_at = ? WHERE key = ?", (self._clock.now().isoformat(), key)
         )
-
-    async def schedule(
-        self,
-        job_id: str,
-        trigger: Trigger,
-        func: JobFunc,
-        *,
-        grace: timedelta = timedelta(minutes=10),
-    ) -> None:
-        """Add or replace a job; run a firing missed within ``grace`` now, once."""
-        self.cancel(job_id)
-        now = self._clock.now()
-        self._triggers[job_id] = trigger
-        if isinstance(trigger, Once) and trigger.at <= now:
-            if now - trigger.at <= grace:
-                self._tasks.spawn(self._fire(job_id, trigger, func, trigger.at), f"job {job_id}")
-            else:
-                self._triggers.pop(job_id)
-            return
-        self._scheduler.add_job(
-            self._run,
-            _apscheduler_trigger(trigger),
-            args=(job_id, trigger, func),
-            id=job_id,
-            misfire_grace_time=int(grace.total_seconds()),
-            coalesce=True,
-            max_instances=1,
-            replace_existing=True,
-        )
-        if isinstance(trigger, Daily):
-            missed = last_fire(trigger, now)
-            if missed is not None and now - missed <= grace:
-                self._tasks.spawn(self._fire(job_id, trigger, func, missed), f"job {job_id}")
-
-    def cancel(self, job_id: str) -> None:
-        self._triggers.pop(job_id, None)
-        if self._scheduler.get_job(job_id) is not None:
-            self._scheduler.remove_job(job_id)
-
-    def cancel_prefix(self, prefix: str) -> None:
-        for job_id in self.job_ids(prefix):
-            self.cancel(job_id)
-
-    async def _run(self, job_id: str, trigger: Trigger, func: JobFunc) -> None:
-        now = self._clock.now()
-        if isinstance(trigger, Daily):
-            scheduled = last_fire(trigger, now + timedelta(seconds=1)) or now
-        elif isinstance(trigger, Once):
-            scheduled = trigger.at
-            self._triggers.pop(job_id, None)
-        else:
-            scheduled = now
-        # A tracked task, shielded from APScheduler's shutdown (which cancels running jobs):
-        # stopping the bot drains a running job like an event handler.
-        task = self._tasks.spawn(self._fire(job_id, trigger, func, scheduled), f"job {job_id}")
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(task)
-
-    async def _fire(self, job_id: str, trigger: Trigger, func: JobFunc, at: datetime) -> None:
-        key = f"{job_id}@{at.isoformat()}"
-        once = not isinstance(trigger, Every)
-        if once and not await self._begin(key):
-            log.debug("job %s at %s already ran", job_id, at)
-            return
-        try:
-            with acting_for(key):
-                await func(at)
-        except asyncio.CancelledError:  # stopped midway: the next start runs it again
-            self._firing.discard(key)
-            raise
-        except Exception:
-            log.exception("job %s failed", job_id)
-        if once:
-            await self._end(key)

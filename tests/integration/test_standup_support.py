@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message, Reaction
 from homeoffice_bot.kernel.ids import EventID, RoomID
 
@@ -24,6 +25,16 @@ BUILTINS = (
 def in_seconds(seconds: int) -> str:
     """A local Berlin time of day a few seconds from now, as "HH:MM:SS"."""
     return (datetime.now(BERLIN) + timedelta(seconds=seconds)).strftime("%H:%M:%S")
+
+
+async def kickoff_soon(lead: Person, room: RoomID, bot: App, clock: FixedClock) -> datetime:
+    """For a bot on the test's clock: set the kickoff a minute ahead (after the command's
+    server time, from which the schedule counts) and return it. The clock is caught up with
+    real time first; the test then moves it to the kickoff instead of waiting."""
+    clock.set(max(clock.now(), datetime.now(UTC)))
+    at = (clock.now() + timedelta(minutes=1)).replace(microsecond=0)
+    await configure(lead, room, bot, f"!standup zeit {at.astimezone(BERLIN):%H:%M:%S}")
+    return at
 
 
 async def ask(person: Person, room: RoomID, bot: App, text: str) -> Message:

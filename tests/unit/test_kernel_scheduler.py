@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -34,8 +34,9 @@ async def test_claim_is_true_once(db: Database) -> None:
 
 
 async def test_once_job_fires_at_its_time_and_only_once(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
     tasks = TaskTracker()
-    scheduler = Scheduler(db, SystemClock(), tasks)
+    scheduler = Scheduler(db, clock, tasks)
     scheduler.start()
     fired: list[datetime] = []
     done = asyncio.Event()
@@ -44,14 +45,18 @@ async def test_once_job_fires_at_its_time_and_only_once(db: Database) -> None:
         fired.append(at)
         done.set()
 
-    when = datetime.now(UTC) + timedelta(milliseconds=300)
+    when = clock.now() + timedelta(minutes=5)
     await scheduler.schedule("once", Once(when), job)
+    clock.advance(timedelta(minutes=4, seconds=59))
+    assert await scheduler.run_due() == 0
+    assert fired == []
+    clock.advance(timedelta(seconds=1))  # the moved clock wakes the scheduler
     await asyncio.wait_for(done.wait(), 5)
     assert fired == [when]
     # Declaring the same job again after it ran (as a restart would) does not run it again.
     await scheduler.schedule("once", Once(when), job)
-    await asyncio.sleep(0.3)
     await tasks.drain(1)
+    assert await scheduler.run_due() == 0
     assert fired == [when]
     scheduler.stop()
 
@@ -97,21 +102,25 @@ async def test_missed_firing_beyond_grace_is_skipped(db: Database) -> None:
 
 
 async def test_interval_jobs_repeat_and_cancel(db: Database) -> None:
-    scheduler = Scheduler(db, SystemClock(), TaskTracker())
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker())
     scheduler.start()
-    count = 0
+    seen: list[datetime] = []
 
     async def tick(at: datetime) -> None:
-        nonlocal count
-        count += 1
+        seen.append(at)
 
-    await scheduler.schedule("tick", Every(timedelta(milliseconds=100)), tick)
-    await asyncio.sleep(0.55)
+    await scheduler.schedule("tick", Every(timedelta(seconds=30)), tick)
+    for _ in range(3):
+        clock.advance(timedelta(seconds=30))
+        assert await scheduler.run_due() == 1
+    clock.advance(timedelta(minutes=5))  # a jump fires once, not ten times
+    assert await scheduler.run_due() == 1
+    assert len(seen) == 4
     scheduler.cancel("tick")
-    seen = count
-    await asyncio.sleep(0.3)
-    assert seen >= 3
-    assert count == seen
+    clock.advance(timedelta(minutes=1))
+    assert await scheduler.run_due() == 0
+    assert len(seen) == 4
     assert scheduler.job_ids() == []
     scheduler.stop()
 
@@ -139,3 +148,172 @@ async def test_a_firing_cut_short_by_a_crash_runs_again_with_the_same_transactio
     assert len(seen) == 1
     with acting_for(key):  # what the interrupted run had queued carries the same ids
         assert seen == [new_txn_id()]
+
+
+async def test_a_daily_job_follows_the_moved_clock_each_day(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 6, 0, tzinfo=UTC))  # 08:00 in Berlin
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired: list[datetime] = []
+
+    async def job(at: datetime) -> None:
+        fired.append(at)
+
+    daily = Daily(time(9), frozenset(range(1, 8)), "Europe/Berlin")
+    await scheduler.schedule("kickoff", daily, job)
+    clock.advance(timedelta(hours=1))
+    assert await scheduler.run_due() == 1
+    clock.advance(timedelta(days=1))
+    assert await scheduler.run_due() == 1
+    assert fired == [datetime(2026, 7, 15, 7, tzinfo=UTC), datetime(2026, 7, 16, 7, tzinfo=UTC)]
+    assert scheduler.next_run("kickoff") == datetime(2026, 7, 17, 7, tzinfo=UTC)
+
+
+async def test_jobs_declared_before_the_start_wait_for_it(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired = asyncio.Event()
+
+    async def job(at: datetime) -> None:
+        fired.set()
+
+    await scheduler.schedule("soon", Once(clock.now() + timedelta(seconds=1)), job)
+    clock.advance(timedelta(seconds=2))
+    assert not scheduler.running
+    scheduler.start()
+    await asyncio.wait_for(fired.wait(), 5)
+    scheduler.stop()
+
+
+async def test_reschedule_moves_one_job_and_keeps_its_function_and_grace(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired: list[datetime] = []
+
+    async def wake(at: datetime) -> None:
+        fired.append(at)
+
+    assert scheduler.reschedule("due", Once(clock.now())) is False
+    await scheduler.schedule("due", Once(clock.now() + timedelta(hours=1)), wake)
+    for minutes in (50, 40, 30, 20, 10):  # the earliest due time keeps moving closer
+        assert scheduler.reschedule("due", Once(clock.now() + timedelta(minutes=minutes)))
+    assert scheduler.next_run("due") == clock.now() + timedelta(minutes=10)
+    assert scheduler.job_count == 1
+    clock.advance(timedelta(minutes=30))  # twenty minutes late: beyond the grace of ten
+    assert await scheduler.run_due() == 0
+    assert fired == []
+    await scheduler.schedule("due", Once(clock.now() + timedelta(minutes=5)), wake)
+    assert scheduler.reschedule("due", Once(clock.now() + timedelta(minutes=1)))
+    clock.advance(timedelta(minutes=1, seconds=30))
+    assert await scheduler.run_due() == 1
+    assert fired == [clock.now() - timedelta(seconds=30)]
+    assert scheduler.reschedule("due", Once(clock.now())) is False  # fired: no longer declared
+
+
+async def spin(until: Callable[[], bool]) -> None:
+    """Let other tasks run until ``until()`` holds (no real time passes between checks)."""
+    for _ in range(10_000):
+        if until():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("never happened")
+
+
+async def test_many_firings_at_one_minute_run_bounded_in_order_and_each_once(
+    db: Database,
+) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 6, 59, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker(), max_concurrent=4)
+    started: list[str] = []
+    prepared = asyncio.Event()
+
+    def kickoff(room: str) -> Callable[[datetime], Awaitable[None]]:
+        async def run(at: datetime) -> None:
+            started.append(room)
+            await prepared.wait()
+
+        return run
+
+    nine = Daily(time(9), frozenset(range(1, 6)), "Europe/Berlin")
+    rooms = [f"room{i:03}" for i in range(300)]
+    for room in rooms:
+        await scheduler.schedule(f"standup:{room}:kickoff", nine, kickoff(room))
+    clock.advance(timedelta(minutes=1))
+    firing = asyncio.create_task(scheduler.run_due())
+    await spin(lambda: len(started) == 4)
+    assert started == rooms[:4]  # the first four, in order; the others wait their turn
+    assert scheduler.slots.waiting == 296
+    prepared.set()
+    assert await firing == 300
+    assert started == rooms
+    assert scheduler.slots.peak == 4
+    done = await db.fetchval("SELECT COUNT(*) FROM occurrences WHERE done_at IS NOT NULL")
+    assert done == 300
+    for room in rooms:  # a restart within the grace time declares them again: nothing runs
+        await scheduler.schedule(f"standup:{room}:kickoff", nine, kickoff(room))
+    assert await scheduler.run_due() == 0
+    await spin(lambda: scheduler.slots.busy == 0 and scheduler.slots.waiting == 0)
+    assert len(started) == 300
+
+
+async def test_an_interval_job_still_running_is_not_started_again(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker())
+    release = asyncio.Event()
+    runs = 0
+
+    async def slow(at: datetime) -> None:
+        nonlocal runs
+        runs += 1
+        await release.wait()
+
+    await scheduler.schedule("tick", Every(timedelta(minutes=1)), slow)
+    clock.advance(timedelta(minutes=1))
+    first = asyncio.create_task(scheduler.run_due())
+    await spin(lambda: runs == 1)
+    clock.advance(timedelta(minutes=1))
+    assert await scheduler.run_due() == 0
+    release.set()
+    assert await first == 1
+    assert runs == 1
+
+
+async def test_a_wake_up_that_is_not_recorded_leaves_no_occurrences(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 7, 15, 7, 0, tzinfo=UTC))
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired: list[datetime] = []
+
+    async def wake(at: datetime) -> None:
+        fired.append(at)
+
+    first = clock.now() + timedelta(minutes=3)
+    await scheduler.schedule("due", Once(first), wake, record=False)
+    clock.advance(timedelta(minutes=3))
+    assert await scheduler.run_due() == 1
+    await scheduler.schedule("due", Once(first), wake, record=False)  # again, within grace
+    await spin(lambda: len(fired) == 2)  # not recorded: it runs again
+    assert scheduler.reschedule("due", Once(clock.now() + timedelta(minutes=1))) is False
+    await scheduler.schedule("due", Once(clock.now() + timedelta(minutes=1)), wake, record=False)
+    assert scheduler.reschedule("due", Once(clock.now() + timedelta(minutes=2)))
+    clock.advance(timedelta(minutes=2))
+    assert await scheduler.run_due() == 1
+    assert fired == [first, first, first + timedelta(minutes=2)]
+    assert await db.fetchval("SELECT COUNT(*) FROM occurrences") == 0
+
+
+async def test_a_clock_that_jumps_over_several_days_runs_the_latest_firing_once(
+    db: Database,
+) -> None:
+    clock = FixedClock(datetime(2026, 7, 13, 6, 0, tzinfo=UTC))  # Monday, 08:00 in Berlin
+    scheduler = Scheduler(db, clock, TaskTracker())
+    fired: list[datetime] = []
+
+    async def job(at: datetime) -> None:
+        fired.append(at)
+
+    await scheduler.schedule(
+        "kickoff", Daily(time(9), frozenset(range(1, 6)), "Europe/Berlin"), job
+    )
+    clock.set(datetime(2026, 7, 15, 7, 5, tzinfo=UTC))  # Wednesday 09:05, within the grace
+    assert await scheduler.run_due() == 1
+    assert fired == [datetime(2026, 7, 15, 7, tzinfo=UTC)]
+    assert scheduler.next_run("kickoff") == datetime(2026, 7, 16, 7, tzinfo=UTC)

@@ -158,7 +158,7 @@ async def test_kernel_metrics_count_commands_and_messages_and_read_the_kernel() 
     )
     kernel.watch(
         matrix=matrix,  # type: ignore[arg-type]
-        scheduler=SimpleNamespace(job_count=4),  # type: ignore[arg-type]
+        scheduler=SimpleNamespace(job_count=4, firings_waiting=5),  # type: ignore[arg-type]
         tasks=SimpleNamespace(failures=2, running=1),  # type: ignore[arg-type]
         started_at=started,
         now=lambda: started + timedelta(seconds=62),
@@ -179,6 +179,7 @@ async def test_kernel_metrics_count_commands_and_messages_and_read_the_kernel() 
     assert got[("homeoffice_sync_lag_seconds", ())] == 12
     assert got[("homeoffice_sync_backoff_seconds", ())] == 0
     assert got[("homeoffice_scheduled_jobs", ())] == 4
+    assert got[("homeoffice_scheduler_firings_waiting", ())] == 5
     assert got[("homeoffice_joined_rooms", ())] == 3
     assert got[("homeoffice_tasks_running", ())] == 1
     assert got[("homeoffice_handler_failures_total", ())] == 2

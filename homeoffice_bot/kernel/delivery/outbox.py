@@ -12,7 +12,9 @@ replayed after a crash gets the same event id back instead of sending anew.
 ``send``, ``edit``, ``react``, ``upload`` and ``redact`` return once the homeserver has
 the event (they wait through an outage); ``dm`` returns at once, since a direct chat may
 first have to be opened and joined. Rows hold plaintext; encrypted rooms are encrypted
-at send time, and a row is deleted as soon as it is sent.
+at send time, and a row is deleted as soon as it is sent. At most ``PARALLEL_SENDS``
+requests go to the homeserver at once, over all rooms; a scheduled firing that waits for
+its send gives up its firing slot meanwhile (kernel/slots.py).
 
 Every message passes the attention gate (gate.py) when it goes out: pills of people who
 are off are dropped, direct messages to them are held and sent when they may be alerted
@@ -44,6 +46,7 @@ from homeoffice_bot.kernel.matrix.content import (
     reaction_content,
     relates_to,
 )
+from homeoffice_bot.kernel.slots import step_aside
 from homeoffice_bot.kernel.storage import Database, Row
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,9 @@ IDLE_SECONDS = 30.0
 DIRECT_CHAT_TIMEOUT = 60.0
 """How long a new direct chat may take to show the person joined before sending anyway."""
 EXCERPT_LENGTH = 120
+PARALLEL_SENDS = 16
+"""Requests to the homeserver at once, over all rooms: a thousand kickoffs at one minute
+reach it a few at a time, so the first is answered at once instead of with the last."""
 
 
 @dataclass
@@ -89,6 +95,7 @@ class Outbox:
         self._waiting: dict[str, asyncio.Future[EventID | None]] = {}
         self._stopping = asyncio.Event()
         self._direct_lock = asyncio.Lock()
+        self._sending = asyncio.Semaphore(PARALLEL_SENDS)
         self.stats = OutboxStats()
 
     # ---------------------------------------------------------------- lifecycle
@@ -333,6 +340,7 @@ class Outbox:
 
     async def _sent(self, txn_id: str) -> EventID:
         future = self._waiting[txn_id]
+        step_aside()  # a scheduled firing waiting here lets the next one start
         try:
             event_id = await future
         finally:
@@ -422,9 +430,6 @@ class Outbox:
 
     async def _deliver(self, row: Row) -> str | None:
         payload = json.loads(row["payload"])
-        action = row["action"]
-        txn_id = row["txn_id"]
-        matrix = self._matrix
         dm_partner = UserID(row["dm_user"]) if row["dm_user"] else None
         if row["room_id"] is not None:
             room_id = RoomID(row["room_id"])
@@ -432,6 +437,14 @@ class Outbox:
             room_id = await self._open_direct_chat(dm_partner)
         else:
             raise SendError(f"outbox row {row['id']} has no room")
+        async with self._sending:
+            return await self._deliver_to(room_id, row, payload)
+
+    async def _deliver_to(self, room_id: RoomID, row: Row, payload: Any) -> str | None:
+        action = row["action"]
+        txn_id = row["txn_id"]
+        matrix = self._matrix
+        dm_partner = UserID(row["dm_user"]) if row["dm_user"] else None
         if action == "message":
             return await self._send_message(room_id, payload, txn_id, dm_partner=dm_partner)
         if action == "edit":
