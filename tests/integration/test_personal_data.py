@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from personal_replies import confirmed
 from test_digitalnah_flow import TIP, bot_in_thread, wait_published
 from test_standup_support import configure, wait_ack, wait_kickoff, wait_report
 from test_workday_mydata import command, download
@@ -43,8 +44,8 @@ async def test_my_data_holds_every_component_and_deletion_survives_restarts(
     lead = await people("lead", "Petra")
     anna = await people("anna", "Anna")
     room = await team_room(lead, bot, [anna], encrypted=True)
-    await command(lead, room, "!moin", bot, "Guten Morgen")
-    await command(anna, room, "!moin", bot, "Guten Morgen")
+    await confirmed(lead, room, "!moin", bot, "Guten Morgen")
+    await confirmed(anna, room, "!moin", bot, "Guten Morgen")
     await configure(
         lead, room, bot,
         "!standup einrichten 03:00 täglich", "!standup region aus", "!standup dauer 5s",
@@ -130,8 +131,8 @@ async def test_my_data_holds_every_component_and_deletion_survives_restarts(
     # after another restart, looking at one's leave stores nothing and the board stays clean
     await bot.stop()
     bot = await start_bot(plugins=PLUGINS)
-    await command(anna, room, "!urlaub", bot, "Urlaub")
-    await command(anna, room, "!arbeitszeit", bot, "Arbeitszeit")
+    await confirmed(anna, room, "!urlaub", bot, "Urlaub")
+    await confirmed(anna, room, "!arbeitszeit", bot, "Arbeitszeit")
     board = await command(lead, room, "!status", bot, "Petra")
     assert "Anna" not in board.body
     assert await rows(bot, "SELECT * FROM workday_people WHERE user_id = ?", user) == []
