@@ -38,11 +38,16 @@ async def _run(settings: Settings) -> int:
         loop.add_signal_handler(sig, app.request_stop)
     try:
         await app.start()
-        log.info("homeoffice-bot %s running as %s", __version__, settings.matrix.user_id)
-        await app.run_until_stopped()
+        if app.active.held:
+            log.info("homeoffice-bot %s running as %s", __version__, settings.matrix.user_id)
+            await app.run_until_stopped()
     finally:
-        log.info("stopping")
+        if app.active.held:
+            log.info("stopping")
         await app.stop()
+    if app.active.lost.is_set():
+        log.error("stopped because the active lock was lost")
+        return 1
     if app.sync_error is not None:  # stopped on its own: a service manager should notice
         log.error("stopped because the sync loop failed: %s", app.sync_error)
         return 1
