@@ -43,6 +43,15 @@ def _read_secret_file(path: str | None, field: str) -> SecretStr | None:
         raise ValueError(f"cannot read {field}_file {path!r}: {exc.strerror}") from exc
 
 
+def read_secret(variable: str) -> str | None:
+    """A secret from the environment variable or from the file named by ``<variable>_FILE``
+    (for commands that run without the bot's full settings)."""
+    if os.environ.get(variable):
+        return os.environ[variable]
+    secret = _read_secret_file(os.environ.get(f"{variable}_FILE"), variable.lower())
+    return secret.get_secret_value() if secret else None
+
+
 class MatrixSettings(_Section):
     homeserver: str = Field(
         description="Client-server API base URL, e.g. https://matrix.example.org"

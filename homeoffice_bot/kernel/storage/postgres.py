@@ -200,6 +200,8 @@ class PostgresBackend:
 
     async def after_copy(self, table: str) -> None:
         """Move an identity column's sequence past the copied ids."""
+        if "id" not in await self.columns(table):
+            return
         async with self.pool.acquire() as conn:
             sequence = await conn.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
             if sequence is not None:
