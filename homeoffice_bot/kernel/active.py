@@ -52,6 +52,8 @@ class ActiveLock:
         self.held = False
         self.waiting = False
         self.lost = asyncio.Event()
+        self.standing_by = asyncio.Event()
+        """Set once the lock was found taken and this process waits as a standby."""
         self._on_lost = on_lost
         self._fd: int | None = None
         self._pg: Any = None
@@ -67,6 +69,7 @@ class ActiveLock:
             if busy is None:
                 break
             if not standby:
+                await self.release()
                 raise AlreadyActiveError(
                     f"another homeoffice-bot is already active on {busy}: stop it first, "
                     "or set bot.standby = true to wait as its standby"
@@ -75,6 +78,7 @@ class ActiveLock:
                 log.info("standby: another homeoffice-bot is active on %s; waiting", busy)
                 announced = True
             self.waiting = True
+            self.standing_by.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)
             if stop.is_set():
