@@ -163,7 +163,8 @@ class AdminPlugin(Plugin[AdminSettings]):
         await ctx.reply(ctx.tr("leave.done", name=escape_markdown(name), room=code(room)))
 
     async def backup(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        folder = self.settings.backup_dir or self.ctx.db.path.parent / "backups"
+        # <data_dir>/backups: ctx.data_dir is <data_dir>/plugins/admin
+        folder = self.settings.backup_dir or self.ctx.data_dir.parents[1] / "backups"
         folder.mkdir(parents=True, exist_ok=True)
         target = backup_path(folder, self.ctx.clock.now())
         try:
