@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from homeoffice_bot.kernel.errors import StorageError
-from homeoffice_bot.kernel.storage.database import Database, MigrationStep
+from homeoffice_bot.kernel.storage.database import Database, MigrationStep, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,13 @@ async def copy_database(
     for table in tables:
         if table not in wanted:
             raise StorageError(f"table {table} of the source is made by no known migration")
-    for table in await _parents_first(source, tables):
-        counts[table] = await _copy_table(source, target, table)
+    order = await _parents_first(source, tables)
+    columns = {table: await source.columns(table) for table in order}
+    # one transaction over all reads: a consistent snapshot while the bot keeps running
+    # (its writes wait until the copy is done)
+    async with source.transaction() as reader:
+        for table in order:
+            counts[table] = await _copy_table(reader, target, table, columns[table])
     for table, expected in counts.items():
         found = await _count(target, table)
         if found != expected:
@@ -75,8 +80,7 @@ async def _parents_first(db: Database, tables: list[str]) -> list[str]:
     return ordered
 
 
-async def _copy_table(source: Database, target: Database, table: str) -> int:
-    columns = await source.columns(table)
+async def _copy_table(source: Transaction, target: Database, table: str, columns: list[str]) -> int:
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
     rows = await source.fetchall(f"SELECT {names} FROM {table}")
