@@ -129,9 +129,7 @@ class AdminPlugin(Plugin[AdminSettings]):
         await ctx.reply(render_status(status, ctx.tr))
 
     async def _database_bytes(self) -> int:
-        pages = await self.ctx.db.fetchval("PRAGMA page_count")
-        page_size = await self.ctx.db.fetchval("PRAGMA page_size")
-        return int(pages or 0) * int(page_size or 0)
+        return await self.ctx.db.size_bytes()
 
     async def rooms(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         matrix = self.ctx.matrix

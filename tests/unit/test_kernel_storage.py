@@ -137,3 +137,9 @@ async def test_online_backup_is_a_readable_sqlite_copy(db: Database, tmp_path: P
     await db.backup(target)
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT text FROM notes").fetchall() == [("gesichert",)]
+
+
+async def test_the_database_knows_its_size(db: Database) -> None:
+    await db.migrate("notes", STEPS)
+    await db.execute("INSERT INTO notes(text) VALUES (?)", ("x" * 10_000,))
+    assert await db.size_bytes() > 10_000

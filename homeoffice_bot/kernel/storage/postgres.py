@@ -175,6 +175,9 @@ class PostgresBackend:
         async with self._write, self.pool.acquire() as conn, conn.transaction():
             yield _PgConnection(conn, self._cat)
 
+    async def size_bytes(self) -> int:
+        return int(await self.pool.fetchval("SELECT pg_database_size(current_database())"))
+
     async def tables(self) -> list[str]:
         rows = await self.pool.fetch(
             "SELECT table_name FROM information_schema.tables WHERE table_schema ="

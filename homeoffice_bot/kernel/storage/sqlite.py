@@ -81,6 +81,11 @@ class SqliteBackend:
             else:
                 await conn.execute("COMMIT")
 
+    async def size_bytes(self) -> int:
+        pages = (await self.run("PRAGMA page_count", (), write=False)).rows
+        size = (await self.run("PRAGMA page_size", (), write=False)).rows
+        return int(pages[0][0]) * int(size[0][0]) if pages and size else 0
+
     async def tables(self) -> list[str]:
         rows = await self.run(
             "SELECT name FROM sqlite_master WHERE type = 'table'"
