@@ -16,7 +16,7 @@ from pathlib import Path
 from homeoffice_bot.kernel.active import ActiveLock
 from homeoffice_bot.kernel.errors import StorageError
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
-from homeoffice_bot.kernel.plugins import discover
+from homeoffice_bot.kernel.plugins import discover, plugin_classes
 from homeoffice_bot.kernel.storage import Database, MigrationStep, describe
 from homeoffice_bot.kernel.storage.copy import copy_database
 
@@ -28,15 +28,14 @@ def known_migrations(
 ) -> dict[str, Sequence[MigrationStep]]:
     """Each component's migrations: the kernel, the built-in features, and the plugins
     named in ``components`` (installed, or in ``plugin_dirs``)."""
-    from homeoffice_bot.app import BUILTIN_PLUGINS, load_builtin
+    from homeoffice_bot.app import BUILTIN_PLUGINS
 
     steps: dict[str, Sequence[MigrationStep]] = {"kernel": KERNEL_MIGRATIONS}
-    for path in BUILTIN_PLUGINS:
-        cls = load_builtin(path)
+    for cls in plugin_classes(BUILTIN_PLUGINS, [], (), strict=False):
         steps[cls.name] = cls.migrations
     optional = [name for name in components if name not in steps]
-    for name, cls in discover(optional, plugin_dirs).items():
-        steps[name] = cls.migrations
+    for name, found in discover(optional, plugin_dirs).items():
+        steps[name] = found.migrations
     return steps
 
 

@@ -1,4 +1,5 @@
-"""The database backend of the whole test run.
+"""The database backend of the whole test run: a pytest plugin (pyproject.toml loads it
+with ``-p``, for tests/ and the plugins' tests alike).
 
 ``HOMEOFFICE_TEST_DATABASE=postgresql`` runs every test against PostgreSQL: a server from
 the machine's packages is started for the session (homeoffice_bot/devserver/postgres.py),
