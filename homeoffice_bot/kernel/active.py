@@ -4,9 +4,9 @@ Two locks, both taken before the bot logs in or touches anything else:
 
 - the data folder's lock file (``homeoffice.lock``, an ``flock``): the folder holds the
   encryption store and the SQLite database, which one process at a time may use;
-- with PostgreSQL, an advisory lock on the account in that database, held on a
-  connection of its own: two processes with their own folders but one database and one
-  account would otherwise both sync, post and answer.
+- with PostgreSQL, an advisory lock on the account in that database (and schema), held
+  on a connection of its own: two processes with their own folders but one database and
+  one account would otherwise both sync, post and answer.
 
 The operating system and PostgreSQL release both when the process ends or dies (kill -9
 included), so a waiting standby takes over within ``POLL_SECONDS``. Without standby a
@@ -115,7 +115,9 @@ class ActiveLock:
         if self._pg is None:
             self._pg = await self.db.backend.connect()  # type: ignore[attr-defined]
         got = await self._pg.fetchval(
-            "SELECT pg_try_advisory_lock($1, hashtext($2))", _LOCK_CLASS, self.account
+            "SELECT pg_try_advisory_lock($1, hashtext(current_schema() || ' ' || $2))",
+            _LOCK_CLASS,
+            self.account,
         )
         if got:
             return None
