@@ -143,3 +143,10 @@ async def test_the_database_knows_its_size(db: Database) -> None:
     await db.migrate("notes", STEPS)
     await db.execute("INSERT INTO notes(text) VALUES (?)", ("x" * 10_000,))
     assert await db.size_bytes() > 10_000
+
+
+async def test_many_rows_in_one_call(db: Database) -> None:
+    await db.migrate("notes", STEPS)
+    await db.executemany("INSERT INTO notes(text, author) VALUES (?, ?)", [("a", 1), ("b", None)])
+    rows = await db.fetchall("SELECT text, author FROM notes ORDER BY id")
+    assert [tuple(row) for row in rows] == [("a", "1"), ("b", None)]

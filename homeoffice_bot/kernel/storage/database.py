@@ -77,6 +77,7 @@ class Connection(Protocol):
     """One dialect's connection, inside or outside a transaction."""
 
     async def run(self, sql: str, params: Sequence[Any]) -> Result: ...
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
 
 class Transaction:
@@ -89,8 +90,7 @@ class Transaction:
         return await self._conn.run(sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        for params in rows:
-            await self._conn.run(sql, params)
+        await self._conn.run_many(sql, list(rows))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = (await self._conn.run(sql, params)).rows

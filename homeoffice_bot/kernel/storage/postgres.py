@@ -129,6 +129,19 @@ class _PgConnection:
         count = status.rsplit(" ", 1)[-1]
         return Result([], int(count) if count.isdigit() else -1)
 
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        translated, _, _ = await self._prepare(sql)
+        if translated is None or not rows:
+            return
+        translated = translated.removesuffix(" RETURNING id")  # no ids wanted here
+        try:
+            args = [await self._coerce(translated, row) for row in rows]
+            await self._conn.executemany(translated, args)
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise IntegrityError("postgresql", translated, exc) from exc
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, ValueError, TypeError) as exc:
+            raise StatementError("postgresql", translated, exc) from exc
+
 
 class PostgresBackend:
     dialect = "postgresql"

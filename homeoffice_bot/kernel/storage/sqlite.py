@@ -31,6 +31,14 @@ class _SqliteConnection:
         await cursor.close()
         return result
 
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            await self._conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError("sqlite", sql, exc) from exc
+        except sqlite3.Error as exc:
+            raise StatementError("sqlite", sql, exc) from exc
+
 
 class SqliteBackend:
     dialect = "sqlite"
