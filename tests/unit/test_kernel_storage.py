@@ -150,3 +150,16 @@ async def test_many_rows_in_one_call(db: Database) -> None:
     await db.executemany("INSERT INTO notes(text, author) VALUES (?, ?)", [("a", 1), ("b", None)])
     rows = await db.fetchall("SELECT text, author FROM notes ORDER BY id")
     assert [tuple(row) for row in rows] == [("a", "1"), ("b", None)]
+
+
+async def test_a_table_rebuilt_by_a_migration_keeps_numbering_after_its_ids(db: Database) -> None:
+    await db.migrate("notes", STEPS[:1])
+    await db.execute("INSERT INTO notes(text) VALUES ('eins')")
+    await db.execute("INSERT INTO notes(text) VALUES ('zwei')")
+    rebuild = (
+        "CREATE TABLE notes_new (id INTEGER PRIMARY KEY, text TEXT NOT NULL, extra TEXT);"
+        "INSERT INTO notes_new(id, text) SELECT id, text FROM notes;"
+        "DROP TABLE notes; ALTER TABLE notes_new RENAME TO notes"
+    )
+    await db.migrate("notes", [STEPS[0], rebuild])
+    assert await db.execute("INSERT INTO notes(text) VALUES ('drei')") == 3

@@ -253,6 +253,9 @@ class Database:
                     await _set_version(tx, component, version)
             except StorageError as exc:
                 raise StorageError(f"{component} migration step {version} failed: {exc}") from exc
+        if current < target:  # a step may have copied rows with their ids (a table rebuilt)
+            for table in await self.tables():
+                await self._backend.after_copy(table)
         return target
 
     async def size_bytes(self) -> int:
