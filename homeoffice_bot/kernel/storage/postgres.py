@@ -110,10 +110,11 @@ class _PgConnection:
         return values
 
     async def run(self, sql: str, params: Sequence[Any]) -> Result:
-        translated, wants_id, rows_back = await self._prepare(sql)
-        if translated is None:
-            return Result()
+        translated: str | None = sql
         try:
+            translated, wants_id, rows_back = await self._prepare(sql)
+            if translated is None:
+                return Result()
             args = await self._coerce(translated, params)
             if rows_back:
                 rows = await self._conn.fetch(translated, *args)
@@ -123,24 +124,25 @@ class _PgConnection:
                 return Result(list(rows), len(rows))
             status = await self._conn.execute(translated, *args)
         except asyncpg.IntegrityConstraintViolationError as exc:
-            raise IntegrityError("postgresql", translated, exc) from exc
+            raise IntegrityError("postgresql", translated or sql, exc) from exc
         except (asyncpg.PostgresError, asyncpg.InterfaceError, ValueError, TypeError) as exc:
-            raise StatementError("postgresql", translated, exc) from exc
+            raise StatementError("postgresql", translated or sql, exc) from exc
         count = status.rsplit(" ", 1)[-1]
         return Result([], int(count) if count.isdigit() else -1)
 
     async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        translated, _, _ = await self._prepare(sql)
-        if translated is None or not rows:
-            return
-        translated = translated.removesuffix(" RETURNING id")  # no ids wanted here
+        translated: str | None = sql
         try:
+            translated, _, _ = await self._prepare(sql)
+            if translated is None or not rows:
+                return
+            translated = translated.removesuffix(" RETURNING id")  # no ids wanted here
             args = [await self._coerce(translated, row) for row in rows]
             await self._conn.executemany(translated, args)
         except asyncpg.IntegrityConstraintViolationError as exc:
-            raise IntegrityError("postgresql", translated, exc) from exc
+            raise IntegrityError("postgresql", translated or sql, exc) from exc
         except (asyncpg.PostgresError, asyncpg.InterfaceError, ValueError, TypeError) as exc:
-            raise StatementError("postgresql", translated, exc) from exc
+            raise StatementError("postgresql", translated or sql, exc) from exc
 
 
 class PostgresBackend:
