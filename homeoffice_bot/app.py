@@ -196,7 +196,10 @@ class App:
         web = WebServer(self.settings.web.bind, self.settings.web.port, self.health)
         try:
             if standby and self.settings.web.enabled:
-                await web.start()
+                try:
+                    await web.start()
+                except ConfigError as exc:  # e.g. the active bot's port on the same host
+                    log.warning("standby without /healthz until it takes over: %s", exc)
             got = await self.active.acquire(standby=standby, stop=self._stopped)
         except BaseException:
             await web.stop()
