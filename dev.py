@@ -2,12 +2,16 @@
 
     python3 dev.py demo [args...]    the bot against a local homeserver
     python3 dev.py test [pytest...]  ruff, ruff format --check, mypy, import contract, pytest
+                                     on SQLite, then pytest again on PostgreSQL
     python3 dev.py lint              ruff check, ruff format --check, mypy, import contract
     python3 dev.py fix               ruff check --fix, ruff format
     python3 dev.py lock              pin the dependencies with hashes into requirements.lock
 
 The first run creates .venv next to this file and installs the project with its dev tools;
 later runs reinstall only when pyproject.toml has changed.
+
+The PostgreSQL pass needs the machine's PostgreSQL server binaries (Debian: apt-get install
+postgresql); HOMEOFFICE_TEST_BACKENDS=sqlite skips it, =postgresql runs only it.
 """
 
 from __future__ import annotations
@@ -87,6 +91,40 @@ LOCK = "requirements.lock"
 LOCK_OPTIONS = ("--universal", "--python-version", "3.11", "--generate-hashes", "--quiet")
 """The image's dependencies for every platform it is built on, pinned with their hashes."""
 
+BACKENDS_ENV = "HOMEOFFICE_TEST_BACKENDS"
+BACKEND_ENV = "HOMEOFFICE_TEST_DATABASE"
+
+
+def postgres_installed() -> bool:
+    return bool(shutil.which("initdb")) or any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
+def run_tests(args: list[str]) -> int:
+    """pytest once per database backend (``HOMEOFFICE_TEST_BACKENDS``, default both)."""
+    backends = [b.strip() for b in os.environ.get(BACKENDS_ENV, "sqlite,postgresql").split(",")]
+    for backend in [b for b in backends if b]:
+        if backend not in ("sqlite", "postgresql"):
+            print(
+                f"error: {BACKENDS_ENV} names {backend!r}: use sqlite, postgresql", file=sys.stderr
+            )
+            return 2
+        if backend == "postgresql" and not postgres_installed():
+            print(
+                "\nerror: the PostgreSQL pass needs PostgreSQL's server binaries (initdb): "
+                f"apt-get install postgresql, or {BACKENDS_ENV}=sqlite to skip the pass",
+                file=sys.stderr,
+            )
+            return 1
+        os.environ[BACKEND_ENV] = backend
+        header(f"pytest on {backend} {' '.join(args)}".rstrip())
+        # pytest's exit code 5 (no tests collected) is non-zero and so counts as a failure.
+        code = run(BIN / "pytest", *args)
+        if code:
+            print(f"\npytest on {backend} failed with exit code {code}", file=sys.stderr)
+            return code
+    return 0
+
+
 LINT_STEPS: list[tuple[str, ...]] = [
     ("ruff", "check", "."),
     ("ruff", "format", "--check", "."),
@@ -111,8 +149,7 @@ def main(argv: list[str]) -> int:
         return run(BIN / "uv", "pip", "compile", "pyproject.toml", *LOCK_OPTIONS, "-o", LOCK)
     if command == "lint":
         return run_steps(LINT_STEPS)
-    # pytest's exit code 5 (no tests collected) is non-zero and so counts as a failure.
-    return run_steps([*LINT_STEPS, ("pytest", *args)])
+    return run_steps(LINT_STEPS) or run_tests(args)
 
 
 if __name__ == "__main__":

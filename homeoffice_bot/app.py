@@ -14,6 +14,7 @@ from typing import Any
 
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.access import Access
+from homeoffice_bot.kernel.active import ActiveLock
 from homeoffice_bot.kernel.clock import Clock, SystemClock
 from homeoffice_bot.kernel.commands import COMMAND_REGISTRY, CommandDispatcher, CommandRegistry
 from homeoffice_bot.kernel.datadir import make_private
@@ -96,7 +97,14 @@ class App:
         self.started_at = datetime.now(UTC)
         for folder in private_folders(settings):  # before anything is written there
             make_private(folder)
-        self.db = Database(settings.data_dir / "homeoffice.sqlite3")
+        password = settings.storage.database_password
+        self.db = Database(
+            settings.storage.database_target,
+            password=password.get_secret_value() if password else None,
+        )
+        self.active = ActiveLock(
+            self.db, settings.data_dir, settings.matrix.user_id, on_lost=self.request_stop
+        )
         self.tasks = TaskTracker()
         self.scheduler = Scheduler(self.db, self.clock, self.tasks)
         self.rooms = RoomSettings(
@@ -193,6 +201,8 @@ class App:
 
     async def start(self) -> None:
         await self.db.open()
+        if not await self._become_active():
+            return
         await self.db.migrate("kernel", KERNEL_MIGRATIONS)
         await self.matrix.login()
         await self._load_plugins()
@@ -202,6 +212,27 @@ class App:
         await self.scheduler.schedule("kernel:delivery", Every(DELIVERY_TICK), self._delivery_tick)
         self.scheduler.start()
         self._sync_task = asyncio.create_task(self._sync(), name="sync")
+
+    async def _become_active(self) -> bool:
+        """Hold the account's active lock (kernel/active.py) before anything else; as a
+        standby, answer /healthz with ``standby`` while waiting. False: stopped while
+        waiting."""
+        standby = self.settings.bot.standby
+        web = WebServer(self.settings.web.bind, self.settings.web.port, self.health)
+        try:
+            if standby and self.settings.web.enabled:
+                try:
+                    await web.start()
+                except ConfigError as exc:  # e.g. the active bot's port on the same host
+                    log.warning("standby without /healthz until it takes over: %s", exc)
+            got = await self.active.acquire(standby=standby, stop=self._stopped)
+        except BaseException:
+            await web.stop()
+            await self.active.release()
+            await self.db.close()
+            raise
+        await web.stop()
+        return got
 
     async def _sync(self) -> None:
         try:
@@ -225,6 +256,10 @@ class App:
 
     async def stop(self) -> None:
         """Stop syncing, let in-flight work finish (STOP_SECONDS in all), then close everything."""
+        if not self.active.held:  # refused, or stopped while a standby: nothing ran
+            await self.active.release()
+            await self.db.close()
+            return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STOP_SECONDS
 
@@ -250,11 +285,15 @@ class App:
         await self.web.stop()
         await self.matrix.close()
         await self.db.close()
+        await self.active.release()
         self._stopped.set()
 
     async def health(self) -> tuple[str, dict[str, object]]:
-        """``ok``; ``starting`` before the first sync; ``degraded`` while the homeserver has
+        """``ok``; ``standby`` while another process is the active bot; ``starting``
+        before the first sync; ``degraded`` while the homeserver has
         been unreachable, or a send has waited, longer than ``bot.degraded_after_seconds``."""
+        if self.active.waiting:
+            return "standby", {"user_id": self.settings.matrix.user_id}
         synced = self.matrix.synced.is_set()
         last = self.matrix.last_sync
         limit = self.settings.bot.degraded_after_seconds

@@ -1,4 +1,5 @@
-"""Command line: ``homeoffice-bot run | check-config | version | publish | demo``."""
+"""Command line: ``homeoffice-bot run | check-config | version | publish | migrate-storage |
+demo``."""
 
 from __future__ import annotations
 
@@ -38,11 +39,16 @@ async def _run(settings: Settings) -> int:
         loop.add_signal_handler(sig, app.request_stop)
     try:
         await app.start()
-        log.info("homeoffice-bot %s running as %s", __version__, settings.matrix.user_id)
-        await app.run_until_stopped()
+        if app.active.held:
+            log.info("homeoffice-bot %s running as %s", __version__, settings.matrix.user_id)
+            await app.run_until_stopped()
     finally:
-        log.info("stopping")
+        if app.active.held:
+            log.info("stopping")
         await app.stop()
+    if app.active.lost.is_set():
+        log.error("stopped because the active lock was lost")
+        return 1
     if app.sync_error is not None:  # stopped on its own: a service manager should notice
         log.error("stopped because the sync loop failed: %s", app.sync_error)
         return 1
@@ -84,6 +90,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_storage(args: argparse.Namespace) -> int:
+    """Copy an SQLite database into an empty PostgreSQL one (the bot stopped meanwhile)."""
+    from homeoffice_bot.migrate_storage import migrate_storage
+    from homeoffice_bot.settings import read_secret
+
+    _configure_logging(None)
+    source: str | Path = args.source if args.source.startswith("postgres") else Path(args.source)
+    target: str | Path = args.target if args.target.startswith("postgres") else Path(args.target)
+    password = read_secret("HOMEOFFICE_STORAGE__DATABASE_PASSWORD")
+    dirs = [Path(d) for d in args.plugin_dir]
+    counts = asyncio.run(migrate_storage(source, target, password=password, plugin_dirs=dirs))
+    width = max((len(table) for table in counts), default=0)
+    for table, count in counts.items():
+        print(f"{table:<{width}}  {count}")
+    print(f"copied {sum(counts.values())} rows in {len(counts)} tables; counts match")
+    return 0
+
+
 def cmd_version(args: argparse.Namespace) -> int:
     print(f"homeoffice-bot {__version__}")
     return 0
@@ -115,6 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
         "check-config", parents=[with_config], help="validate the settings and exit"
     ).set_defaults(func=cmd_check_config)
     sub.add_parser("version", help="print the version").set_defaults(func=cmd_version)
+    move = sub.add_parser(
+        "migrate-storage",
+        help="copy every component's data from SQLite into an empty PostgreSQL database",
+    )
+    move.add_argument("--from", dest="source", required=True, help="the SQLite file")
+    move.add_argument("--to", dest="target", required=True, help="postgresql://user@host/db")
+    move.add_argument(
+        "--plugin-dir", action="append", default=[], help="a plugin folder (as plugins.dirs)"
+    )
+    move.set_defaults(func=cmd_migrate_storage)
     sub.add_parser(
         "publish",
         parents=[with_config],

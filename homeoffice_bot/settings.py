@@ -43,6 +43,15 @@ def _read_secret_file(path: str | None, field: str) -> SecretStr | None:
         raise ValueError(f"cannot read {field}_file {path!r}: {exc.strerror}") from exc
 
 
+def read_secret(variable: str) -> str | None:
+    """A secret from the environment variable or from the file named by ``<variable>_FILE``
+    (for commands that run without the bot's full settings)."""
+    if os.environ.get(variable):
+        return os.environ[variable]
+    secret = _read_secret_file(os.environ.get(f"{variable}_FILE"), variable.lower())
+    return secret.get_secret_value() if secret else None
+
+
 class MatrixSettings(_Section):
     homeserver: str = Field(
         description="Client-server API base URL, e.g. https://matrix.example.org"
@@ -100,6 +109,10 @@ class BotSettings(_Section):
     default_holiday_region: str = "DE-NW"
     moderator_power_level: int = Field(default=50, ge=0, le=100)
     admin_room: str | None = None
+    standby: bool = False
+    """Only one process per account is active. false: a second one refuses to start;
+    true: it waits as a standby (/healthz says ``standby``) and takes over when the
+    active one ends. A standby needs the same data folder (the encryption store)."""
     degraded_after_seconds: float = Field(default=60, gt=0)
     """/healthz says degraded (503) while the homeserver has been unreachable, or a send
     has waited in the outbox, for longer than this."""
@@ -127,6 +140,37 @@ class BotSettings(_Section):
 
 class StorageSettings(_Section):
     data_dir: Path = Path("data")
+    database: str | None = None
+    """An SQLite file path (default ``<data_dir>/homeoffice.sqlite3``; a relative path is
+    inside data_dir) or a PostgreSQL URL ``postgresql://user@host:5432/dbname``."""
+    database_password: SecretStr | None = None
+    """The PostgreSQL password, when it is not in the URL."""
+    database_password_file: str | None = None
+
+    @field_validator("database")
+    @classmethod
+    def _check_database(cls, value: str | None) -> str | None:
+        if (
+            value is not None
+            and "://" in value
+            and not value.startswith(("postgresql://", "postgres://"))
+        ):
+            raise ValueError("must be an SQLite file path or a postgresql:// URL")
+        return value or None
+
+    @_model_validator(mode="after")
+    def _password_from_file(self) -> StorageSettings:
+        from_file = _read_secret_file(self.database_password_file, "database_password")
+        if from_file is not None and self.database_password is None:
+            self.database_password = from_file
+        return self
+
+    @property
+    def database_target(self) -> str | Path:
+        """The PostgreSQL URL, or the SQLite file's path."""
+        if self.database is not None and self.database.startswith(("postgresql:", "postgres:")):
+            return self.database
+        return self.data_dir / (self.database or "homeoffice.sqlite3")
 
 
 class WebSettings(_Section):

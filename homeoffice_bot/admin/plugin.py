@@ -129,9 +129,7 @@ class AdminPlugin(Plugin[AdminSettings]):
         await ctx.reply(render_status(status, ctx.tr))
 
     async def _database_bytes(self) -> int:
-        pages = await self.ctx.db.fetchval("PRAGMA page_count")
-        page_size = await self.ctx.db.fetchval("PRAGMA page_size")
-        return int(pages or 0) * int(page_size or 0)
+        return await self.ctx.db.size_bytes()
 
     async def rooms(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         matrix = self.ctx.matrix
@@ -163,7 +161,8 @@ class AdminPlugin(Plugin[AdminSettings]):
         await ctx.reply(ctx.tr("leave.done", name=escape_markdown(name), room=code(room)))
 
     async def backup(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
-        folder = self.settings.backup_dir or self.ctx.db.path.parent / "backups"
+        # <data_dir>/backups: ctx.data_dir is <data_dir>/plugins/admin
+        folder = self.settings.backup_dir or self.ctx.data_dir.parents[1] / "backups"
         folder.mkdir(parents=True, exist_ok=True)
         target = backup_path(folder, self.ctx.clock.now())
         try:

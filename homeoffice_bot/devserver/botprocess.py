@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.postgres import harness_database
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 
@@ -37,6 +38,9 @@ def bot_environment(
         HOMEOFFICE_MATRIX__PASSWORD_FILE=str(password_file),
         HOMEOFFICE_MATRIX__SYNC_TIMEOUT_MS="2000",
         HOMEOFFICE_STORAGE__DATA_DIR=str(data_dir),
+        HOMEOFFICE_STORAGE__DATABASE=str(
+            harness_database(data_dir / "homeoffice.sqlite3", data_dir)
+        ),
         HOMEOFFICE_WEB__PORT=str(port),
         HOMEOFFICE_LOGGING__FORMAT="json",
         HOMEOFFICE_LOGGING__LEVEL=os.environ.get("SVC_DEBUG_LEVEL", "INFO"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from homeoffice_bot.devserver.postgres import harness_database
 from homeoffice_bot.settings import (
     BotSettings,
     MatrixSettings,
@@ -29,7 +30,8 @@ def dev_bot_settings(
     sync_timeout_ms: int = 2_000,
     encryption: bool = True,
 ) -> Settings:
-    """Settings with a short sync timeout (quick stops) and the web server on a free port."""
+    """Settings with a short sync timeout (quick stops) and the web server on a free port;
+    the database is the one the test harness selected (devserver/postgres.py)."""
     return Settings(
         matrix=MatrixSettings(
             homeserver=homeserver,
@@ -39,7 +41,10 @@ def dev_bot_settings(
             encryption=encryption,
         ),
         bot=BotSettings(**(bot or {})),
-        storage=StorageSettings(data_dir=data_dir),
+        storage=StorageSettings(
+            data_dir=data_dir,
+            database=str(harness_database(data_dir / "homeoffice.sqlite3", data_dir)),
+        ),
         web=WebSettings(enabled=web, port=0),
         plugins=PluginsSettings(**(plugins or {})),
     )

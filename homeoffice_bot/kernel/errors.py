@@ -12,7 +12,8 @@
     │   ├── ParseError            the arguments do not fit the command's declaration
     │   ├── UnknownCommandError   no such command (with suggestions)
     │   └── PermissionDeniedError the sender may not run this command
-    └── PluginError               a plugin failed to load, start or stop
+    ├── PluginError               a plugin failed to load, start or stop
+    └── AlreadyActiveError        another process is the active bot of this account
 
 nio's error responses are turned into MatrixError subclasses in kernel/matrix.py and
 never leak further. CommandError and its subclasses are shown to the user as a short
@@ -88,3 +89,7 @@ class PermissionDeniedError(CommandError):
 
 class PluginError(BotError):
     pass
+
+
+class AlreadyActiveError(BotError):
+    """Another homeoffice-bot holds the active lock (same data folder or database)."""

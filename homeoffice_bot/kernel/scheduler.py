@@ -298,7 +298,7 @@ class Scheduler:
         """Record an occurrence; True only for the first claim of ``key``, ever."""
         rowid = await self._db.fetchval(
             "INSERT INTO occurrences(key, fired_at) VALUES (?, ?)"
-            " ON CONFLICT(key) DO NOTHING RETURNING rowid",
+            " ON CONFLICT(key) DO NOTHING RETURNING key",
             (key, self._clock.now().isoformat()),
         )
         return rowid is not None

@@ -6,11 +6,10 @@ Rows come back as the frozen records of ``records``.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
-from homeoffice_bot.kernel.storage import Database
+from homeoffice_bot.kernel.storage import Database, IntegrityError
 from homeoffice_bot.standup.config import StandupConfig
 from homeoffice_bot.standup.records import (
     CLOSED,
@@ -75,7 +74,7 @@ class StandupStore:
                 (config.room_id, config.name, config_to_json(config), iso(now), created_by,
                  iso(now)),
             )  # fmt: skip
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             return None
         return StandupRecord(standup_id, config, now.astimezone(UTC))
 
@@ -113,7 +112,7 @@ class StandupStore:
                     json.dumps(list(new.speaking_order)),
                 ),
             )  # fmt: skip
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             return None
         return await self.occurrence(occurrence_id)
 

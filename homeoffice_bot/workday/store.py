@@ -136,7 +136,7 @@ class WorkdayStore:
         await self.db.execute(
             "INSERT INTO workday_people(user_id, home_room, created_at, last_active)"
             " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
-            " home_room = COALESCE(excluded.home_room, home_room),"
+            " home_room = COALESCE(excluded.home_room, workday_people.home_room),"
             " last_active = excluded.last_active",
             (user, home_room, iso(now), iso(now)),
         )

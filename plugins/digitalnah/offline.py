@@ -4,6 +4,7 @@ The webhook is not called from here."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
 from homeoffice_bot.kernel.errors import ConfigError, StorageError
-from homeoffice_bot.kernel.storage import Database
+from homeoffice_bot.kernel.storage import Database, describe
 from homeoffice_bot.kernel.web import local_address
 from homeoffice_bot.settings import Settings
 
@@ -39,12 +40,18 @@ async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
     """Write every output file; returns the output directory and how many offerings are
     published. Raises StorageError when there is no database yet."""
     own = plugin_settings(settings)
-    path = settings.data_dir / DATABASE_FILE
-    if not path.is_file():
-        raise StorageError(f"no database at {path}: start the bot once first")
-    db = Database(path)
+    database = settings.storage.database_target
+    fresh = isinstance(database, Path) and not database.is_file()
+    password = settings.storage.database_password
+    db = Database(database, password=password.get_secret_value() if password else None)
     await db.open()
     try:
+        if not await db.fetchval("SELECT COUNT(*) FROM schema_versions"):
+            await db.close()
+            if fresh:  # opening made an empty file: leave nothing behind
+                for suffix in ("", "-wal", "-shm"):
+                    await asyncio.to_thread(Path(f"{database}{suffix}").unlink, missing_ok=True)
+            raise StorageError(f"no database at {describe(database)}: start the bot once first")
         await db.migrate("digitalnah", MIGRATIONS)
         base = settings.web.public_url or local_address(settings.web.bind, settings.web.port)
         target = output_dir(settings, own)

@@ -183,6 +183,7 @@ async def test_webhook_digest_restart_and_publish_command(
         'password = "not-used-for-publishing"\n'
         "[storage]\n"
         f'data_dir = "{data_dir}"\n'
+        f'database = "{bot.settings.storage.database_target}"\n'  # the one the test run uses
         "[web]\n"
         'public_url = "https://bot.example.org"\n'
         "[plugins]\n"

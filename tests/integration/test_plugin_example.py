@@ -13,6 +13,7 @@ import pytest
 from conftest import BotFactory, PersonFactory
 
 from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.events import Message
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +60,8 @@ async def test_the_example_plugin_counts_thanks(
     assert "Ben hat hier 1-mal Danke bekommen" in reply.body
     reply = await anna.ask(room, f"!danke {ben.user_id}", me)
     assert "2-mal" in reply.body
+    # ben's next bot message must be the answer to his own command, not anna's late one
+    await ben.wait_for(Message, lambda m: m.sender == me and "2-mal" in m.body, timeout=20)
     reply = await ben.ask(room, f"!danke {ben.user_id}", me)
     assert "Sich selbst zu danken zählt nicht." in reply.body
     reply = await ben.ask(room, "!hilfe danke", me)

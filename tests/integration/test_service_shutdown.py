@@ -16,6 +16,7 @@ from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer, UserFactory
 from homeoffice_bot.devserver.botprocess import BotProcess, answers_by_command, wait_answered
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.postgres import harness_database
 from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.kernel.errors import ConfigError
 from homeoffice_bot.kernel.events import Message
@@ -120,7 +121,14 @@ async def test_a_second_bot_on_a_busy_web_port_says_so_in_one_line_and_exits_2(
 ) -> None:
     await bot_process.start()
     await bot_process.wait_healthy()
-    second_env = dict(bot_process.env, HOMEOFFICE_STORAGE__DATA_DIR=str(tmp_path / "second"))
+    second_dir = tmp_path / "second"  # its own folder and database: only the port is shared
+    second_env = dict(
+        bot_process.env,
+        HOMEOFFICE_STORAGE__DATA_DIR=str(second_dir),
+        HOMEOFFICE_STORAGE__DATABASE=str(
+            harness_database(second_dir / "homeoffice.sqlite3", second_dir)
+        ),
+    )
     second = BotProcess(second_env, bot_process.port, tmp_path / "second.log")
 
     await second.start()

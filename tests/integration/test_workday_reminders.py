@@ -179,7 +179,7 @@ async def test_messages_held_by_an_earlier_version_are_delivered_after_the_updat
     lead = await people("lead")
     await team_room(lead, bot, [], encrypted=False)
     await bot.stop()
-    db = Database(bot.db.path)  # what the workday's own table still held
+    db = Database(bot.db.target)  # what the workday's own table still held
     await db.open()
     await db.execute(
         "INSERT INTO workday_held(user_id, room_id, markdown, held_at, deliver_at)"

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from homeoffice_bot.cli import build_parser, cmd_check_config, cmd_publish, cmd_run, main
+from homeoffice_bot.cli import (
+    build_parser,
+    cmd_check_config,
+    cmd_migrate_storage,
+    cmd_publish,
+    cmd_run,
+    main,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_TOML = ROOT / "config" / "homeoffice.example.toml"
@@ -23,7 +30,12 @@ SOURCES = [EXAMPLE_TOML, ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"
 PROGRAM = re.compile(r"^(?:\S*/bin/)?homeoffice-bot$")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 FENCE = re.compile(r"^\s*```")
-FUNCS = {"run": cmd_run, "check-config": cmd_check_config, "publish": cmd_publish}
+FUNCS = {
+    "run": cmd_run,
+    "check-config": cmd_check_config,
+    "publish": cmd_publish,
+    "migrate-storage": cmd_migrate_storage,
+}
 
 
 def _snippets(path: Path) -> list[str]:

@@ -402,8 +402,25 @@ def test_production_compose_runs_the_bot_alone_hardened() -> None:
     assert "./config/homeoffice.toml:/config/homeoffice.toml:ro" in bot["volumes"]
 
 
+def test_postgres_compose_gives_the_bot_its_database_and_the_password_as_a_secret() -> None:
+    compose = load_compose("docker-compose.postgres.yml")
+    assert set(compose["services"]) == {"bot", "db"}
+    bot, db = check_bot_service(compose), compose["services"]["db"]
+    image, _, tag = db["image"].partition(":")
+    assert image == "postgres"
+    assert re.match(r"^\d+\.\d+", tag), db["image"]
+    assert bot["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert "pg_isready" in db["healthcheck"]["test"]
+    url = bot["environment"]["HOMEOFFICE_STORAGE__DATABASE"]
+    assert url == f"postgresql://{db['environment']['POSTGRES_USER']}@db:5432/homeoffice"
+    password = bot["environment"]["HOMEOFFICE_STORAGE__DATABASE_PASSWORD_FILE"]
+    assert password == db["environment"]["POSTGRES_PASSWORD_FILE"]
+    assert db["volumes"][0].split(":")[0] in compose["volumes"]
+    assert bot["read_only"] is True
+
+
 def test_no_plain_secrets_in_compose_files() -> None:
-    for name in ("docker-compose.yml", "docker-compose.prod.yml"):
+    for name in ("docker-compose.yml", "docker-compose.prod.yml", "docker-compose.postgres.yml"):
         for service in load_compose(name)["services"].values():
             environment = service.get("environment", {})
             for key, value in environment.items():
