@@ -52,5 +52,5 @@ class PrivacyCommands:
         changed = await self.wd.privacy.delete_person(ctx.sender)
         changed += await self.wd.ctx.outbox.drop_held(ctx.sender)
         await self.wd.board.refresh_for(ctx.sender)
-        await self.wd.jobs.schedule_expiry()
+        await self.wd.jobs.reschedule(ctx.sender)
         await ctx.reply(ctx.tr("privacy.deleted" if changed else "privacy.nothing"))

@@ -98,4 +98,13 @@ MIGRATIONS: list[MigrationStep] = [
         answered_at TEXT
     )
     """,
+    # Due times: when each person next needs a look (a reminder, an expiry, a change the
+    # boards show); the bot wakes for the earliest. Everyone is looked at once after this
+    # step (a past mark), which computes the real due time.
+    """
+    ALTER TABLE workday_people ADD COLUMN due_at TEXT;
+    UPDATE workday_people SET due_at = '0001-01-01T00:00:00.000000Z';
+    CREATE INDEX workday_people_due ON workday_people(due_at);
+    CREATE INDEX workday_people_home_room ON workday_people(home_room)
+    """,
 ]
