@@ -77,4 +77,9 @@ MIGRATIONS: list[MigrationStep] = [
     );
     CREATE INDEX standup_absences_room ON standup_absences (room_id, user_id)
     """,
+    # A stand-up's occurrences by day, ad hoc ones included (the scheduled-only unique
+    # index above cannot answer "this stand-up's latest" or "on this day").
+    """
+    CREATE INDEX standup_occurrences_standup ON standup_occurrences (standup_id, day)
+    """,
 ]
