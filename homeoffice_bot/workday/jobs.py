@@ -40,7 +40,7 @@ from homeoffice_bot.workday.due import (
 from homeoffice_bot.workday.hours import end_of_today, next_workday_start
 from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.privacy import purge_cutoff
-from homeoffice_bot.workday.profiles import Profile
+from homeoffice_bot.workday.profiles import Directory, Profile
 from homeoffice_bot.workday.states import (
     DAY_BOUND,
     PersonStatus,
@@ -49,12 +49,14 @@ from homeoffice_bot.workday.states import (
     start_work,
     take_break,
 )
+from homeoffice_bot.workday.store import WorkdayStore
+from homeoffice_bot.workday.store_inbox import InboxStore
 from homeoffice_bot.workday.texts import format_time
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
 
-__all__ = ["ARBZG_HISTORY", "PLANNED_BREAK_LATE", "Jobs"]
+__all__ = ["ARBZG_HISTORY", "PLANNED_BREAK_LATE", "Jobs", "read_due_time"]
 
 DUE_JOB = "workday.due"
 PURGE_JOB = "workday.purge"
@@ -117,18 +119,7 @@ class Jobs:
     async def due_time(self, user: UserID, now: datetime) -> datetime | None:
         """The person's next due moment at ``now``, from their rows."""
         wd = self.wd
-        profile, status, presence = await wd.directory.state(user, now)
-        if not profile.known:
-            return None
-        events: tuple[WorkEvent, ...] = ()
-        if presence.explicit and presence.state is PresenceState.WORKING and profile.arbzg:
-            events = tuple(await wd.store.events(user, now - ARBZG_HISTORY))
-        sent = {
-            day: frozenset(await wd.store.reminders_sent(user, day))
-            for day in sorted(needed_days(profile, events, now))
-        }
-        has_mentions = await wd.inbox.has_mentions(user)
-        return next_due(DueFacts(profile, status, events, sent, has_mentions), now, self.rules)
+        return await read_due_time(wd.store, wd.inbox, wd.directory, self.rules, user, now)
 
     async def _arm(self, due: datetime | None) -> None:
         """Wake at ``due`` unless an earlier wake-up is set already."""
@@ -289,3 +280,27 @@ class Jobs:
         tr = await wd.person_tr(profile.user)
         await wd.dm(profile.user, tr("endofday.auto_off", time=format_time(at, profile.tz)))
         return True
+
+
+async def read_due_time(
+    store: WorkdayStore,
+    inbox: InboxStore,
+    directory: Directory,
+    rules: DueRules,
+    user: UserID,
+    now: datetime,
+) -> datetime | None:
+    """A person's next due moment at ``now``: their rows read, ``due.next_due`` applied
+    (``None`` for someone who does not use the workday)."""
+    profile, status, presence = await directory.state(user, now)
+    if not profile.known:
+        return None
+    events: tuple[WorkEvent, ...] = ()
+    if presence.explicit and presence.state is PresenceState.WORKING and profile.arbzg:
+        events = tuple(await store.events(user, now - ARBZG_HISTORY))
+    sent = {
+        day: frozenset(await store.reminders_sent(user, day))
+        for day in sorted(needed_days(profile, events, now))
+    }
+    has_mentions = await inbox.has_mentions(user)
+    return next_due(DueFacts(profile, status, events, sent, has_mentions), now, rules)

@@ -1,0 +1,514 @@
+"""The bot at organisation scale, against a real local Synapse: a database filled through
+the project's own stores at 1k / 10k / 50k people and 100 / 1k / 10k stand-ups, each
+figure next to its ratio to the empty database in the same run.
+
+Per level the bot runs as its own process (``homeoffice-bot run``): time to healthy
+(process start to ``/healthz`` ok), RSS after an idle time, CPU per idle minute, and the
+``!pause`` round trip of a person in a team room. Then, in this process, the due-time
+processing: the wake-up when nobody is due, a look at one due person, and the busiest
+minute of the next 24 hours. Once per run: the kickoffs of many rooms at one minute
+(first and last after the minute, and the same number of sends by a bare client, the
+homeserver's share) and publishing many #DigitalNah offerings (time, largest file).
+
+    .venv/bin/python bench/bench_scale.py                      # everything, 60 s idle
+    .venv/bin/python bench/bench_scale.py --quick              # 1k and 10k, 10 s idle,
+                                                               # 100 rooms, 1,000 offerings
+    .venv/bin/python bench/bench_scale.py --levels 50k --idle 20 --kickoff-rooms 0
+
+The people are synthetic (``@p000001:bench.invalid``): a profile with working hours, a
+"working" status and one work event each, in a time zone where it is mid-morning while
+the bench runs, so that no reminder falls into an idle measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+import aiosqlite
+import nio
+
+from homeoffice_bot.app import App
+from homeoffice_bot.devserver import SynapseServer
+from homeoffice_bot.devserver.botprocess import BotProcess, bot_environment
+from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.settings import dev_bot_settings
+from homeoffice_bot.devserver.synapse import free_port
+from homeoffice_bot.kernel.clock import FixedClock
+from homeoffice_bot.kernel.events import Message
+from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
+from homeoffice_bot.kernel.storage import Database
+from homeoffice_bot.standup.config import StandupConfig
+from homeoffice_bot.standup.schema import MIGRATIONS as STANDUP_MIGRATIONS
+from homeoffice_bot.standup.store import StandupStore
+from homeoffice_bot.workday.arbzg import WorkEventKind
+from homeoffice_bot.workday.due import DueRules
+from homeoffice_bot.workday.hours import canonical_spec, parse_working_hours
+from homeoffice_bot.workday.jobs import read_due_time
+from homeoffice_bot.workday.plugin import WorkdayPlugin
+from homeoffice_bot.workday.profiles import Directory
+from homeoffice_bot.workday.schema import MIGRATIONS as WORKDAY_MIGRATIONS
+from homeoffice_bot.workday.settings import WorkdaySettings
+from homeoffice_bot.workday.states import start_work
+from homeoffice_bot.workday.store import WorkdayStore
+from homeoffice_bot.workday.store_inbox import InboxStore
+
+DATABASE_FILE = "homeoffice.sqlite3"
+LEVELS = {"empty": (0, 0), "1k": (1_000, 100), "10k": (10_000, 1_000), "50k": (50_000, 10_000)}
+TARGETS = "targets at 50k: !pause <= 1.2x empty, idle CPU <= 2 %, healthy <= 1.5 s, RSS <= 150 MB"
+HOURS = "mo-so 08:00-16:30"
+LOOK_SAMPLE = 1_000
+"""People made due at once to time a look per person."""
+log = logging.getLogger("bench")
+
+
+@dataclass
+class Level:
+    name: str
+    people: int
+    standups: int
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- filling
+
+
+def mid_morning_zone(now: datetime) -> str:
+    """An IANA zone where it is between 09:00 and 11:00 now (people are at work, the next
+    reminder is hours away); Europe/Berlin when it is already."""
+    candidates = ["Europe/Berlin", *sorted(available_timezones())]
+    for name in candidates:
+        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            continue
+        try:
+            local = now.astimezone(ZoneInfo(name))
+        except (ValueError, KeyError):
+            continue
+        if 9 <= local.hour < 11:
+            return name
+    return "Europe/Berlin"
+
+
+async def migrated(path: Path) -> Database:
+    db = Database(path)
+    await db.open()
+    await db.migrate("kernel", KERNEL_MIGRATIONS)
+    await db.migrate("workday", WORKDAY_MIGRATIONS)
+    await db.migrate("standup", STANDUP_MIGRATIONS)
+    return db
+
+
+async def fill(data_dir: Path, level: Level, now: datetime, zone: str) -> None:
+    """People with a profile, a "working" status and a work event, their due times, and
+    stand-ups (at an evening time, so that none starts during the bench)."""
+    db = await migrated(data_dir / DATABASE_FILE)
+    try:
+        settings = WorkdaySettings()
+        store, inbox = WorkdayStore(db), InboxStore(db)
+        directory = Directory(store, settings, zone, "DE-NW")
+        rules = DueRules(settings.day_end_lead, settings.auto_off_grace, settings.arbzg_lead)
+        hours = canonical_spec(parse_working_hours(HOURS))
+        since = now - timedelta(hours=1)
+        for index in range(level.people):
+            user = UserID(f"@p{index:06d}:bench.invalid")
+            await store.ensure_person(user, since, None)
+            await store.set_person(user, "tz", zone)
+            await store.set_person(user, "hours", hours)
+            await store.set_status(start_work(user, since))
+            await store.add_event(user, since, WorkEventKind.START)
+            due = await read_due_time(store, inbox, directory, rules, user, now)
+            await store.set_due(user, due)
+        standups = StandupStore(db)
+        evening = (now.astimezone(ZoneInfo(zone)) + timedelta(hours=10)).time()
+        at = clock_time(evening.hour, evening.minute)
+        for index in range(level.standups):
+            room = f"!s{index:06d}:bench.invalid"
+            config = StandupConfig("team", room, at, tz=zone)
+            await standups.create_standup(config, "@p000000:bench.invalid", now)
+    finally:
+        await db.close()
+
+
+# --------------------------------------------------------------------------- process
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def until_healthy(bot: BotProcess, timeout: float = 300) -> None:
+    assert bot.proc is not None
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if bot.proc.returncode is not None:
+            raise RuntimeError(f"the bot exited:\n{bot.log_tail()}")
+        if await bot.healthz() is not None:
+            return
+        await asyncio.sleep(0.02)
+    raise RuntimeError(f"the bot did not become healthy:\n{bot.log_tail()}")
+
+
+async def reply(person: Person, room: RoomID, text: str, bot: UserID, contains: str) -> float:
+    """Seconds from saying ``text`` to the bot's reply to it that contains ``contains``."""
+    mark = person.mark()
+    started = time.perf_counter()
+    asked = await person.say(room, text)
+    await person.wait_for(
+        Message,
+        lambda m: m.sender == bot and m.reply_to == asked and contains in m.body,
+        timeout=60,
+        since=mark,
+    )
+    return time.perf_counter() - started
+
+
+def environment(server: SynapseServer, bot_id: str, base: Path, data: Path, port: int) -> Any:
+    password = base / "password"
+    password.write_text("pw")
+    return bot_environment(
+        server.url, bot_id, password, data, port,
+        HOMEOFFICE_MATRIX__SYNC_TIMEOUT_MS="30000",  # as in production: idle is idle
+        HOMEOFFICE_LOGGING__LEVEL="WARNING",
+    )  # fmt: skip
+
+
+async def measure_process(
+    server: SynapseServer, level: Level, base: Path, data: Path, idle: float, rounds: int
+) -> None:
+    bot_id = UserID(server.register_user(f"bench-bot-{level.name}", "pw"))
+    port = free_port()
+    bot = BotProcess(environment(server, bot_id, base, data, port), port, base / "bot.log")
+    started = time.perf_counter()
+    await bot.start()
+    await until_healthy(bot)
+    level.figures["healthy_s"] = time.perf_counter() - started
+    assert bot.proc is not None
+    pid = bot.proc.pid
+    anna_id = server.register_user(f"bench-anna-{level.name}", "pw", displayname="Anna")
+    anna = Person(server.url, anna_id, "pw", base / "anna")
+    await anna.start()
+    try:
+        room = await anna.client.create_room(name="Team", invite=[bot_id], encrypted=False)
+        assert await anna.client.wait_member_joined(room, bot_id, timeout=60)
+        await reply(anna, room, "!moin", bot_id, "Guten Morgen")  # warm-up, posts the board
+        await asyncio.sleep(2)
+        cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+        await asyncio.sleep(idle)
+        cpu = cpu_seconds(pid) - cpu0
+        level.figures["idle_cpu_pct"] = 100 * cpu / (time.perf_counter() - t0)
+        level.figures["rss_mib"] = rss_mib(pid)
+        pauses = []
+        for _ in range(rounds):
+            pauses.append(await reply(anna, room, "!pause 15m", bot_id, "Gute Pause"))
+            await reply(anna, room, "!zurück", bot_id, "Willkommen zurück")
+        level.figures["pause_ms"] = statistics.median(pauses) * 1000
+    finally:
+        await anna.stop()
+        await bot.terminate()
+
+
+async def measure_due(server: SynapseServer, level: Level, data: Path) -> None:
+    """In this process, on the filled database: a wake-up with nobody due, a look per due
+    person (a sample made due now), and the busiest minute of the next day."""
+    bot_id = f"@bench-bot-{level.name}:{server.server_name}"
+    clock = FixedClock(datetime.now(UTC))
+    settings = dev_bot_settings(server.url, bot_id, "pw", data, web=False)
+    app = App(settings, clock=clock)
+    await app.start()
+    try:
+        await app.wait_synced()
+        plugin = app.plugins["workday"]
+        assert isinstance(plugin, WorkdayPlugin)
+        store = plugin.workday.store
+
+        async def timed(action: Callable[[], Awaitable[None]]) -> float:
+            started = time.perf_counter()
+            await action()
+            return time.perf_counter() - started
+
+        await plugin.tick()
+        idle = [await timed(plugin.tick) for _ in range(20)]
+        level.figures["due_idle_ms"] = statistics.median(idle) * 1000
+        sample = [UserID(f"@p{i:06d}:bench.invalid") for i in range(min(LOOK_SAMPLE, level.people))]
+        if sample:
+            for user in sample:
+                await store.set_due(user, clock.now())
+            level.figures["due_look_ms"] = await timed(plugin.tick) * 1000 / len(sample)
+        busiest = await app.db.fetchone(
+            "SELECT substr(due_at, 1, 16) AS minute, COUNT(*) AS n FROM workday_people"
+            " WHERE due_at IS NOT NULL AND due_at < ? GROUP BY minute ORDER BY n DESC LIMIT 1",
+            ((clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),),
+        )
+        wakes = await app.db.fetchval(
+            "SELECT COUNT(DISTINCT substr(due_at, 1, 16)) FROM workday_people"
+            " WHERE due_at IS NOT NULL AND due_at < ?",
+            ((clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),),
+        )
+        level.figures["busiest_minute_people"] = float(busiest["n"]) if busiest else 0.0
+        level.figures["wakeups_per_day"] = float(wakes or 0)
+    finally:
+        await app.stop()
+
+
+# --------------------------------------------------------------------------- kickoffs
+
+
+async def bare_client(server: SynapseServer, user_id: str, store: Path) -> nio.AsyncClient:
+    await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
+    config = nio.AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
+    client = nio.AsyncClient(server.url, user_id, store_path=str(store), config=config)
+    response = await client.login("pw", device_name="bench-setup")
+    assert isinstance(response, nio.LoginResponse), response
+    return client
+
+
+async def gather_limited(calls: list[Callable[[], Awaitable[Any]]], limit: int) -> list[Any]:
+    gate = asyncio.Semaphore(limit)
+
+    async def one(call: Callable[[], Awaitable[Any]]) -> Any:
+        async with gate:
+            return await call()
+
+    return list(await asyncio.gather(*(one(c) for c in calls)))
+
+
+async def measure_kickoffs(server: SynapseServer, rooms: int, base: Path) -> dict[str, float]:
+    """``rooms`` rooms with a stand-up at the same minute: when the first and the last
+    kickoff left (the outbox's record of each send), and how long a bare client needs to
+    send as many messages into those rooms (the homeserver's share)."""
+    bot_id = server.register_user("bench-bot-kickoff", "pw")
+    setup = await bare_client(server, bot_id, base / "setup")
+    made = await gather_limited(
+        [partial(setup.room_create, name=f"Stand-up {i}") for i in range(rooms)], 8
+    )
+    room_ids = [r.room_id for r in made if isinstance(r, nio.RoomCreateResponse)]
+    assert len(room_ids) == rooms, made[:3]
+    data = base / "kickoff-bot"
+    data.mkdir(parents=True)
+    db = await migrated(data / DATABASE_FILE)
+    minute = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    try:
+        standups = StandupStore(db)
+        for room in room_ids:
+            config = StandupConfig(
+                "team", room, minute.time(), tz="UTC", weekdays=frozenset(range(1, 8))
+            )
+            await standups.create_standup(config, bot_id, datetime.now(UTC))
+    finally:
+        await db.close()
+    port = free_port()
+    bot = BotProcess(environment(server, UserID(bot_id), base, data, port), port, base / "k.log")
+    await bot.start()
+    figures: dict[str, float] = {}
+    try:
+        await until_healthy(bot)
+        deadline = minute + timedelta(seconds=120)
+        sent: list[datetime] = []
+        while datetime.now(UTC) < deadline:
+            sent = await kickoffs_sent(data / DATABASE_FILE, minute)
+            if len(sent) >= rooms:
+                break
+            await asyncio.sleep(1)
+        if sent:
+            figures["first_kickoff_s"] = (min(sent) - minute).total_seconds()
+            figures["last_kickoff_s"] = (max(sent) - minute).total_seconds()
+        figures["kickoffs"] = float(len(sent))
+    finally:
+        await bot.terminate()
+    started = time.perf_counter()
+    content = {"msgtype": "m.notice", "body": "Stand-up: Was hast du gestern geschafft?"}
+    await gather_limited(
+        [partial(setup.room_send, r, "m.room.message", content) for r in room_ids], 8
+    )
+    figures["synapse_sends_s"] = time.perf_counter() - started
+    await setup.close()
+    return figures
+
+
+async def kickoffs_sent(path: Path, minute: datetime) -> list[datetime]:
+    """When the outbox's sends since ``minute`` completed (a fresh bot sends only kickoffs
+    there; its board and pins need a presence command)."""
+    async with aiosqlite.connect(path) as db:
+        cursor = await db.execute(
+            "SELECT sent_at FROM outbox_sent WHERE sent_at >= ?", (minute.isoformat(),)
+        )
+        rows = await cursor.fetchall()
+    return [datetime.fromisoformat(row[0]).astimezone(UTC) for row in rows]
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+async def measure_publish(server: SynapseServer, offerings: int, base: Path) -> dict[str, float]:
+    """``offerings`` approved offerings written through the plugin's store, then the page
+    and feeds rendered once as ``homeoffice-bot publish`` does."""
+    from digitalnah.lifecycle import Action, transition
+    from digitalnah.model import Offering, OfferingState
+    from digitalnah.offline import publish_from_settings
+    from digitalnah.schema import MIGRATIONS as DIGITALNAH_MIGRATIONS
+    from digitalnah.store import OfferingStore
+
+    data, out = base / "publish-bot", base / "public"
+    data.mkdir(parents=True)
+    db = await migrated(data / DATABASE_FILE)
+    await db.migrate("digitalnah", DIGITALNAH_MIGRATIONS)
+    now = datetime.now(UTC)
+    try:
+        store = OfferingStore(db)
+        for index in range(offerings):
+            draft = Offering(
+                submitter=UserID(f"@p{index:06d}:bench.invalid"), created_at=now,
+                updated_at=now, title=f"Digitales Angebot {index}",
+                description="Termine online buchen, ohne Wartezeit im Bürgerbüro. " * 3,
+                link=f"https://example.org/angebot/{index}", category="Verwaltung",
+                provider="Bürgerbüro", target_group="Alle", source_room_id=RoomID("!r:x"),
+                state=OfferingState.PENDING,
+            )  # fmt: skip
+            saved = await store.commit(draft)
+            approved, entry = transition(saved, Action.APPROVE, actor=UserID("@lead:x"), now=now)
+            await store.commit(approved, entry)
+    finally:
+        await db.close()
+    settings = dev_bot_settings(
+        server.url, "@bench:x", "pw", data, web=False,
+        plugins={"enabled": ["digitalnah"], "digitalnah": {"output_dir": str(out)}},
+    )  # fmt: skip
+    started = time.perf_counter()
+    await publish_from_settings(settings)
+    elapsed = time.perf_counter() - started
+    files = [p for p in out.rglob("*") if p.is_file()]
+    largest = max((p.stat().st_size for p in files), default=0)
+    return {"publish_s": elapsed, "largest_file_mib": largest / 2**20, "files": float(len(files))}
+
+
+# --------------------------------------------------------------------------- report
+
+ROWS = (
+    ("healthy_s", "time to healthy", "s", 2),
+    ("rss_mib", "RSS after idle", "MiB", 0),
+    ("idle_cpu_pct", "CPU while idle", "% of a core", 2),
+    ("pause_ms", "!pause round trip (median)", "ms", 0),
+    ("due_idle_ms", "due check, nobody due", "ms", 2),
+    ("due_look_ms", "look at one due person", "ms", 2),
+    ("busiest_minute_people", "people due in the busiest minute", "", 0),
+    ("wakeups_per_day", "wake-ups in the next 24 h", "", 0),
+)
+
+
+def report(levels: list[Level], idle: float) -> str:
+    empty = next((lv for lv in levels if lv.people == 0 and lv.standups == 0), None)
+    head = ["figure", "unit", *(f"{lv.name} ({lv.people:,} p, {lv.standups:,} s)" for lv in levels)]
+    lines = [head]
+    for key, label, unit, digits in ROWS:
+        row = [label, unit]
+        for lv in levels:
+            value = lv.figures.get(key)
+            if value is None:
+                row.append("–")
+                continue
+            text = f"{value:,.{digits}f}"
+            base = empty.figures.get(key) if empty is not None and lv is not empty else None
+            if base and key not in ("busiest_minute_people", "wakeups_per_day"):
+                text += f" ({value / base:.2f}x)"
+            row.append(text)
+        lines.append(row)
+    widths = [max(len(r[i]) for r in lines) for i in range(len(head))]
+    out = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in lines]
+    out.insert(1, "-+-".join("-" * w for w in widths))
+    cpu_note = f"CPU and RSS over {idle:.0f} s idle; CPU per idle minute = % x 0.6 s"
+    return "\n".join([*out, "", cpu_note, TARGETS])
+
+
+async def run(args: argparse.Namespace, base: Path) -> None:
+    logging.getLogger("nio").setLevel(logging.ERROR)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    server = SynapseServer(base / "synapse")
+    await server.start_async()
+    try:
+        names = ["empty", *(n for n in args.levels if n != "empty")]
+        levels = [Level(n, *LEVELS[n]) for n in names]
+        now = datetime.now(UTC)
+        zone = mid_morning_zone(now)
+        print(f"people's time zone: {zone} (local {now.astimezone(ZoneInfo(zone)):%H:%M})")
+        for level in levels:
+            work = base / level.name
+            data = work / "bot"
+            data.mkdir(parents=True)
+            started = time.perf_counter()
+            await fill(data, level, now, zone)
+            filled = time.perf_counter() - started
+            print(f"{level.name}: filled {level.people:,} people, {level.standups:,} "
+                  f"stand-ups in {filled:.0f} s", flush=True)  # fmt: skip
+            await measure_process(server, level, work, data, args.idle, args.rounds)
+            await measure_due(server, level, data)
+            print(f"{level.name}: {level.figures}", flush=True)
+        print()
+        print(report(levels, args.idle))
+        if args.kickoff_rooms:
+            k = await measure_kickoffs(server, args.kickoff_rooms, base / "kickoffs")
+            nan = float("nan")
+            print(
+                f"\nkickoffs of {args.kickoff_rooms:,} rooms at one minute: "
+                f"{k.get('kickoffs', 0):,.0f} sent; "
+                f"first {k.get('first_kickoff_s', nan):.2f} s, "
+                f"last {k.get('last_kickoff_s', nan):.2f} s after the minute; "
+                f"a bare client sends as many in {k['synapse_sends_s']:.2f} s (8 at a time)"
+            )
+        if args.offerings:
+            p = await measure_publish(server, args.offerings, base / "publish")
+            print(
+                f"publishing {args.offerings:,} offerings: {p['publish_s']:.2f} s, "
+                f"{p['files']:.0f} files, largest {p['largest_file_mib']:.2f} MiB"
+            )
+    finally:
+        await server.stop_async()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--levels",
+        type=lambda s: s.split(","),
+        default=["1k", "10k", "50k"],
+        help="comma-separated: 1k,10k,50k (the empty database always runs)",
+    )
+    parser.add_argument("--idle", type=float, default=60.0, help="idle seconds per level")
+    parser.add_argument("--rounds", type=int, default=10, help="!pause round trips per level")
+    parser.add_argument("--kickoff-rooms", type=int, default=1_000, help="0: skip")
+    parser.add_argument("--offerings", type=int, default=10_000, help="0: skip")
+    parser.add_argument("--quick", action="store_true",
+                        help="1k and 10k, 10 s idle, 100 rooms, 1,000 offerings")  # fmt: skip
+    args = parser.parse_args()
+    if args.quick:
+        args.levels, args.idle, args.kickoff_rooms, args.offerings = ["1k", "10k"], 10.0, 100, 1000
+    unknown = [n for n in args.levels if n not in LEVELS]
+    if unknown:
+        parser.error(f"unknown level {', '.join(unknown)}; choose from {', '.join(LEVELS)}")
+    with tempfile.TemporaryDirectory(prefix="homeoffice-bench-") as tmp:
+        asyncio.run(run(args, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
