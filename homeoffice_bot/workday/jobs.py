@@ -116,10 +116,12 @@ class Jobs:
         await self.wd.store.mark_room_due(room_id, now)
         await self._arm(now)
 
-    async def due_time(self, user: UserID, now: datetime) -> datetime | None:
+    async def due_time(
+        self, user: UserID, now: datetime, profile: Profile | None = None
+    ) -> datetime | None:
         """The person's next due moment at ``now``, from their rows."""
         wd = self.wd
-        return await read_due_time(wd.store, wd.inbox, wd.directory, self.rules, user, now)
+        return await read_due_time(wd.store, wd.inbox, wd.directory, self.rules, user, now, profile)
 
     async def _arm(self, due: datetime | None) -> None:
         """Wake at ``due`` unless an earlier wake-up is set already."""
@@ -144,23 +146,24 @@ class Jobs:
             while batch := await wd.store.due(now, BATCH):
                 for user in batch:
                     self._looking.add(user)
+                    profile = None
                     try:
-                        await self.look(user, now)
+                        profile = await self.look(user, now)
                     except Exception:
                         wd.log.exception("workday look failed for a person")
-                    await self._set_next_due(user, now)
+                    await self._set_next_due(user, now, profile)
                     self._looking.discard(user)
                     looked.add(user)
             if looked:
                 await wd.board.refresh_people(looked)
             await self._arm_earliest()
 
-    async def _set_next_due(self, user: UserID, now: datetime) -> None:
+    async def _set_next_due(self, user: UserID, now: datetime, profile: Profile | None) -> None:
         """After a look at ``now``: the next due time, always later than ``now`` (a
         person whose look failed is looked at again after ``tick_seconds``)."""
         retry = now + timedelta(seconds=self.wd.settings.tick_seconds)
         try:
-            due = await self.due_time(user, now)
+            due = await self.due_time(user, now, profile)
         except Exception:
             self.wd.log.exception("could not compute a person's due time")
             due = retry
@@ -168,26 +171,29 @@ class Jobs:
             due = retry  # nothing a look can do now: not again at once
         await self.wd.store.set_due(user, due)
 
-    async def look(self, user: UserID, now: datetime) -> None:
+    async def look(self, user: UserID, now: datetime) -> Profile | None:
         """Everything due for one person at ``now``: the end of a timed status, planned
-        break, ArbZG notes, end-of-day reminder, switching to off, collected mentions."""
+        break, ArbZG notes, end-of-day reminder, switching to off, collected mentions.
+        Returns the person's profile (``None``: they do not use the workday)."""
         wd = self.wd
-        await self._expire(user, now)
-        profile, status, presence = await wd.directory.state(user, now)
+        profile = await wd.directory.profile(user)  # a look changes no profile
         if not profile.known:
-            return
+            return None
+        await self._expire(profile, now)
+        _, status, presence = await wd.directory.state(user, now, profile)
         if status is not None and presence.explicit and presence.state in DAY_BOUND:
             await self._person(profile, status, presence.state, now)
         if await wd.inbox.has_mentions(user) and await wd.availability.is_available(user, now):
             await wd.digest(user)
+        return profile
 
-    async def _expire(self, user: UserID, now: datetime) -> None:
+    async def _expire(self, profile: Profile, now: datetime) -> None:
         """End a timed state that is over. A break or absence that ends means back at
         work (recorded for the ArbZG notes); other states give way to the schedule."""
+        user = profile.user
         status = await self.wd.store.status(user)
         if status is None:
             return
-        profile = await self.wd.directory.profile(user)
         end = expires_at(status, profile.tz)
         if end is None or end > now:
             return
@@ -289,10 +295,12 @@ async def read_due_time(
     rules: DueRules,
     user: UserID,
     now: datetime,
+    profile: Profile | None = None,
 ) -> datetime | None:
-    """A person's next due moment at ``now``: their rows read, ``due.next_due`` applied
-    (``None`` for someone who does not use the workday)."""
-    profile, status, presence = await directory.state(user, now)
+    """A person's next due moment at ``now``: their rows read (``profile`` when read
+    already), ``due.next_due`` applied (``None`` for someone who does not use the
+    workday)."""
+    profile, status, presence = await directory.state(user, now, profile)
     if not profile.known:
         return None
     events: tuple[WorkEvent, ...] = ()
