@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from homeoffice_bot.workday.due import (
     DueFacts,
     DueRules,
     ceil_minute,
+    current_day,
     next_due,
     plan_key,
 )
@@ -113,28 +115,38 @@ def test_ceil_minute() -> None:
 # --- never later than a look every minute -------------------------------------------
 
 
-def acts(facts: DueFacts, now: datetime) -> bool:
-    """Would the look of ``Jobs`` do something at ``now`` (the per-minute rules)?"""
+def claims(facts: DueFacts, now: datetime) -> set[tuple[str, str]]:
+    """What a look at ``now`` would claim as (day, reminder), by the per-minute rules of
+    ``Jobs`` (the status is left as it is: the person carries on working)."""
     who, status = facts.profile, facts.status
     assert status is not None
-    if auto_off_at(who.schedule, status, now, who.last_active, RULES.auto_off_grace):
-        return True
+    sent = facts.sent or {}
+    today = now.astimezone(ZoneInfo(who.tz)).date().isoformat()
+    found: set[tuple[str, str]] = set()
+    off = auto_off_at(who.schedule, status, now, who.last_active, RULES.auto_off_grace)
+    if off is not None and "autooff" not in sent.get(today, set()):
+        return {(today, "autooff")}
     occurrence = planned_break_at(who.plans, who.tz, now, who.schedule)
     if occurrence is not None and now - occurrence[0] <= PLANNED_BREAK_LATE:
-        return True
+        key = plan_key(occurrence[0], who.tz)
+        if key not in sent.get(today, set()):
+            found.add((today, key))
     end = end_of_today(who.schedule, now)
-    if end is not None and end - RULES.day_end_lead <= now < end:
-        return True
-    if not who.arbzg:
-        return False
-    result = assess(
-        facts.events,
-        now,
-        who.tz,
-        lead=RULES.arbzg_lead,
-        planned_end=end_of_today(who.schedule, now),
-    )
-    return any(r.id is not ReminderId.REST11 for r in result.due)
+    in_window = end is not None and end - RULES.day_end_lead <= now < end
+    if in_window and "dayend" not in sent.get(today, set()):
+        found.add((today, "dayend"))
+    day = current_day(facts.events, who.tz)
+    if who.arbzg and day is not None:
+        result = assess(
+            facts.events,
+            now,
+            who.tz,
+            already_sent=sent.get(day, set()),
+            lead=RULES.arbzg_lead,
+            planned_end=end,
+        )
+        found |= {(day, r.value) for r in result.settled - {ReminderId.REST11}}
+    return found
 
 
 @settings(max_examples=40, deadline=None)
@@ -144,19 +156,31 @@ def acts(facts: DueFacts, now: datetime) -> bool:
     arbzg=st.booleans(),
     active_after=st.integers(min_value=0, max_value=10 * 60),
 )
-def test_the_due_time_is_never_after_the_first_minute_a_look_would_act(
+def test_looking_at_the_due_times_misses_nothing_a_look_every_minute_would_do(
     start: int, plan_start: int, arbzg: bool, active_after: int
 ) -> None:
     begin = at(0) + timedelta(minutes=start)
     plan_text = f"täglich {_hm(plan_start)}-{_hm(plan_start + 20)}"
     who = profile(plan=plan_text, arbzg=arbzg, last_active=begin + timedelta(minutes=active_after))
     facts = working_since(begin, who)
-    due = next_due(facts, begin, RULES)
-    minutes = (begin + timedelta(minutes=m) for m in range(20 * 60))
-    first = next((minute for minute in minutes if acts(facts, minute)), None)
-    assert first is not None  # a working day always ends with a reminder
-    assert due is not None
-    assert begin <= due <= first
+    sent: dict[str, set[str]] = {}
+    now, looks = begin, 0
+    while looks < 12:
+        facts = replace(facts, sent={day: frozenset(ids) for day, ids in sent.items()})
+        due = next_due(facts, now, RULES)
+        minutes = (now + timedelta(minutes=m) for m in range(20 * 60))
+        first = next((minute for minute in minutes if claims(facts, minute)), None)
+        if first is None:
+            break
+        assert due is not None
+        assert now <= due <= first
+        done = claims(facts, first)
+        for day, reminder in done:
+            sent.setdefault(day, set()).add(reminder)
+        if any(reminder == "autooff" for _, reminder in done):
+            break  # off for the day
+        now, looks = first, looks + 1
+    assert looks >= 1  # at least the end-of-day reminder
 
 
 def _hm(minutes: int) -> str:
