@@ -70,6 +70,8 @@ class Jobs:
         self._lock = asyncio.Lock()
         self._armed: datetime | None = None
         self._looking: set[UserID] = set()
+        self._changed: set[UserID] = set()
+        """People something happened to while being looked at: computed again after."""
         settings = wd.settings
         self.rules = DueRules(settings.day_end_lead, settings.auto_off_grace, settings.arbzg_lead)
 
@@ -102,8 +104,9 @@ class Jobs:
 
     async def reschedule(self, user: UserID) -> None:
         """Something about the person changed: compute their next due time and wake for
-        it (a look that is under way computes it itself when done)."""
+        it (during a look at them: once more when the look is done)."""
         if user in self._looking:
+            self._changed.add(user)
             return
         now = self.wd.now()
         due = await self.due_time(user, now)
@@ -143,7 +146,7 @@ class Jobs:
         async with self._lock:
             now = wd.now()
             looked: set[UserID] = set()
-            while batch := await wd.store.due(now, BATCH):
+            while batch := [u for u in await wd.store.due(now, BATCH) if u not in looked]:
                 for user in batch:
                     self._looking.add(user)
                     profile = None
@@ -151,9 +154,14 @@ class Jobs:
                         profile = await self.look(user, now)
                     except Exception:
                         wd.log.exception("workday look failed for a person")
-                    await self._set_next_due(user, now, profile)
-                    self._looking.discard(user)
-                    looked.add(user)
+                    try:
+                        await self._set_next_due(user, now, profile)
+                    finally:
+                        self._looking.discard(user)
+                        looked.add(user)  # once per wake-up, whatever happened
+                    if user in self._changed:
+                        self._changed.discard(user)
+                        await self.reschedule(user)
             if looked:
                 await wd.board.refresh_people(looked)
             await self._arm_earliest()
