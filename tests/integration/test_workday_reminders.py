@@ -18,7 +18,7 @@ from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.storage import Database
-from homeoffice_bot.workday.api import Availability
+from homeoffice_bot.workday.api import AVAILABILITY
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
@@ -115,7 +115,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
         lambda e: "Anna — 🌙 Feierabend" in e.new_body and "Ben — 🌙 Feierabend" in e.new_body,
         since=mark_lead,
     )
-    availability = bot.services.get(Availability)  # type: ignore[type-abstract]
+    availability = bot.services.get(AVAILABILITY)
     assert availability is not None
     assert not await availability.is_available(ben.user_id, clock.now())
     assert await availability.next_available(ben.user_id, clock.now()) == at(13, 8)
@@ -150,7 +150,7 @@ async def test_a_message_held_during_a_break_comes_with_zurueck(
     lead = await people("lead")
     room = await team_room(lead, bot, [], encrypted=False)
     await command(lead, room, "!pause 30m", bot, "Gute Pause")
-    availability = bot.services.get(Availability)  # type: ignore[type-abstract]
+    availability = bot.services.get(AVAILABILITY)
     assert availability is not None
     assert await availability.next_available(lead.user_id, clock.now()) == at(12, 10, 30)
     await availability.deliver(lead.user_id, "Rückruf von Herrn Meier")
