@@ -485,6 +485,57 @@ def report(levels: list[Level], idle: float) -> str:
     return "\n".join([*out, "", *notes, TARGETS])
 
 
+async def measure_level(
+    server: SynapseServer,
+    level: Level,
+    base: Path,
+    now: datetime,
+    zone: str,
+    args: argparse.Namespace,
+    baseline: Running | None,
+) -> Running | None:
+    """Fill, start, idle and ``!pause`` one level; the empty level's bot is returned to
+    keep running as the baseline (``baseline`` is None for it)."""
+    work = base / level.name
+    data = work / "bot"
+    data.mkdir(parents=True)
+    began = time.perf_counter()
+    await fill(data, level, now, zone)
+    print(f"{level.name}: filled {level.people:,} people, {level.standups:,} "
+          f"stand-ups in {time.perf_counter() - began:.0f} s", flush=True)  # fmt: skip
+    running = Running(server, level, work, data)
+    try:
+        await started(running)
+        await running.join()
+        await running.idle(args.idle)
+        if baseline is None:  # the empty database keeps running alongside
+            level.figures["pause_ms"] = 1000 * statistics.median(
+                [await running.pause() for _ in range(args.rounds)]
+            )
+            return running
+        mine, empty = [], []
+        for _ in range(args.rounds):  # interleaved, so that drift hits both alike
+            mine.append(await running.pause())
+            empty.append(await baseline.pause())
+        level.figures["pause_ms"] = 1000 * statistics.median(mine)
+        level.figures["pause_empty_ms"] = 1000 * statistics.median(empty)
+    except BaseException:
+        await running.stop()
+        raise
+    await running.stop()
+    await measure_due(server, level, data)
+    return baseline
+
+
+async def measure_or_report(what: str, measuring: Awaitable[dict[str, float]]) -> dict[str, float]:
+    """The figures, or none (and the error said) when the measurement failed."""
+    try:
+        return await measuring
+    except Exception as exc:
+        print(f"{what}: failed: {exc!r}", flush=True)
+        return {}
+
+
 async def run(args: argparse.Namespace, base: Path) -> None:
     logging.getLogger("nio").setLevel(logging.ERROR)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
@@ -499,54 +550,42 @@ async def run(args: argparse.Namespace, base: Path) -> None:
         baseline: Running | None = None
         try:
             for level in levels:
-                work = base / level.name
-                data = work / "bot"
-                data.mkdir(parents=True)
-                began = time.perf_counter()
-                await fill(data, level, now, zone)
-                print(f"{level.name}: filled {level.people:,} people, {level.standups:,} "
-                      f"stand-ups in {time.perf_counter() - began:.0f} s", flush=True)  # fmt: skip
-                running = Running(server, level, work, data)
-                await started(running)
-                await running.join()
-                await running.idle(args.idle)
-                if baseline is None:  # the empty database keeps running alongside
-                    baseline = running
-                    level.figures["pause_ms"] = 1000 * statistics.median(
-                        [await running.pause() for _ in range(args.rounds)]
-                    )
-                else:  # interleaved with the empty one, so that drift hits both alike
-                    mine, empty = [], []
-                    for _ in range(args.rounds):
-                        mine.append(await running.pause())
-                        empty.append(await baseline.pause())
-                    level.figures["pause_ms"] = 1000 * statistics.median(mine)
-                    level.figures["pause_empty_ms"] = 1000 * statistics.median(empty)
-                    await running.stop()
-                    await measure_due(server, level, data)
+                try:
+                    baseline = await measure_level(server, level, base, now, zone, args, baseline)
+                except Exception as exc:  # one level failing leaves the others' figures
+                    print(f"{level.name}: failed: {exc!r}", flush=True)
+                    if baseline is None:
+                        break  # nothing to compare with
                 print(f"{level.name}: {level.figures}", flush=True)
         finally:
             if baseline is not None:
                 await baseline.stop()
-        await measure_due(server, levels[0], base / levels[0].name / "bot")
+        if baseline is not None:
+            await measure_due(server, levels[0], base / levels[0].name / "bot")
         print()
         print(report(levels, args.idle))
         if args.kickoff_rooms:
-            k = await measure_kickoffs(server, args.kickoff_rooms, base / "kickoffs")
+            k = await measure_or_report(
+                "kickoffs", measure_kickoffs(server, args.kickoff_rooms, base / "kickoffs")
+            )
             nan = float("nan")
-            print(
-                f"\nkickoffs of {args.kickoff_rooms:,} rooms at one minute: "
-                f"{k.get('kickoffs', 0):,.0f} sent; "
-                f"first {k.get('first_kickoff_s', nan):.2f} s, "
-                f"last {k.get('last_kickoff_s', nan):.2f} s after the minute; "
-                f"a bare client sends as many in {k['synapse_sends_s']:.2f} s (8 at a time)"
-            )
+            if k:
+                print(
+                    f"\nkickoffs of {args.kickoff_rooms:,} rooms at one minute: "
+                    f"{k.get('kickoffs', 0):,.0f} sent; "
+                    f"first {k.get('first_kickoff_s', nan):.2f} s, "
+                    f"last {k.get('last_kickoff_s', nan):.2f} s after the minute; "
+                    f"a bare client sends as many in {k['synapse_sends_s']:.2f} s (8 at a time)"
+                )
         if args.offerings:
-            p = await measure_publish(server, args.offerings, base / "publish")
-            print(
-                f"publishing {args.offerings:,} offerings: {p['publish_s']:.2f} s, "
-                f"{p['files']:.0f} files, largest {p['largest_file_mib']:.2f} MiB"
+            p = await measure_or_report(
+                "publishing", measure_publish(server, args.offerings, base / "publish")
             )
+            if p:
+                print(
+                    f"publishing {args.offerings:,} offerings: {p['publish_s']:.2f} s, "
+                    f"{p['files']:.0f} files, largest {p['largest_file_mib']:.2f} MiB"
+                )
     finally:
         await server.stop_async()
 
