@@ -25,173 +25,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from datetime import time as clock_time
-from functools import partial
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
-import aiosqlite
-import nio
+from scale_once import measure_kickoffs, measure_publish
+from scale_setup import (
+    LEVELS,
+    LOOK_SAMPLE,
+    TARGETS,
+    Level,
+    cpu_seconds,
+    environment,
+    fill,
+    mid_morning_zone,
+    reply,
+    rss_mib,
+    until_healthy,
+)
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer
-from homeoffice_bot.devserver.botprocess import BotProcess, bot_environment
+from homeoffice_bot.devserver.botprocess import BotProcess
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.devserver.synapse import free_port
 from homeoffice_bot.kernel.clock import FixedClock
-from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import RoomID, UserID
-from homeoffice_bot.kernel.kernel_schema import MIGRATIONS as KERNEL_MIGRATIONS
-from homeoffice_bot.kernel.storage import Database
-from homeoffice_bot.standup.config import StandupConfig
-from homeoffice_bot.standup.schema import MIGRATIONS as STANDUP_MIGRATIONS
-from homeoffice_bot.standup.store import StandupStore
-from homeoffice_bot.workday.arbzg import WorkEventKind
-from homeoffice_bot.workday.due import DueRules
-from homeoffice_bot.workday.hours import canonical_spec, parse_working_hours
-from homeoffice_bot.workday.jobs import read_due_time
 from homeoffice_bot.workday.plugin import WorkdayPlugin
-from homeoffice_bot.workday.profiles import Directory
-from homeoffice_bot.workday.schema import MIGRATIONS as WORKDAY_MIGRATIONS
-from homeoffice_bot.workday.settings import WorkdaySettings
-from homeoffice_bot.workday.states import start_work
-from homeoffice_bot.workday.store import WorkdayStore
-from homeoffice_bot.workday.store_inbox import InboxStore
-
-DATABASE_FILE = "homeoffice.sqlite3"
-LEVELS = {"empty": (0, 0), "1k": (1_000, 100), "10k": (10_000, 1_000), "50k": (50_000, 10_000)}
-TARGETS = "targets at 50k: !pause <= 1.2x empty, idle CPU <= 2 %, healthy <= 1.5 s, RSS <= 150 MB"
-HOURS = "mo-so 08:00-16:30"
-LOOK_SAMPLE = 1_000
-"""People made due at once to time a look per person."""
-log = logging.getLogger("bench")
-
-
-@dataclass
-class Level:
-    name: str
-    people: int
-    standups: int
-    figures: dict[str, float] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------- filling
-
-
-def mid_morning_zone(now: datetime) -> str:
-    """An IANA zone where it is between 09:00 and 11:00 now (people are at work, the next
-    reminder is hours away); Europe/Berlin when it is already."""
-    candidates = ["Europe/Berlin", *sorted(available_timezones())]
-    for name in candidates:
-        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
-            continue
-        try:
-            local = now.astimezone(ZoneInfo(name))
-        except (ValueError, KeyError):
-            continue
-        if 9 <= local.hour < 11:
-            return name
-    return "Europe/Berlin"
-
-
-async def migrated(path: Path) -> Database:
-    db = Database(path)
-    await db.open()
-    await db.migrate("kernel", KERNEL_MIGRATIONS)
-    await db.migrate("workday", WORKDAY_MIGRATIONS)
-    await db.migrate("standup", STANDUP_MIGRATIONS)
-    return db
-
-
-async def fill(data_dir: Path, level: Level, now: datetime, zone: str) -> None:
-    """People with a profile, a "working" status and a work event, their due times, and
-    stand-ups (at an evening time, so that none starts during the bench)."""
-    db = await migrated(data_dir / DATABASE_FILE)
-    try:
-        settings = WorkdaySettings()
-        store, inbox = WorkdayStore(db), InboxStore(db)
-        directory = Directory(store, settings, zone, "DE-NW")
-        rules = DueRules(settings.day_end_lead, settings.auto_off_grace, settings.arbzg_lead)
-        hours = canonical_spec(parse_working_hours(HOURS))
-        since = now - timedelta(hours=1)
-        for index in range(level.people):
-            user = UserID(f"@p{index:06d}:bench.invalid")
-            await store.ensure_person(user, since, None)
-            await store.set_person(user, "tz", zone)
-            await store.set_person(user, "hours", hours)
-            await store.set_status(start_work(user, since))
-            await store.add_event(user, since, WorkEventKind.START)
-            due = await read_due_time(store, inbox, directory, rules, user, now)
-            await store.set_due(user, due)
-        standups = StandupStore(db)
-        evening = (now.astimezone(ZoneInfo(zone)) + timedelta(hours=10)).time()
-        at = clock_time(evening.hour, evening.minute)
-        for index in range(level.standups):
-            room = f"!s{index:06d}:bench.invalid"
-            config = StandupConfig("team", room, at, tz=zone)
-            await standups.create_standup(config, "@p000000:bench.invalid", now)
-    finally:
-        await db.close()
-
-
-# --------------------------------------------------------------------------- process
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-async def until_healthy(bot: BotProcess, timeout: float = 300) -> None:
-    assert bot.proc is not None
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if bot.proc.returncode is not None:
-            raise RuntimeError(f"the bot exited:\n{bot.log_tail()}")
-        if await bot.healthz() is not None:
-            return
-        await asyncio.sleep(0.02)
-    raise RuntimeError(f"the bot did not become healthy:\n{bot.log_tail()}")
-
-
-async def reply(person: Person, room: RoomID, text: str, bot: UserID, contains: str) -> float:
-    """Seconds from saying ``text`` to the bot's reply to it that contains ``contains``."""
-    mark = person.mark()
-    started = time.perf_counter()
-    asked = await person.say(room, text)
-    await person.wait_for(
-        Message,
-        lambda m: m.sender == bot and m.reply_to == asked and contains in m.body,
-        timeout=60,
-        since=mark,
-    )
-    return time.perf_counter() - started
-
-
-def environment(server: SynapseServer, bot_id: str, base: Path, data: Path, port: int) -> Any:
-    password = base / "password"
-    password.write_text("pw")
-    return bot_environment(
-        server.url, bot_id, password, data, port,
-        HOMEOFFICE_MATRIX__SYNC_TIMEOUT_MS="30000",  # as in production: idle is idle
-        HOMEOFFICE_LOGGING__LEVEL="WARNING",
-    )  # fmt: skip
 
 
 class Running:
@@ -307,137 +172,6 @@ async def measure_due(server: SynapseServer, level: Level, data: Path) -> None:
         level.figures["wakeups_per_day"] = float(wakes or 0)
     finally:
         await app.stop()
-
-
-# --------------------------------------------------------------------------- kickoffs
-
-
-async def bare_client(server: SynapseServer, user_id: str, store: Path) -> nio.AsyncClient:
-    await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
-    config = nio.AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
-    client = nio.AsyncClient(server.url, user_id, store_path=str(store), config=config)
-    response = await client.login("pw", device_name="bench-setup")
-    assert isinstance(response, nio.LoginResponse), response
-    return client
-
-
-async def gather_limited(calls: list[Callable[[], Awaitable[Any]]], limit: int) -> list[Any]:
-    gate = asyncio.Semaphore(limit)
-
-    async def one(call: Callable[[], Awaitable[Any]]) -> Any:
-        async with gate:
-            return await call()
-
-    return list(await asyncio.gather(*(one(c) for c in calls)))
-
-
-async def measure_kickoffs(server: SynapseServer, rooms: int, base: Path) -> dict[str, float]:
-    """``rooms`` rooms with a stand-up at the same minute: when the first and the last
-    kickoff left (the outbox's record of each send), and how long a bare client needs to
-    send as many messages into those rooms (the homeserver's share)."""
-    bot_id = server.register_user("bench-bot-kickoff", "pw")
-    setup = await bare_client(server, bot_id, base / "setup")
-    made = await gather_limited(
-        [partial(setup.room_create, name=f"Stand-up {i}") for i in range(rooms)], 8
-    )
-    room_ids = [r.room_id for r in made if isinstance(r, nio.RoomCreateResponse)]
-    assert len(room_ids) == rooms, made[:3]
-    data = base / "kickoff-bot"
-    data.mkdir(parents=True)
-    db = await migrated(data / DATABASE_FILE)
-    minute = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
-    try:
-        standups = StandupStore(db)
-        for room in room_ids:
-            config = StandupConfig(
-                "team", room, minute.time(), tz="UTC", weekdays=frozenset(range(1, 8))
-            )
-            await standups.create_standup(config, bot_id, datetime.now(UTC))
-    finally:
-        await db.close()
-    port = free_port()
-    bot = BotProcess(environment(server, UserID(bot_id), base, data, port), port, base / "k.log")
-    await bot.start()
-    figures: dict[str, float] = {}
-    try:
-        await until_healthy(bot)
-        deadline = minute + timedelta(seconds=120)
-        sent: list[datetime] = []
-        while datetime.now(UTC) < deadline:
-            sent = await kickoffs_sent(data / DATABASE_FILE, minute)
-            if len(sent) >= rooms:
-                break
-            await asyncio.sleep(1)
-        if sent:
-            figures["first_kickoff_s"] = (min(sent) - minute).total_seconds()
-            figures["last_kickoff_s"] = (max(sent) - minute).total_seconds()
-        figures["kickoffs"] = float(len(sent))
-    finally:
-        await bot.terminate()
-    started = time.perf_counter()
-    content = {"msgtype": "m.notice", "body": "Stand-up: Was hast du gestern geschafft?"}
-    await gather_limited(
-        [partial(setup.room_send, r, "m.room.message", content) for r in room_ids], 8
-    )
-    figures["synapse_sends_s"] = time.perf_counter() - started
-    await setup.close()
-    return figures
-
-
-async def kickoffs_sent(path: Path, minute: datetime) -> list[datetime]:
-    """When the outbox's sends since ``minute`` completed (a fresh bot sends only kickoffs
-    there; its board and pins need a presence command)."""
-    async with aiosqlite.connect(path) as db:
-        cursor = await db.execute(
-            "SELECT sent_at FROM outbox_sent WHERE sent_at >= ?", (minute.isoformat(),)
-        )
-        rows = await cursor.fetchall()
-    return [datetime.fromisoformat(row[0]).astimezone(UTC) for row in rows]
-
-
-# --------------------------------------------------------------------------- publishing
-
-
-async def measure_publish(server: SynapseServer, offerings: int, base: Path) -> dict[str, float]:
-    """``offerings`` approved offerings written through the plugin's store, then the page
-    and feeds rendered once as ``homeoffice-bot publish`` does."""
-    from digitalnah.lifecycle import Action, transition
-    from digitalnah.model import Offering, OfferingState
-    from digitalnah.offline import publish_from_settings
-    from digitalnah.schema import MIGRATIONS as DIGITALNAH_MIGRATIONS
-    from digitalnah.store import OfferingStore
-
-    data, out = base / "publish-bot", base / "public"
-    data.mkdir(parents=True)
-    db = await migrated(data / DATABASE_FILE)
-    await db.migrate("digitalnah", DIGITALNAH_MIGRATIONS)
-    now = datetime.now(UTC)
-    try:
-        store = OfferingStore(db)
-        for index in range(offerings):
-            draft = Offering(
-                submitter=UserID(f"@p{index:06d}:bench.invalid"), created_at=now,
-                updated_at=now, title=f"Digitales Angebot {index}",
-                description="Termine online buchen, ohne Wartezeit im Bürgerbüro. " * 3,
-                link=f"https://example.org/angebot/{index}", category="Verwaltung",
-                provider="Bürgerbüro", target_group="Alle", source_room_id=RoomID("!r:x"),
-                state=OfferingState.PENDING,
-            )  # fmt: skip
-            saved = await store.commit(draft)
-            approved, entry = transition(saved, Action.APPROVE, actor=UserID("@lead:x"), now=now)
-            await store.commit(approved, entry)
-    finally:
-        await db.close()
-    settings = dev_bot_settings(
-        server.url, "@bench:x", "pw", data, web=False,
-        plugins={"enabled": ["digitalnah"], "digitalnah": {"output_dir": str(out)}},
-    )  # fmt: skip
-    started = time.perf_counter()
-    await publish_from_settings(settings)
-    elapsed = time.perf_counter() - started
-    files = [p for p in out.rglob("*") if p.is_file()]
-    largest = max((p.stat().st_size for p in files), default=0)
-    return {"publish_s": elapsed, "largest_file_mib": largest / 2**20, "files": float(len(files))}
 
 
 # --------------------------------------------------------------------------- report
