@@ -1,7 +1,8 @@
 """Workday against a real local Synapse, in an encrypted team room: how long from
 ``!pause 15m`` to the bot's answer (a direct message) and to the edited board, from a
-mention of someone who is off to the kind note, and how long one tick takes with many
-people enrolled.
+mention of someone who is off to the kind note, and how long a wake-up takes with many
+people enrolled (the first looks at everyone, who are new and due at once; later ones only
+at whoever is due).
 
     .venv/bin/python bench/bench_workday.py [--rounds 20] [--people 200]
 """
@@ -146,7 +147,7 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
             t0 = time.perf_counter()
             await plugin.tick()
             ticks.append((time.perf_counter() - t0) * 1000)
-        print(summary(f"tick with {enrolled + 3} people enrolled", ticks))
+        print(summary(f"wake-up with {enrolled + 3} people enrolled", ticks))
         for person in people.values():
             await person.stop()
         await bot.stop()

@@ -119,4 +119,9 @@ MIGRATIONS: list[MigrationStep] = [
     );
     ALTER TABLE standup_occurrences ADD COLUMN ended_early INTEGER NOT NULL DEFAULT 0
     """,
+    # A stand-up's occurrences by day, ad hoc ones included (the scheduled-only unique
+    # index above cannot answer "this stand-up's latest" or "on this day").
+    """
+    CREATE INDEX standup_occurrences_standup ON standup_occurrences (standup_id, day)
+    """,
 ]

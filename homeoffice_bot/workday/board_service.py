@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Set
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -128,9 +129,15 @@ class BoardService:
 
     async def refresh_for(self, user: UserID) -> None:
         """Update the boards of every room the person is in."""
-        for row in await self.store.boards():
-            if user in self.wd.ctx.matrix.members(row.room_id):
-                await self._safe_refresh(row.room_id)
+        await self.refresh_people({user})
+
+    async def refresh_people(self, users: Set[UserID]) -> None:
+        """Update the boards of every room one of ``users`` is in (the rooms come from
+        the room state the bot keeps; rooms without a board are skipped)."""
+        matrix = self.wd.ctx.matrix
+        for room_id in sorted(matrix.joined_rooms()):
+            if not users.isdisjoint(matrix.members(room_id)):
+                await self._safe_refresh(room_id)
 
     async def refresh_all(self) -> None:
         for row in await self.store.boards():

@@ -60,6 +60,7 @@ class AvailabilityService:
         """A bot message named the person while they were off: it goes into their digest."""
         bot = self.wd.ctx.matrix.user_id
         await self.wd.inbox.collect(user_id, bot, room_id, event_id, excerpt, self.wd.now())
+        await self.wd.jobs.reschedule(user_id)
 
     # ------------------------------------------------------------ sending
 

@@ -80,6 +80,7 @@ class MessageHandlers:
         await wd.inbox.collect(
             user, message.sender, message.room_id, message.event_id, excerpt(text), now
         )
+        await wd.jobs.reschedule(user)  # the digest is due when they are back
         if not await wd.inbox.claim_off_note(message.sender, user, info.period_key, now):
             return
         matrix = wd.ctx.matrix

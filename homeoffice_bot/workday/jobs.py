@@ -1,34 +1,46 @@
 """Scheduled work, derived from rows: expiring states, reminders, held messages, purge.
 
-One periodic ``tick`` looks at every person who uses the workday and does what is due
-at that instant; each reminder is claimed per person and day in
-``workday_reminders_sent``, so it happens once even across restarts. A ``Once`` job at
-the next end of a break or absence makes expiry precise between ticks; a daily job
-deletes what is older than the retention.
+Each person who uses the workday has a due time (``workday_people.due_at``, indexed):
+the next moment something about them may change, computed by ``due.next_due`` whenever
+something about them changes and after each look. One ``Once`` job wakes the bot at the
+earliest due time; it looks at the people who are due (``look``: expiry, planned break,
+ArbZG notes, end-of-day reminder, switching to off, the digest), computes their next
+due time and updates the boards they are on. Nobody else is visited. Each reminder is
+claimed per person and day in ``workday_reminders_sent``, so it happens once even across
+restarts; a daily job deletes what is older than the retention.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from homeoffice_bot.kernel.schedule_rules import Daily, Every, Once
+from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.schedule_rules import Daily, Once
 from homeoffice_bot.workday.arbzg import (
     ReminderId,
     WorkEvent,
     WorkEventKind,
     assess,
     render_reminder,
-    split_workdays,
 )
 from homeoffice_bot.workday.boundary import auto_off_at, render_day_end_reminder
 from homeoffice_bot.workday.breaks import planned_break_at
+from homeoffice_bot.workday.due import (
+    ARBZG_HISTORY,
+    PLANNED_BREAK_LATE,
+    DueFacts,
+    DueRules,
+    current_day,
+    needed_days,
+    next_due,
+    plan_key,
+)
 from homeoffice_bot.workday.hours import end_of_today, next_workday_start
 from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.privacy import purge_cutoff
-from homeoffice_bot.workday.profiles import Profile
+from homeoffice_bot.workday.profiles import Directory, Profile
 from homeoffice_bot.workday.states import (
     DAY_BOUND,
     PersonStatus,
@@ -37,61 +49,50 @@ from homeoffice_bot.workday.states import (
     start_work,
     take_break,
 )
-from homeoffice_bot.workday.store import PersonRow
+from homeoffice_bot.workday.store import WorkdayStore
+from homeoffice_bot.workday.store_inbox import InboxStore
 from homeoffice_bot.workday.texts import format_time
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
 
-TICK_JOB = "workday.tick"
-EXPIRY_JOB = "workday.expiry"
+__all__ = ["ARBZG_HISTORY", "PLANNED_BREAK_LATE", "Jobs", "read_due_time"]
+
+DUE_JOB = "workday.due"
 PURGE_JOB = "workday.purge"
-ARBZG_HISTORY = timedelta(hours=40)
-"""Work events looked at for the ArbZG notes: today and the previous working day."""
-PLANNED_BREAK_LATE = timedelta(minutes=10)
-"""A planned break noticed later than this after its start is skipped."""
+BATCH = 200
+"""People looked at per database read while many are due at once."""
 
 
 class Jobs:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
-        self._tick_lock = asyncio.Lock()
+        self._lock = asyncio.Lock()
+        self._armed: datetime | None = None
+        self._looking: set[UserID] = set()
+        self._changed: set[UserID] = set()
+        """People something happened to while being looked at: computed again after."""
+        settings = wd.settings
+        self.rules = DueRules(settings.day_end_lead, settings.auto_off_grace, settings.arbzg_lead)
 
     async def start(self) -> None:
         """Declare the jobs (rebuilt from rows on every start)."""
         scheduler = self.wd.ctx.scheduler
-        interval = timedelta(seconds=self.wd.settings.tick_seconds)
-        await scheduler.schedule(TICK_JOB, Every(interval), self._on_tick)
         every_day = frozenset(range(1, 8))
         purge = Daily(self.wd.settings.purge_at, every_day, self.wd.directory.default_tz)
         await scheduler.schedule(PURGE_JOB, purge, self._on_purge, grace=timedelta(hours=6))
-        await self.schedule_expiry()
+        await self._arm_earliest()
 
     def stop(self) -> None:
         self.wd.ctx.scheduler.cancel_prefix("workday.")
-
-    async def _on_tick(self, _: datetime) -> None:
-        await self.tick()
+        self._armed = None
 
     async def _on_purge(self, _: datetime) -> None:
         await self.purge()
 
-    async def _on_expiry(self, _: datetime) -> None:
-        async with self._tick_lock:
-            if await self.expire(self.wd.now()):
-                await self.wd.board.refresh_all()
-        await self.schedule_expiry()
-
-    async def schedule_expiry(self) -> None:
-        """A Once job at the next end of a break, absence or other timed status (at once
-        for one that already ended, e.g. a break typed while the bot was offline)."""
-        ends = [s.until for s in (await self.wd.store.statuses()).values() if s.until]
-        if ends:
-            await self.wd.ctx.scheduler.schedule(
-                EXPIRY_JOB, Once(min(ends)), self._on_expiry, grace=timedelta(hours=1)
-            )
-        else:
-            self.wd.ctx.scheduler.cancel(EXPIRY_JOB)
+    async def _on_due(self, _: datetime) -> None:
+        self._armed = None
+        await self.tick()
 
     async def purge(self) -> dict[str, int]:
         cutoff = purge_cutoff(self.wd.now(), self.wd.settings.retention_days)
@@ -99,47 +100,124 @@ class Jobs:
         self.wd.log.info("purged workday rows older than %s: %s", cutoff.date(), counts)
         return counts
 
-    async def tick(self) -> None:
-        """Everything that is due now: expiries, planned breaks, ArbZG notes, end-of-day
-        reminders, switching to off, held messages and digests, boards."""
-        async with self._tick_lock:
-            wd = self.wd
-            now = wd.now()
-            await self.expire(now)
-            for person in await wd.store.people():
-                try:
-                    await self._person(person, now)
-                except Exception:
-                    wd.log.exception("workday tick failed for a person")
-            await self._digests(now)
-            await wd.board.refresh_all()
-        await self.schedule_expiry()
+    # ------------------------------------------------------------ due times
 
-    async def expire(self, now: datetime) -> bool:
-        """End timed states that are over. A break or absence that ends means back at
-        work (recorded for the ArbZG notes); other states give way to the schedule."""
-        changed = False
-        for user, status in (await self.wd.store.statuses()).items():
-            profile = await self.wd.directory.profile(user)
-            end = expires_at(status, profile.tz)
-            if end is None or end > now or await self.wd.store.status(user) != status:
-                continue  # not over, or the person set a new status meanwhile
-            if status.state in (PresenceState.BREAK, PresenceState.AWAY) and status.until:
-                await self.wd.store.set_status(start_work(user, status.until))
-                await self.wd.store.add_event(user, status.until, WorkEventKind.START)
-            else:
-                await self.wd.store.clear_status(user)
-            changed = True
-        return changed
-
-    async def _person(self, person: PersonRow, now: datetime) -> None:
-        wd = self.wd
-        profile, status, presence = await wd.directory.state(person.user_id, now)
-        if status is None or not presence.explicit:
-            return  # reminders are for people who said they are working
-        if presence.state not in DAY_BOUND or await self._auto_off(profile, status, now):
+    async def reschedule(self, user: UserID) -> None:
+        """Something about the person changed: compute their next due time and wake for
+        it (during a look at them: once more when the look is done)."""
+        if user in self._looking:
+            self._changed.add(user)
             return
-        if presence.state is PresenceState.WORKING:
+        now = self.wd.now()
+        due = await self.due_time(user, now)
+        await self.wd.store.set_due(user, due)
+        await self._arm(due)
+
+    async def reschedule_room(self, room_id: RoomID) -> None:
+        """A team default changed: everyone whose team room it is gets a look now."""
+        now = self.wd.now()
+        await self.wd.store.mark_room_due(room_id, now)
+        await self._arm(now)
+
+    async def due_time(
+        self, user: UserID, now: datetime, profile: Profile | None = None
+    ) -> datetime | None:
+        """The person's next due moment at ``now``, from their rows."""
+        wd = self.wd
+        return await read_due_time(wd.store, wd.inbox, wd.directory, self.rules, user, now, profile)
+
+    async def _arm(self, due: datetime | None) -> None:
+        """Wake at ``due`` unless an earlier wake-up is set already."""
+        if due is None or (self._armed is not None and self._armed <= due):
+            return
+        self._armed = max(due, self.wd.now())
+        await self.wd.ctx.scheduler.schedule(
+            DUE_JOB, Once(self._armed), self._on_due, grace=timedelta(days=1)
+        )
+
+    async def _arm_earliest(self) -> None:
+        self._armed = None
+        self.wd.ctx.scheduler.cancel(DUE_JOB)
+        await self._arm(await self.wd.store.earliest_due())
+
+    async def tick(self) -> None:
+        """Look at everyone who is due now (the wake-up calls this; tests may too)."""
+        wd = self.wd
+        async with self._lock:
+            now = wd.now()
+            looked: set[UserID] = set()
+            while batch := [u for u in await wd.store.due(now, BATCH) if u not in looked]:
+                for user in batch:
+                    self._looking.add(user)
+                    profile = None
+                    try:
+                        profile = await self.look(user, now)
+                    except Exception:
+                        wd.log.exception("workday look failed for a person")
+                    try:
+                        await self._set_next_due(user, now, profile)
+                    finally:
+                        self._looking.discard(user)
+                        looked.add(user)  # once per wake-up, whatever happened
+                    if user in self._changed:
+                        self._changed.discard(user)
+                        await self.reschedule(user)
+            if looked:
+                await wd.board.refresh_people(looked)
+            await self._arm_earliest()
+
+    async def _set_next_due(self, user: UserID, now: datetime, profile: Profile | None) -> None:
+        """After a look at ``now``: the next due time, always later than ``now`` (a
+        person whose look failed is looked at again after ``tick_seconds``)."""
+        retry = now + timedelta(seconds=self.wd.settings.tick_seconds)
+        try:
+            due = await self.due_time(user, now, profile)
+        except Exception:
+            self.wd.log.exception("could not compute a person's due time")
+            due = retry
+        if due is not None and due <= now:
+            due = retry  # nothing a look can do now: not again at once
+        await self.wd.store.set_due(user, due)
+
+    async def look(self, user: UserID, now: datetime) -> Profile | None:
+        """Everything due for one person at ``now``: the end of a timed status, planned
+        break, ArbZG notes, end-of-day reminder, switching to off, collected mentions.
+        Returns the person's profile (``None``: they do not use the workday)."""
+        wd = self.wd
+        profile = await wd.directory.profile(user)  # a look changes no profile
+        if not profile.known:
+            return None
+        await self._expire(profile, now)
+        _, status, presence = await wd.directory.state(user, now, profile)
+        if status is not None and presence.explicit and presence.state in DAY_BOUND:
+            await self._person(profile, status, presence.state, now)
+        if await wd.inbox.has_mentions(user) and await wd.availability.is_available(user, now):
+            await wd.digest(user)
+        return profile
+
+    async def _expire(self, profile: Profile, now: datetime) -> None:
+        """End a timed state that is over. A break or absence that ends means back at
+        work (recorded for the ArbZG notes); other states give way to the schedule."""
+        user = profile.user
+        status = await self.wd.store.status(user)
+        if status is None:
+            return
+        end = expires_at(status, profile.tz)
+        if end is None or end > now:
+            return
+        if status.state in (PresenceState.BREAK, PresenceState.AWAY) and status.until:
+            await self.wd.store.set_status(start_work(user, status.until))
+            await self.wd.store.add_event(user, status.until, WorkEventKind.START)
+        else:
+            await self.wd.store.clear_status(user)
+
+    async def _person(
+        self, profile: Profile, status: PersonStatus, state: PresenceState, now: datetime
+    ) -> None:
+        """Reminders are for people who said they are working (or on a break, away)."""
+        if await self._auto_off(profile, status, now):
+            return
+        if state is PresenceState.WORKING:
             await self._planned_break(profile, status, now)
             if profile.arbzg:
                 await self._arbzg(profile, now)
@@ -151,7 +229,7 @@ class Jobs:
             return
         start, end = occurrence
         day = local_date(start, profile.tz).isoformat()
-        key = f"plan@{format_time(start, profile.tz)}"
+        key = plan_key(start, profile.tz)
         if not await self.wd.store.claim_reminder(profile.user, day, key, now):
             return
         tr = await self.wd.person_tr(profile.user)
@@ -163,7 +241,7 @@ class Jobs:
     async def _arbzg(self, profile: Profile, now: datetime) -> None:
         wd = self.wd
         events = await wd.store.events(profile.user, now - ARBZG_HISTORY)
-        day = _current_day(events, profile.tz)
+        day = current_day(events, profile.tz)
         if day is None:
             return
         result = assess(
@@ -217,16 +295,28 @@ class Jobs:
         await wd.dm(profile.user, tr("endofday.auto_off", time=format_time(at, profile.tz)))
         return True
 
-    async def _digests(self, now: datetime) -> None:
-        """Hand collected mentions to people whose working time has begun."""
-        waiting = {m.recipient for m in await self.wd.inbox.mentions()}
-        for user in sorted(waiting):
-            if await self.wd.availability.is_available(user, now):
-                await self.wd.digest(user)
 
-
-def _current_day(events: Sequence[WorkEvent], tz: str) -> str | None:
-    """The current working day's key (local date of its first start; None: not begun),
-    the same as ``Assessment.day_key``."""
-    days = split_workdays(events, tz)
-    return local_date(days[-1][0].at, tz).isoformat() if days else None
+async def read_due_time(
+    store: WorkdayStore,
+    inbox: InboxStore,
+    directory: Directory,
+    rules: DueRules,
+    user: UserID,
+    now: datetime,
+    profile: Profile | None = None,
+) -> datetime | None:
+    """A person's next due moment at ``now``: their rows read (``profile`` when read
+    already), ``due.next_due`` applied (``None`` for someone who does not use the
+    workday)."""
+    profile, status, presence = await directory.state(user, now, profile)
+    if not profile.known:
+        return None
+    events: tuple[WorkEvent, ...] = ()
+    if presence.explicit and presence.state is PresenceState.WORKING and profile.arbzg:
+        events = tuple(await store.events(user, now - ARBZG_HISTORY))
+    sent = {
+        day: frozenset(await store.reminders_sent(user, day))
+        for day in sorted(needed_days(profile, events, now))
+    }
+    has_mentions = await inbox.has_mentions(user)
+    return next_due(DueFacts(profile, status, events, sent, has_mentions), now, rules)

@@ -7,8 +7,13 @@ Other components get ``homeoffice_bot.workday.api.Availability`` from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from homeoffice_bot.kernel.command_model import Command, Handler
+from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
 from homeoffice_bot.workday.api import AVAILABILITY
@@ -37,7 +42,7 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
         for command in build_commands(
             ctx.catalogue, PresenceCommands(wd), SettingsCommands(wd), PrivacyCommands(wd)
         ):
-            ctx.add_command(command)
+            ctx.add_command(_rescheduling(command, wd))
         handlers = MessageHandlers(wd)
         ctx.on_message(handlers.on_message)
         ctx.on_membership(wd.board.on_membership)
@@ -51,9 +56,31 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
         self.workday.jobs.stop()
 
     async def tick(self) -> None:
-        """Do what is due now (the periodic job calls this; tests may too)."""
+        """Do what is due now (the wake-up at the earliest due time calls this; tests
+        may too)."""
         await self.workday.jobs.tick()
 
     async def purge(self) -> dict[str, int]:
         """Delete what is older than the retention (the daily job calls this)."""
         return await self.workday.jobs.purge()
+
+
+def _rescheduling(command: Command, wd: Workday) -> Command:
+    """The command, recomputing the sender's due time after each use (whatever it
+    changed: status, hours, zone, holidays, break plan, ArbZG notes, leave)."""
+    handler = command.handler
+    subcommands = tuple(_rescheduling(sub, wd) for sub in command.subcommands)
+    if handler is None:
+        return replace(command, subcommands=subcommands)
+    wrapped: Handler = _after(handler, wd)
+    return replace(command, handler=wrapped, subcommands=subcommands)
+
+
+def _after(handler: Handler, wd: Workday) -> Handler:
+    async def run(ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        try:
+            await handler(ctx, args)
+        finally:
+            await wd.jobs.reschedule(ctx.sender)
+
+    return run

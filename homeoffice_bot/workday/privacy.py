@@ -49,7 +49,7 @@ class WorkdayPersonalData:
     async def forget_person(self, user: UserID) -> int:
         changed = await self.wd.privacy.delete_person(user)
         await self.wd.board.refresh_for(user)
-        await self.wd.jobs.schedule_expiry()
+        await self.wd.jobs.reschedule(user)
         return changed
 
     def what_stays(self, lang: str) -> Sequence[str]:

@@ -108,11 +108,11 @@ class Directory:
         return replace(profile, schedule=replace(profile.schedule, leave=leave))
 
     async def state(
-        self, user: UserID, now: datetime
+        self, user: UserID, now: datetime, profile: Profile | None = None
     ) -> tuple[Profile, PersonStatus | None, Presence]:
-        """The person's profile, the explicit status to go by, and the presence in effect
-        at ``now``."""
-        profile = await self.profile(user)
+        """The person's profile (``profile`` when read already), the explicit status to go
+        by, and the presence in effect at ``now``."""
+        profile = profile or await self.profile(user)
         status = await self.store.status(user) if profile.known else None
         status = effective_status(status, now, profile.schedule)
         return profile, status, resolve_presence(status, now, profile.schedule)

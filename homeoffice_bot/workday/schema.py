@@ -111,4 +111,26 @@ MIGRATIONS: list[MigrationStep] = [
         expires_at TEXT NOT NULL
     )
     """,
+    # Due times: when each person next needs a look (a reminder, an expiry, a change the
+    # boards show); the bot wakes for the earliest. Everyone is looked at once after this
+    # step (a past mark), which computes the real due time. Indexes for the rest of what
+    # commands and firings ask: team members, stand-ins, the daily purge by age, and
+    # one person's export and deletion.
+    """
+    ALTER TABLE workday_people ADD COLUMN due_at TEXT;
+    UPDATE workday_people SET due_at = '0001-01-01T00:00:00.000000Z';
+    CREATE INDEX workday_people_due ON workday_people(due_at);
+    CREATE INDEX workday_people_home_room ON workday_people(home_room);
+    CREATE INDEX workday_status_stand_in ON workday_status(stand_in);
+    CREATE INDEX workday_leave_last_day ON workday_leave(last_day);
+    CREATE INDEX workday_leave_stand_in ON workday_leave(stand_in);
+    CREATE INDEX workday_events_at ON workday_events(at);
+    CREATE INDEX workday_reminders_sent_at ON workday_reminders_sent(sent_at);
+    CREATE INDEX workday_held_at ON workday_held(held_at);
+    CREATE INDEX workday_off_notes_recipient ON workday_off_notes(recipient);
+    CREATE INDEX workday_off_notes_at ON workday_off_notes(noted_at);
+    CREATE INDEX workday_mentions_sender ON workday_mentions(sender);
+    CREATE INDEX workday_mentions_at ON workday_mentions(at);
+    CREATE INDEX workday_wrapups_at ON workday_wrapups(asked_at)
+    """,
 ]

@@ -2,7 +2,7 @@
 
 ``Workday`` owns the stores, the directory of profiles, the board, the availability
 service and the jobs; ``change`` is the one way a person's status changes (status row,
-work event for the ArbZG notes, boards, expiry job).
+work event for the ArbZG notes, boards, the person's due time).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Workday:
             await self.store.add_event(user, at, kind)
         if boards:
             await self.board.refresh_for(user)
-        await self.jobs.schedule_expiry()
+        await self.jobs.reschedule(user)
 
     async def dm(self, user: UserID, markdown: str) -> None:
         """A private message from the bot, held outside the person's working time."""

@@ -28,7 +28,8 @@ class WorkdaySettings(BaseModel):
     purge_at: time = time(3, 30)
     """Local time (bot default time zone) of the daily purge."""
     tick_seconds: float = Field(default=60.0, gt=0, le=3600)
-    """How often due reminders, expiries and held messages are looked at."""
+    """How soon a person is looked at again when a look at them failed (the bot otherwise
+    wakes at each person's due time, see ``workday.due``)."""
     delete_confirm_minutes: int = Field(default=10, ge=1, le=120)
 
     @field_validator("default_hours")

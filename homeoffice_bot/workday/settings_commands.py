@@ -89,6 +89,7 @@ class SettingsCommands:
         tz = await self.wd.ctx.rooms.timezone(ctx.room_id)
         if fold(text) in RESET_WORDS | OFF_WORDS:
             await self.wd.store.set_room(ctx.room_id, "team_hours", None)
+            await self.wd.jobs.reschedule_room(ctx.room_id)
             await self.wd.board.refresh(ctx.room_id)
             shown = format_working_hours(self.wd.settings.hours, ctx.tr)
             await ctx.reply(ctx.tr("cmd.hours.team_reset", hours=shown))
@@ -103,6 +104,7 @@ class SettingsCommands:
         if hours.is_empty:
             raise CommandError("workday.error.spec_empty", text=text)
         await self.wd.store.set_room(ctx.room_id, "team_hours", canonical_spec(hours))
+        await self.wd.jobs.reschedule_room(ctx.room_id)
         await self.wd.board.refresh(ctx.room_id)
         shown = format_working_hours(hours, ctx.tr)
         await ctx.reply(ctx.tr("cmd.hours.team_saved", hours=shown, tz=tz))
@@ -111,6 +113,7 @@ class SettingsCommands:
         text = _text(args, "spec")
         if fold(text) in OFF_WORDS:
             await self.wd.store.set_room(ctx.room_id, "core_hours", None)
+            await self.wd.jobs.reschedule_room(ctx.room_id)
             await ctx.reply(ctx.tr("cmd.hours.core_cleared"))
             return
         if not text:
@@ -123,6 +126,7 @@ class SettingsCommands:
             return
         hours = parse_working_hours(text)
         await self.wd.store.set_room(ctx.room_id, "core_hours", canonical_spec(hours))
+        await self.wd.jobs.reschedule_room(ctx.room_id)
         await ctx.reply(ctx.tr("cmd.hours.core_saved", hours=format_working_hours(hours, ctx.tr)))
 
     async def timezone(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
@@ -156,10 +160,12 @@ class SettingsCommands:
         text = _text(args, "region")
         if fold(text) in RESET_WORDS | OFF_WORDS:
             await self.wd.store.set_room(ctx.room_id, "region", None)
+            await self.wd.jobs.reschedule_room(ctx.room_id)
             region = self.wd.directory.default_region
         elif text:
             region = validate_region(text)
             await self.wd.store.set_room(ctx.room_id, "region", region)
+            await self.wd.jobs.reschedule_room(ctx.room_id)
         else:
             room = await self.wd.store.room(ctx.room_id)
             region = room.region or self.wd.directory.default_region

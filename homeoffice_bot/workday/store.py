@@ -115,8 +115,41 @@ class WorkdayStore:
         return _person(row) if row else None
 
     async def people(self) -> list[PersonRow]:
+        """Everyone (for exports and tests; no hot path reads the whole table)."""
         rows = await self.db.fetchall("SELECT * FROM workday_people ORDER BY user_id")
         return [_person(row) for row in rows]
+
+    # ------------------------------------------------------------ due times
+
+    async def due(self, now: datetime, limit: int) -> list[UserID]:
+        """People whose due time has come, earliest first (at most ``limit``)."""
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM workday_people WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+            (iso(now), limit),
+        )
+        return [UserID(row["user_id"]) for row in rows]
+
+    async def earliest_due(self) -> datetime | None:
+        value = await self.db.fetchval("SELECT MIN(due_at) FROM workday_people")
+        return from_iso(value) if value else None
+
+    async def due_at(self, user: UserID) -> datetime | None:
+        value = await self.db.fetchval(
+            "SELECT due_at FROM workday_people WHERE user_id = ?", (user,)
+        )
+        return from_iso(value) if value else None
+
+    async def set_due(self, user: UserID, at: datetime | None) -> None:
+        await self.db.execute(
+            "UPDATE workday_people SET due_at = ? WHERE user_id = ?",
+            (iso(at) if at else None, user),
+        )
+
+    async def mark_room_due(self, room_id: RoomID, now: datetime) -> None:
+        """Everyone whose team room this is gets a look now (the team's defaults changed)."""
+        await self.db.execute(
+            "UPDATE workday_people SET due_at = ? WHERE home_room = ?", (iso(now), room_id)
+        )
 
     async def known(self, users: Iterable[UserID]) -> set[UserID]:
         """Which of ``users`` use the workday (have a row)."""
@@ -132,13 +165,14 @@ class WorkdayStore:
     async def ensure_person(
         self, user: UserID, now: datetime, home_room: RoomID | None = None
     ) -> None:
-        """Create the person's row; remember the group room they last used the workday in."""
+        """Create the person's row (due for a first look now); remember the group room
+        they last used the workday in."""
         await self.db.execute(
-            "INSERT INTO workday_people(user_id, home_room, created_at, last_active)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+            "INSERT INTO workday_people(user_id, home_room, created_at, last_active, due_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
             " home_room = COALESCE(excluded.home_room, workday_people.home_room),"
             " last_active = excluded.last_active",
-            (user, home_room, iso(now), iso(now)),
+            (user, home_room, iso(now), iso(now), iso(now)),
         )
 
     async def set_person(self, user: UserID, field: str, value: Any) -> None:
@@ -168,8 +202,12 @@ class WorkdayStore:
 
     async def set_status(self, status: PersonStatus) -> None:
         await self.db.execute(
-            "INSERT OR REPLACE INTO workday_status(user_id, state, since, until, note,"
-            " note_shared, stand_in, leave_from, leave_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO workday_status(user_id, state, since, until, note, note_shared,"
+            " stand_in, leave_from, leave_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(user_id) DO UPDATE SET state = excluded.state,"
+            " since = excluded.since, until = excluded.until, note = excluded.note,"
+            " note_shared = excluded.note_shared, stand_in = excluded.stand_in,"
+            " leave_from = excluded.leave_from, leave_to = excluded.leave_to",
             (
                 status.user,
                 status.state.value,

@@ -130,6 +130,12 @@ class InboxStore:
             for row in rows
         ]
 
+    async def has_mentions(self, recipient: UserID) -> bool:
+        value = await self.db.fetchval(
+            "SELECT 1 FROM workday_mentions WHERE recipient = ? LIMIT 1", (recipient,)
+        )
+        return value is not None
+
     async def take_mentions(self, ids: Iterable[int]) -> int:
         """Delete handed-over mentions; the number this call deleted."""
         wanted = list(ids)
