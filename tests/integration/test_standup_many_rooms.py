@@ -16,6 +16,7 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.standup.plugin import PURGE_JOB
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +43,8 @@ async def test_many_standups_at_one_minute_get_one_kickoff_each_a_few_at_a_time(
     minute = (datetime.now(BERLIN) + timedelta(minutes=10)).replace(second=0, microsecond=0)
     setup = f"!standup einrichten {minute:%H:%M} täglich"
     await asyncio.gather(*(configure(lead, room, bot, setup) for room in rooms))
-    for job_id in bot.scheduler.job_ids("standup:"):
+    kickoffs = [j for j in bot.scheduler.job_ids("standup:") if j != PURGE_JOB]
+    for job_id in kickoffs:
         assert bot.scheduler.next_run(job_id) == minute.astimezone(UTC)
 
     mark = lead.mark()

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from personal_replies import confirmed
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
@@ -63,12 +64,12 @@ async def test_commands_and_team_hours_move_the_due_time(
     ben = await people("ben")
     room = await team_room(lead, bot, [ben], encrypted=False)
 
-    await command(ben, room, "!pause 15m", bot, "Gute Pause")
+    await confirmed(ben, room, "!pause 15m", bot, "Gute Pause")
     await due_becomes(plugin, ben.user_id, at(10, 15))  # the end of the break
     assert DUE_JOB in bot.scheduler.job_ids("workday.")
 
     clock.set(at(10, 5))
-    await command(ben, room, "!zurück", bot, "Willkommen zurück")
+    await confirmed(ben, room, "!zurück", bot, "Willkommen zurück")
     # worked since 10:05 and the day ends at 16:30: the six-hour note 15 minutes ahead
     await due_becomes(plugin, ben.user_id, at(15, 50))
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from personal_replies import confirmed
 
 from homeoffice_bot.app import BUILTIN_PLUGINS, App
 from homeoffice_bot.devserver.person import Person
@@ -97,7 +98,7 @@ async def test_status_of_a_person_only_for_those_who_share_a_team_room_with_her(
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
     own = await team_room(dora, bot, [], encrypted=False, name="Doras Raum")
     await known_as_moderator(bot, room, lead)
-    await command(anna, room, "!pause 15m", bot, "Pause")
+    await confirmed(anna, room, "!pause 15m", bot, "Pause")
 
     seen = await command(ben, room, f"!status {anna.user_id}", bot, "Anna:")
     assert "Pause bis 10:15" in seen.body
@@ -145,14 +146,14 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     await known_as_moderator(bot, room_b, ben)
 
     mark = anna.mark()
-    await command(anna, room_a, "!moin", bot, "Guten Morgen")
+    await confirmed(anna, room_a, "!moin", bot, "Guten Morgen")
     board_a = await anna.wait_message(room_a, BOARD, sender=me, since=mark)
     assert "Anna — 🟢 Im Dienst" in board_a.body
 
     auto = await command(ben, room_b, "!übersicht", bot, "richtet sich")
     assert "ist an" in auto.body
     mark = cleo.mark()
-    await command(ben, room_b, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room_b, "!moin", bot, "Guten Morgen")
     board_b = await cleo.wait_message(room_b, BOARD, sender=me, since=mark)
     assert "Ben — 🟢 Im Dienst" in board_b.body
     assert "Anna" not in board_b.body  # not a member of room B
@@ -161,7 +162,7 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     await command(ben, room_b, "!übersicht aus", bot, "ist in diesem Raum aus")
     await redacted(cleo, bot, board_b.event_id, mark)
     mark_a, mark_b = anna.mark(), cleo.mark()
-    await command(ben, room_a, "!pause 15m", bot, "Pause")
+    await confirmed(ben, room_a, "!pause 15m", bot, "Pause")
     await anna.wait_for(
         Edit,
         lambda e: e.original_event_id == board_a.event_id and "Ben — ☕ Pause" in e.new_body,
@@ -207,12 +208,12 @@ async def test_each_day_gets_a_fresh_board_in_alphabetical_order(
         await asyncio.sleep(0.1)
 
     mark = ben.mark()
-    await command(zoe, room, "!feierabend", bot, "Feierabend")
+    await confirmed(zoe, room, "!feierabend", bot, "Feierabend")
     first = await ben.wait_message(room, BOARD, sender=me, since=mark)
     assert await pinned_events(ben, room, [first.event_id]) == [first.event_id]
-    await command(anna, room, "!pause 15m", bot, "Pause")
+    await confirmed(anna, room, "!pause 15m", bot, "Pause")
     mark = ben.mark()
-    await command(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     edit = await ben.wait_for(
         Edit, lambda e: e.sender == me and "Ben — 🟢" in e.new_body, since=mark
     )
@@ -223,7 +224,7 @@ async def test_each_day_gets_a_fresh_board_in_alphabetical_order(
 
     clock.set(WEDNESDAY_9)
     mark = ben.mark()
-    await command(zoe, room, "!moin", bot, "Guten Morgen")
+    await confirmed(zoe, room, "!moin", bot, "Guten Morgen")
     fresh = await ben.wait_message(room, "Zoe — 🟢 Im Dienst", sender=me, since=mark)
     assert fresh.event_id != first.event_id
     assert fresh.encrypted is encrypted

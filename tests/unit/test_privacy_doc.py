@@ -33,17 +33,7 @@ async def schema(tmp_path: Path) -> dict[str, list[str]]:
         await db.migrate("kernel", KERNEL_MIGRATIONS)
         for name, cls in components().items():
             await db.migrate(name, cls.migrations)
-        tables = [
-            str(row[0])
-            for row in await db.fetchall(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        return {
-            table: [str(row["name"]) for row in await db.fetchall(f"PRAGMA table_info({table})")]
-            for table in tables
-        }
+        return {table: await db.columns(table) for table in await db.tables()}
     finally:
         await db.close()
 
