@@ -24,9 +24,9 @@ from pydantic_settings import (
 )
 
 from homeoffice_bot.kernel.errors import ConfigError
+from homeoffice_bot.kernel.ids import is_user_id
 from homeoffice_bot.kernel.validators import check_http_url, check_timezone
 
-MXID_PATTERN = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?$")
 CONFIG_ENV = "HOMEOFFICE_CONFIG"
 
 
@@ -81,7 +81,7 @@ class MatrixSettings(_Section):
     @field_validator("user_id")
     @classmethod
     def _check_mxid(cls, value: str) -> str:
-        if not MXID_PATTERN.match(value):
+        if not is_user_id(value):
             raise ValueError("must be a full Matrix ID such as @homeoffice:example.org")
         return value
 
@@ -121,7 +121,7 @@ class BotSettings(_Section):
     @classmethod
     def _check_mxids(cls, values: list[str]) -> list[str]:
         for value in values:
-            if not MXID_PATTERN.match(value):
+            if not is_user_id(value):
                 raise ValueError(f"{value!r} is not a full Matrix ID such as @lead:example.org")
         return values
 

@@ -24,7 +24,7 @@ from typing import ClassVar
 from urllib.parse import unquote
 
 from homeoffice_bot.kernel.errors import ParseError
-from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.ids import UserID, is_user_id
 
 MAX_INPUT = 200
 """Longer input is refused by every type except ``RestText`` (keeps parsing cheap)."""
@@ -329,9 +329,6 @@ class Weekdays:
         return placeholder(lang, "Wochentage", "weekdays")
 
 
-_LOCALPART = r"[a-z0-9._=\-/+]+"
-_SERVER_NAME = r"(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.\-]{1,255})(?::[0-9]{1,5})?"
-_USER_ID_RE = re.compile(rf"@{_LOCALPART}:{_SERVER_NAME}")
 _MATRIX_TO = "https://matrix.to/#/"
 
 
@@ -341,7 +338,7 @@ def parse_user_id(text: str) -> UserID:
     if value.startswith(_MATRIX_TO) and len(value) <= MAX_INPUT * 2:
         value = unquote(value.removeprefix(_MATRIX_TO)).split("?")[0]
     value = value.rstrip(",;:.")
-    if len(value) > 255 or not _USER_ID_RE.fullmatch(value):
+    if not is_user_id(value):
         raise fail("parse.user", text)
     return UserID(value)
 

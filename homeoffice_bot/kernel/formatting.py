@@ -20,7 +20,7 @@ from datetime import date
 import markdown as md_lib
 import nh3
 
-from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.ids import USER_ID, UserID
 
 ALLOWED_TAGS = {
     "a", "b", "strong", "i", "em", "u", "del", "s", "code", "pre", "p", "br", "ul", "ol",
@@ -30,7 +30,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-mx-color"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "matrix"}
 
-_MENTION_TOKEN = re.compile(r"\{(@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::\d{1,5})?)\}")
+_MENTION_TOKEN = re.compile(rf"\{{({USER_ID})\}}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 

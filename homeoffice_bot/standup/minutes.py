@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from homeoffice_bot.kernel.dateargs import parse_date
 from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.ids import USER_ID
 
 Translate = Callable[..., str]
 Escape = Callable[[str], str]
@@ -49,7 +50,7 @@ _KEYWORD_RE = re.compile(
     r"^\s*[-*•]?\s*(" + "|".join(re.escape(k) for k in KEYWORDS) + r")\s*:\s*(.*)$",
     re.IGNORECASE,
 )
-_USER_RE = re.compile(r"@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::\d{1,5})?")
+_USER_RE = re.compile(USER_ID)
 _DUE_RE = re.compile(r"\b(?:bis|until|by|due)\s+(\S+)\s*$", re.IGNORECASE)
 
 

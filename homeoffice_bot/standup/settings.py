@@ -6,7 +6,7 @@ from datetime import time
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from homeoffice_bot.settings import MXID_PATTERN
+from homeoffice_bot.kernel.ids import is_user_id
 
 
 class StandupSettings(BaseModel):
@@ -31,6 +31,6 @@ class StandupSettings(BaseModel):
     @classmethod
     def _check_mxids(cls, values: list[str]) -> list[str]:
         for value in values:
-            if not MXID_PATTERN.match(value):
+            if not is_user_id(value):
                 raise ValueError(f"{value!r} is not a full Matrix ID such as @bridge:example.org")
         return values

@@ -9,9 +9,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from digitalnah.model import DEFAULT_CATEGORIES
+from homeoffice_bot.kernel.ids import is_user_id
 from homeoffice_bot.kernel.validators import check_http_url, check_timezone
 
-_MXID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?$")
 _ROOM_ID = re.compile(r"^![^:\s]+(:[A-Za-z0-9.\-]+(:\d{1,5})?)?$")
 """``!opaque:server``, or ``!opaque`` alone (room version 12)."""
 _PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
@@ -75,7 +75,7 @@ class DigitalNahSettings(BaseModel):
     @classmethod
     def _check_mxids(cls, values: list[str]) -> list[str]:
         for value in values:
-            if not _MXID.match(value):
+            if not is_user_id(value):
                 raise ValueError(f"{value!r} is not a full Matrix ID such as @cdo:example.org")
         return values
 
