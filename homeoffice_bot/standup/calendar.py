@@ -13,10 +13,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.standup.errors import StandupSettingError
 
@@ -124,11 +124,6 @@ def is_standup_day(
     return skip_reason(day, weekdays, region, closures, skipped) is None
 
 
-def local_day(instant: datetime, tz: str) -> date:
-    """The date of ``instant`` in zone ``tz`` (the occurrence day of a kickoff)."""
-    return instant.astimezone(ZoneInfo(tz)).date()
-
-
 def next_kickoff(
     now_utc: datetime,
     at: time,
@@ -140,7 +135,7 @@ def next_kickoff(
 ) -> datetime | None:
     """The first kickoff strictly after ``now_utc`` (None if none within ~400 days)."""
     reason = _reason_function(weekdays, region, closures, skipped)
-    today = local_day(now_utc, tz)
+    today = local_date(now_utc, tz)
     for ahead in range(SEARCH_DAYS + 1):
         day = today + timedelta(days=ahead)
         if reason(day) is None:
@@ -165,7 +160,7 @@ def previous_kickoff(
     not recorded yet, open it now.
     """
     reason = _reason_function(weekdays, region, closures, skipped)
-    today = local_day(now_utc, tz)
+    today = local_date(now_utc, tz)
     for back in range(SEARCH_DAYS + 1):
         day = today - timedelta(days=back)
         if reason(day) is None:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeoffice_bot.kernel.formatting import people_list
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.standup import calendar
 from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.live import validate_call_link
@@ -219,7 +220,7 @@ class StandupConfig:
 
     def occurrence_day(self, kickoff: datetime) -> date:
         """The local date a kickoff belongs to (use it in the occurrence key)."""
-        return calendar.local_day(kickoff, self.tz)
+        return local_date(kickoff, self.tz)
 
     @property
     def window(self) -> timedelta:
@@ -304,7 +305,7 @@ class StandupConfig:
             if self.region
             else tr("standup.status.region_none")
         )
-        today = calendar.local_day(now_utc, self.tz)
+        today = local_date(now_utc, self.tz)
         upcoming_closures = [d for d in self.closures if d >= today]
         if upcoming_closures:
             lines.append(tr("standup.status.closures", dates=format_dates(upcoming_closures, tr)))

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from homeoffice_bot.workday.localtime import as_utc, local_date
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.workday.states import PersonStatus, PresenceState
 from homeoffice_bot.workday.texts import Translate, format_minutes, format_time
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from homeoffice_bot.workday.localtime import as_utc, local_date
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.workday.states import Presence, PresenceState
 from homeoffice_bot.workday.texts import (
     Translate,

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.events import Membership
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.board import BoardEntry, board_entry, render_board
-from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.states import Presence
 from homeoffice_bot.workday.store_board import BoardRow, BoardStore
 from homeoffice_bot.workday.team_rooms import TeamRooms

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import as_utc
 from homeoffice_bot.workday.hours import (
     WorkSchedule,
     available_from,
@@ -24,7 +25,6 @@ from homeoffice_bot.workday.hours import (
     next_workday_end,
     next_workday_start,
 )
-from homeoffice_bot.workday.localtime import as_utc
 from homeoffice_bot.workday.states import (
     DAY_BOUND,
     NOT_AT_WORK,

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.delivery import acting_for
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.localtime import as_utc
 from homeoffice_bot.workday.boundary import deliver_at, is_available
-from homeoffice_bot.workday.localtime import as_utc
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday

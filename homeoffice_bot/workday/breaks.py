@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.workday.dayspec import (
     ALL_DAYS,
@@ -19,7 +20,6 @@ from homeoffice_bot.workday.dayspec import (
     parse_day_groups,
 )
 from homeoffice_bot.workday.hours import WorkSchedule, is_working_time
-from homeoffice_bot.workday.localtime import as_utc, local_date
 from homeoffice_bot.workday.texts import Translate
 
 Occurrence = tuple[datetime, datetime]

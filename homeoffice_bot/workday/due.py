@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from homeoffice_bot.kernel.localtime import as_utc, end_of_day, local_date
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEvent, assess, split_workdays
 from homeoffice_bot.workday.boundary import deliver_at
 from homeoffice_bot.workday.breaks import occurrences_on, planned_break_at
 from homeoffice_bot.workday.hours import end_of_today, is_working_time, iter_windows
-from homeoffice_bot.workday.localtime import as_utc, end_of_day, local_date
 from homeoffice_bot.workday.profiles import Profile
 from homeoffice_bot.workday.states import (
     DAY_BOUND,

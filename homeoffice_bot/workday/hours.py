@@ -19,6 +19,7 @@ import holidays
 
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.workday.dayspec import (
     WORKDAYS,
@@ -26,7 +27,6 @@ from homeoffice_bot.workday.dayspec import (
     format_day_windows,
     parse_day_groups,
 )
-from homeoffice_bot.workday.localtime import as_utc, local_date
 from homeoffice_bot.workday.texts import Translate
 
 DEFAULT_HOURS_SPEC = "mo-fr 08:00-16:30"

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
 from homeoffice_bot.workday.arbzg import (
     ReminderId,
@@ -38,7 +39,6 @@ from homeoffice_bot.workday.due import (
     plan_key,
 )
 from homeoffice_bot.workday.hours import end_of_today, next_workday_start
-from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.privacy import purge_cutoff
 from homeoffice_bot.workday.profiles import Directory, Profile
 from homeoffice_bot.workday.states import (

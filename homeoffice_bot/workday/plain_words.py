@@ -20,8 +20,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
-from homeoffice_bot.workday.localtime import as_utc, local_date
 from homeoffice_bot.workday.plain_leave import leave_dates, split_stand_in
 from homeoffice_bot.workday.when import MAX_SPAN, parse_duration
 

@@ -18,11 +18,11 @@ from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, SendError
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, render_reminder
 from homeoffice_bot.workday.board import render_status, render_wrapup_handback
 from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
 from homeoffice_bot.workday.jobs import ARBZG_HISTORY
-from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.profiles import Profile
 from homeoffice_bot.workday.standin import resolve_stand_in
 from homeoffice_bot.workday.states import (

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import as_utc
 from homeoffice_bot.kernel.personal_data import Rows, catalogue_titles
-from homeoffice_bot.workday.localtime import as_utc
 from homeoffice_bot.workday.store_privacy import EXPORT_QUERIES
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from typing import Literal
 
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.breaks import BreakPlan, parse_break_plans
 from homeoffice_bot.workday.hours import WorkingHours, WorkSchedule, leave_on, parse_working_hours
-from homeoffice_bot.workday.localtime import local_date
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.states import PersonStatus, Presence, PresenceState, resolve_presence
 from homeoffice_bot.workday.store import PersonRow, RoomRow, WorkdayStore

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import as_utc, end_of_day, local_date, start_of_day
 from homeoffice_bot.workday.hours import (
     WorkSchedule,
     is_working_time,
     leave_on,
     next_workday_start,
 )
-from homeoffice_bot.workday.localtime import as_utc, end_of_day, local_date, start_of_day
 
 
 class PresenceState(enum.StrEnum):

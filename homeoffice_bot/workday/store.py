@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
+from homeoffice_bot.kernel.localtime import as_utc
 from homeoffice_bot.kernel.storage import Database, Row
 from homeoffice_bot.workday.arbzg import WorkEvent, WorkEventKind
 from homeoffice_bot.workday.hours import LeavePeriod
-from homeoffice_bot.workday.localtime import as_utc
 from homeoffice_bot.workday.states import PersonStatus, PresenceState
 
 PERSON_FIELDS = frozenset({"tz", "hours", "region", "home_room", "arbzg", "break_plan"})

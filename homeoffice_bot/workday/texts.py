@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from homeoffice_bot.workday.localtime import as_utc, local_date, zone
+from homeoffice_bot.kernel.localtime import as_utc, local_date, zone
 
 Translate = Callable[..., str]
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.workday.dayspec import parse_time
-from homeoffice_bot.workday.localtime import as_utc, local_date
 
 MAX_SPAN = timedelta(hours=16)
 MAX_LEAVE_DAYS = 366

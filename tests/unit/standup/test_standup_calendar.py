@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.standup.calendar import (
     SkipReason,
     holiday_name,
     is_standup_day,
-    local_day,
     next_kickoff,
     previous_kickoff,
     previous_standup_day,
@@ -152,8 +152,8 @@ def test_previous_standup_day() -> None:
     )
 
 
-def test_local_day_of_a_late_evening_instant() -> None:
-    assert local_day(utc(2026, 7, 14, 22, 30), BERLIN) == date(2026, 7, 15)
+def test_the_day_of_a_late_evening_instant_is_the_local_one() -> None:
+    assert local_date(utc(2026, 7, 14, 22, 30), BERLIN) == date(2026, 7, 15)
 
 
 @pytest.mark.parametrize(

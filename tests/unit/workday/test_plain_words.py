@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeoffice_bot.workday.localtime import local_time
+from homeoffice_bot.kernel.localtime import local_time
 from homeoffice_bot.workday.plain_words import (
     KINDS,
     Ambiguous,
