@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -97,13 +97,13 @@ class _BoundTranslator:
             return text
 
 
-def plural_form(lang: str, count: int) -> str:
+def plural_form(count: int) -> str:
     """The catalogue sub-key for ``count``: ``one`` or ``other``. German and English share
     the rule (only 1 is singular: "1 Erwähnung", "0 Erwähnungen", "3 Erwähnungen")."""
     return "one" if count == 1 else "other"
 
 
-def plural(tr: Translator, key: str, count: int, /, **params: Any) -> str:
+def plural(tr: Callable[..., str], key: str, count: int, /, **params: Any) -> str:
     """The message ``key.one`` or ``key.other`` for ``count``, with ``{count}`` filled in:
     real plural forms instead of "Erwähnung(en)". Catalogues write both forms:
 
@@ -111,4 +111,4 @@ def plural(tr: Translator, key: str, count: int, /, **params: Any) -> str:
         one = "{count} Erwähnung"
         other = "{count} Erwähnungen"
     """
-    return tr(f"{key}.{plural_form(tr.lang, count)}", count=count, **params)
+    return tr(f"{key}.{plural_form(count)}", count=count, **params)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
+from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.text import Translate, escape_user_text, format_names, format_time
@@ -116,5 +117,5 @@ def render_timebox_notice(notice: TimeboxNotice, tr: Translate) -> str:
     """ "⏳ Noch 2 Minuten." or the closing notice."""
     if notice.minutes_left == 0:
         return tr("standup.live.closed")
-    plural = "one" if notice.minutes_left == 1 else "other"
-    return tr(f"standup.live.remaining.{plural}", minutes=notice.minutes_left)
+    minutes = notice.minutes_left
+    return plural(tr, "standup.live.remaining", minutes, minutes=minutes)

@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from homeoffice_bot.kernel.dateargs import parse_date
 from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.ids import USER_ID
 
 Translate = Callable[..., str]
@@ -218,9 +219,6 @@ def notes_summary(notes: Sequence[tuple[str, str]], items: Sequence[Item], tr: T
     messages = {event_id for event_id, _ in notes} | {item.note_event_id for item in items}
     people = {author for _, author in notes} | {item.author for item in items}
     count = len(messages)
-    noun = tr(f"standup.report.summary.notes.{'one' if count == 1 else 'other'}", count=count)
-    whom = tr(
-        f"standup.report.summary.note_people.{'one' if len(people) == 1 else 'other'}",
-        people=len(people),
-    )
+    noun = plural(tr, "standup.report.summary.notes", count)
+    whom = plural(tr, "standup.report.summary.note_people", len(people), people=len(people))
     return tr("standup.report.summary.notes_by", notes=noun, people=whom)

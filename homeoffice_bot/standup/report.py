@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from homeoffice_bot.kernel.formatting import people_list
+from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.standup.answers import ParsedAnswer, has_blocker
 from homeoffice_bot.standup.config import ReportFormat, StandupMode
 from homeoffice_bot.standup.minutes import Item, minutes_blockers, notes_summary, render_minutes
@@ -135,31 +136,27 @@ class ReportData:
         return answer.late and self.details.late
 
 
-def _plural(tr: Translate, key: str, count: int, **params: object) -> str:
-    return tr(f"{key}.one" if count == 1 else f"{key}.other", count=count, **params)
-
-
 def render_summary(data: ReportData, tr: Translate) -> str:
     """ "3 von 4 haben geantwortet, 1 Blocker." (plus late answers and live notes)."""
     parts: list[str] = []
     if data.mode is not StandupMode.LIVE or data.answers:
         counted = data.counted_answers()
         parts.append(
-            _plural(
+            plural(
                 tr, "standup.report.summary.answered", len(counted), expected=len(data.expected())
             )
         )
         blockers = len(data.blockers()) + minutes_blockers(data.minutes)
         parts.append(
-            _plural(tr, "standup.report.summary.blockers", blockers)
+            plural(tr, "standup.report.summary.blockers", blockers)
             if blockers
             else tr("standup.report.summary.no_blockers")
         )
         late = sum(1 for a in data.answers if data.shows_late(a))
         if late:
-            parts.append(_plural(tr, "standup.report.summary.late", late))
+            parts.append(plural(tr, "standup.report.summary.late", late))
     elif minutes_blockers(data.minutes):
-        parts.append(_plural(tr, "standup.report.summary.blockers", minutes_blockers(data.minutes)))
+        parts.append(plural(tr, "standup.report.summary.blockers", minutes_blockers(data.minutes)))
     if data.notes or data.minutes or data.mode is StandupMode.LIVE:
         parts.append(
             notes_summary([(n.event_id, n.person.user_id) for n in data.notes], data.minutes, tr)
@@ -290,7 +287,7 @@ def render_report(
         names = people_list((escape(p.display_name) for p in missing), tr)
         out.append(tr("standup.report.missing", names=names))
     elif missing:
-        out.append(_plural(tr, "standup.report.missing_count", len(missing)))
+        out.append(plural(tr, "standup.report.missing_count", len(missing)))
     absent = data.absent_without_answer()
     if absent:
         names = people_list((escape(p.display_name) for p in absent), tr)

@@ -16,6 +16,7 @@ from datetime import date
 
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.formatting import mention, people_list
+from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.minutes import Item, Kind, OpenAction, describe_action, items_of
@@ -39,14 +40,14 @@ class Period:
 
 
 def _counts(period: Period, tr: Translate) -> list[str]:
-    def plural(key: str, count: int) -> str:
-        return tr(f"standup.tandem.{key}.{'one' if count == 1 else 'other'}", count=count)
+    def counted(key: str, count: int) -> str:
+        return plural(tr, f"standup.tandem.{key}", count)
 
     return [
-        plural("rounds", period.rounds),
-        plural("decisions", len(period.decisions)),
-        plural("open", len(period.open_actions)),
-        plural("done", period.done),
+        counted("rounds", period.rounds),
+        counted("decisions", len(period.decisions)),
+        counted("open", len(period.open_actions)),
+        counted("done", period.done),
     ]
 
 

@@ -18,6 +18,7 @@ from homeoffice_bot.kernel.formatting import (
     format_day_ranges,
     people_list,
 )
+from homeoffice_bot.kernel.i18n import plural
 
 Translate = Callable[..., str]
 """``tr(key, **params) -> str``: the formatted message in the room's language."""
@@ -103,14 +104,10 @@ def format_length(seconds: int, tr: Translate) -> str:
     minutes, rest = divmod(int(seconds), 60)
     parts: list[str] = []
     if minutes:
-        parts.append(tr(f"standup.length.minutes.{_plural(minutes)}", count=minutes))
+        parts.append(plural(tr, "standup.length.minutes", minutes))
     if rest or not minutes:
-        parts.append(tr(f"standup.length.seconds.{_plural(rest)}", count=rest))
+        parts.append(plural(tr, "standup.length.seconds", rest))
     return " ".join(parts)
-
-
-def _plural(count: int) -> str:
-    return "one" if count == 1 else "other"
 
 
 def format_datetime(instant: datetime, tz: str, tr: Translate) -> str:

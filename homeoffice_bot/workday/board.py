@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.workday.states import Presence, PresenceState
 from homeoffice_bot.workday.texts import (
@@ -146,8 +147,7 @@ def digest_markdown(
     """
     if not items:
         return None
-    plural = "one" if len(items) == 1 else "other"
-    lines = [tr(f"digest.title.{plural}", count=len(items)), ""]
+    lines = [plural(tr, "digest.title", len(items)), ""]
     for item in sorted(items, key=lambda i: as_utc(i.at)):
         lines.append(
             tr(
