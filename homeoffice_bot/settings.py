@@ -9,7 +9,6 @@ secret field ``x`` has a sibling ``x_file`` (``HOMEOFFICE_MATRIX__PASSWORD_FILE`
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +23,7 @@ from pydantic_settings import (
 )
 
 from homeoffice_bot.kernel.errors import ConfigError
+from homeoffice_bot.kernel.holiday_regions import normalise_region
 from homeoffice_bot.kernel.ids import is_user_id
 from homeoffice_bot.kernel.validators import check_http_url, check_timezone
 
@@ -133,9 +133,7 @@ class BotSettings(_Section):
     @field_validator("default_holiday_region")
     @classmethod
     def _check_region(cls, value: str) -> str:
-        if not re.match(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$", value):
-            raise ValueError("must be a country or state code such as DE or DE-NW")
-        return value.upper()
+        return normalise_region(value)  # UnknownRegion is a ValueError with the known ones
 
 
 class StorageSettings(_Section):

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 
+from homeoffice_bot.kernel.holiday_regions import UnknownRegion, holiday_calendar, normalise_region
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.standup.errors import StandupSettingError
@@ -40,37 +41,21 @@ class SkipReason(enum.StrEnum):
 def validate_region(code: str) -> str:
     """Normalise a holiday region ("de-nw" -> "DE-NW"); raise ``StandupSettingError``
     (a ``ValueError``) for a country or subdivision the ``holidays`` library does not know."""
-    country, _, subdivision = code.strip().partition("-")
-    supported = holidays.list_supported_countries()
-    country = country.upper()
-    if country not in supported:
+    try:
+        return normalise_region(code)
+    except UnknownRegion as exc:
+        if not exc.known:
+            raise StandupSettingError(
+                "standup.error.region_country", str(exc), region=exc.code
+            ) from None
         raise StandupSettingError(
-            "standup.error.region_country",
-            f"unknown holiday region {code!r}: no country {country!r}; use e.g. DE or DE-NW",
-            region=code.strip(),
-        )
-    if not subdivision:
-        return country
-    subdivisions: list[str] = supported[country]
-    for known in subdivisions:
-        if known.casefold() == subdivision.casefold():
-            return f"{country}-{known}"
-    raise StandupSettingError(
-        "standup.error.region_subdivision",
-        f"unknown holiday region {code!r}: {country} has no subdivision {subdivision!r}"
-        f" (known: {', '.join(subdivisions)})",
-        region=code.strip(),
-        known=", ".join(subdivisions),
-    )
+            "standup.error.region_subdivision", str(exc), region=exc.code,
+            known=", ".join(exc.known),
+        ) from None  # fmt: skip
 
 
 def _holiday_table(region: str, lang: str = "de") -> holidays.HolidayBase:
-    country, _, subdivision = validate_region(region).partition("-")
-    table: holidays.HolidayBase = holidays.country_holidays(country, subdiv=subdivision or None)
-    language = _HOLIDAY_LANGUAGES.get(lang, lang)
-    if language in table.supported_languages:
-        table = holidays.country_holidays(country, subdiv=subdivision or None, language=language)
-    return table
+    return holiday_calendar(validate_region(region), _HOLIDAY_LANGUAGES.get(lang, lang))
 
 
 def holiday_name(day: date, region: str | None, lang: str = "de") -> str | None:

@@ -15,9 +15,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import holidays
-
 from homeoffice_bot.kernel.errors import ParseError
+from homeoffice_bot.kernel.holiday_regions import UnknownRegion, holiday_calendar, normalise_region
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
@@ -138,20 +137,12 @@ def canonical_spec(hours: WorkingHours) -> str:
 # --- holidays -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=32)
-def _calendar(region: str) -> Any:
-    country, _, subdiv = region.partition("-")
-    return holidays.country_holidays(country.upper(), subdiv=subdiv.upper() or None)
-
-
 def validate_region(text: str) -> str:
     """Normalise a holiday region (``de-nw`` → ``DE-NW``); ``ParseError`` if unknown."""
-    region = text.strip().upper()
     try:
-        _calendar(region)
-    except (NotImplementedError, KeyError, ValueError) as exc:
+        return normalise_region(text)
+    except UnknownRegion as exc:
         raise ParseError("workday.error.region", text=text) from exc
-    return region
 
 
 def validate_timezone(text: str) -> str:
@@ -172,14 +163,14 @@ def _zone_names() -> frozenset[str]:
 
 
 def is_holiday(region: str | None, day: date) -> bool:
-    return region is not None and day in _calendar(region)
+    return region is not None and day in holiday_calendar(region)
 
 
 def holiday_name(region: str | None, day: date) -> str | None:
     """The holiday's name (as the ``holidays`` library spells it), or ``None``."""
     if region is None:
         return None
-    name = _calendar(region).get(day)
+    name = holiday_calendar(region).get(day)
     return str(name) if name is not None else None
 
 

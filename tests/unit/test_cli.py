@@ -95,3 +95,15 @@ def test_check_config_validates_the_built_in_features_like_run(
     config.write_text(VALID + "\n" + section)
     assert main(["--config", str(config), "check-config"]) == 2
     assert key in capsys.readouterr().err
+
+
+def test_check_config_refuses_a_holiday_region_that_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The settings know the regions the holiday calendar knows, not just their shape."""
+    config = tmp_path / "bot.toml"
+    config.write_text(VALID + '\n[bot]\ndefault_holiday_region = "DE-XX"\n')
+    assert main(["--config", str(config), "check-config"]) == 2
+    err = capsys.readouterr().err
+    assert "bot.default_holiday_region" in err
+    assert "NW" in err  # the known subdivisions are named
