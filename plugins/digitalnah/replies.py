@@ -149,8 +149,11 @@ def _draft_footer(result: MergeResult, tr: Tr) -> str:
     return tr("digitalnah.draft.updated", id=number)
 
 
-def _actor(user_id: str, names: Names | None) -> str:
-    """``Name (@user:server)`` for the audit trail: readable and unambiguous."""
+def _actor(user_id: str, names: Names | None, tr: Tr) -> str:
+    """``Name (@user:server)`` for the audit trail: readable and unambiguous. A person
+    whose data was deleted (``!daten-löschen``) is an empty id and says so."""
+    if not user_id:
+        return tr("digitalnah.detail.deleted_person")
     name = (names or {}).get(user_id)
     if not name or name == user_id:
         return chat_text(user_id)
@@ -171,7 +174,7 @@ def render_audit_trail(
         params = {
             "time": format_instant(entry.at, language, zone),
             "action": tr(f"digitalnah.action.{entry.action}"),
-            "actor": _actor(entry.actor, names),
+            "actor": _actor(entry.actor, names, tr),
         }
         if entry.reason:
             lines.append(
@@ -204,7 +207,7 @@ def render_offering_detail(
     if not insider:
         return "\n".join(lines)
     when = format_instant(offering.created_at, language, zone)
-    submitter = _actor(offering.submitter, names)
+    submitter = _actor(offering.submitter, names, tr)
     lines.append(tr("digitalnah.detail.submitted_by", submitter=submitter, time=when))
     if offering.review_note:
         lines.append(tr("digitalnah.detail.review_note", note=_md(offering.review_note)))

@@ -344,3 +344,19 @@ def test_a_message_too_long_for_a_tip_gets_the_length_message() -> None:
     assert reply is not None
     assert readable(render_problem(reply, EN)).startswith("This reply is too long (5001 characters")
     assert message_length_problem("x" * MAX_MESSAGE_LENGTH) is None
+
+
+def test_a_person_whose_data_was_deleted_is_named_as_such() -> None:
+    """After !daten-löschen a published offering keeps no submitter and its audit trail no
+    actor; the detail says so instead of leaving a gap."""
+    draft = dataclasses.replace(
+        first_draft("Neu: x https://a.example.org #DigitalNah"), state=OfferingState.PENDING
+    )
+    approved, entry = transition(draft, Action.APPROVE, actor=LEAD, now=NOW)
+    forgotten = dataclasses.replace(approved, submitter=UserID(""))
+    deleted = dataclasses.replace(entry, actor=UserID(""))
+    german = render_offering_detail(forgotten, DE, audit=[deleted])
+    assert "Eingereicht von einer Person, deren Daten gelöscht sind am" in german
+    assert "von einer Person, deren Daten gelöscht sind" in german.split("Eingereicht")[1]
+    english = render_offering_detail(forgotten, EN, language="en", audit=[deleted])
+    assert "Submitted by a person whose data was deleted on" in english
