@@ -139,13 +139,17 @@ async def until_healthy(bot: BotProcess, timeout: float = 300) -> None:
 
 
 async def reply(person: Person, room: RoomID, text: str, bot: UserID, contains: str) -> float:
-    """Seconds from saying ``text`` to the bot's reply to it that contains ``contains``."""
+    """Seconds from saying ``text`` to the bot's answer that contains ``contains``: a reply
+    in the room, or for a personal command the words in the direct chat (the room gets a
+    ✅)."""
     mark = person.mark()
     started = time.perf_counter()
     asked = await person.say(room, text)
     await person.wait_for(
         Message,
-        lambda m: m.sender == bot and m.reply_to == asked and contains in m.body,
+        lambda m: (
+            m.sender == bot and contains in m.body and (m.reply_to == asked or m.room_id != room)
+        ),
         timeout=60,
         since=mark,
     )
