@@ -14,6 +14,11 @@ homeserver's share) and publishing many #DigitalNah offerings (time, largest fil
     .venv/bin/python bench/bench_scale.py --quick              # 1k and 10k, 10 s idle,
                                                                # 100 rooms, 1,000 offerings
     .venv/bin/python bench/bench_scale.py --levels 50k --idle 20 --kickoff-rooms 0
+    .venv/bin/python bench/bench_scale.py --database postgresql --levels 50k --kickoff-rooms 0
+
+With ``--database postgresql`` each level's database is filled as SQLite, moved with
+``migrate-storage`` (every table's count checked) into a PostgreSQL server the bench starts
+from the machine's packages, and the bot runs on the moved database.
 
 The people are synthetic (``@p000001:bench.invalid``): a profile with working hours, a
 "working" status and one work event each, in a time zone where it is mid-morning while
@@ -35,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from scale_once import measure_kickoffs, measure_publish
 from scale_setup import (
+    DATABASE_FILE,
     LEVELS,
     LOOK_SAMPLE,
     TARGETS,
@@ -52,18 +58,24 @@ from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer
 from homeoffice_bot.devserver.botprocess import BotProcess
 from homeoffice_bot.devserver.person import Person
+from homeoffice_bot.devserver.postgres import PostgresServer
 from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.devserver.synapse import free_port
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.migrate_storage import migrate_storage
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 
 class Running:
     """One level's bot as its own process, and a person in a team room with it."""
 
-    def __init__(self, server: SynapseServer, level: Level, base: Path, data: Path) -> None:
+    def __init__(
+        self, server: SynapseServer, level: Level, base: Path, data: Path, database: str | None
+    ) -> None:
         self.server, self.level, self.base, self.data = server, level, base, data
+        self.database = database
+        """A ``postgresql://`` URL, or None for the SQLite file in ``data``."""
         self.bot_id = UserID(server.register_user(f"bench-bot-{level.name}", "pw"))
         self.bot: BotProcess | None = None
         self.anna: Person | None = None
@@ -73,6 +85,8 @@ class Running:
         """Start the process; seconds until ``/healthz`` says ok."""
         port = free_port()
         env = environment(self.server, self.bot_id, self.base, self.data, port)
+        if self.database is not None:
+            env["HOMEOFFICE_STORAGE__DATABASE"] = self.database
         self.bot = BotProcess(env, port, self.base / "bot.log")
         started = time.perf_counter()
         await self.bot.start()
@@ -131,12 +145,17 @@ async def started(running: Running) -> None:
     running.level.figures["healthy_s"] = min(first, await running.start())
 
 
-async def measure_due(server: SynapseServer, level: Level, data: Path) -> None:
+async def measure_due(
+    server: SynapseServer, level: Level, data: Path, database: str | None
+) -> None:
     """In this process, on the filled database: a wake-up with nobody due, a look per due
     person (a sample made due now), and the busiest minute of the next day."""
     bot_id = f"@bench-bot-{level.name}:{server.server_name}"
     clock = FixedClock(datetime.now(UTC))
     settings = dev_bot_settings(server.url, bot_id, "pw", data, web=False)
+    if database is not None:
+        storage = settings.storage.model_copy(update={"database": database})
+        settings = settings.model_copy(update={"storage": storage})
     app = App(settings, clock=clock)
     await app.start()
     try:
@@ -227,6 +246,7 @@ async def measure_level(
     zone: str,
     args: argparse.Namespace,
     baseline: Running | None,
+    postgres: PostgresServer | None,
 ) -> Running | None:
     """Fill, start, idle and ``!pause`` one level; the empty level's bot is returned to
     keep running as the baseline (``baseline`` is None for it)."""
@@ -237,7 +257,15 @@ async def measure_level(
     await fill(data, level, now, zone)
     print(f"{level.name}: filled {level.people:,} people, {level.standups:,} "
           f"stand-ups in {time.perf_counter() - began:.0f} s", flush=True)  # fmt: skip
-    running = Running(server, level, work, data)
+    database = None
+    if postgres is not None:
+        database = await asyncio.to_thread(postgres.create_database, f"bench_{level.name}")
+        began = time.perf_counter()
+        counts = await migrate_storage(data / DATABASE_FILE, database)
+        print(f"{level.name}: moved {sum(counts.values()):,} rows of {len(counts)} tables to"
+              f" PostgreSQL in {time.perf_counter() - began:.0f} s, every count equal",
+              flush=True)  # fmt: skip
+    running = Running(server, level, work, data, database)
     try:
         await started(running)
         await running.join()
@@ -257,7 +285,7 @@ async def measure_level(
         await running.stop()
         raise
     await running.stop()
-    await measure_due(server, level, data)
+    await measure_due(server, level, data, database)
     return baseline
 
 
@@ -275,6 +303,9 @@ async def run(args: argparse.Namespace, base: Path) -> None:
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     server = SynapseServer(base / "synapse")
     await server.start_async()
+    postgres = PostgresServer() if args.database == "postgresql" else None
+    if postgres is not None:
+        await asyncio.to_thread(postgres.start)
     try:
         names = ["empty", *(n for n in args.levels if n != "empty")]
         levels = [Level(n, *LEVELS[n]) for n in names]
@@ -285,7 +316,9 @@ async def run(args: argparse.Namespace, base: Path) -> None:
         try:
             for level in levels:
                 try:
-                    baseline = await measure_level(server, level, base, now, zone, args, baseline)
+                    baseline = await measure_level(
+                        server, level, base, now, zone, args, baseline, postgres
+                    )
                 except Exception as exc:  # one level failing leaves the others' figures
                     print(f"{level.name}: failed: {exc!r}", flush=True)
                     if baseline is None:
@@ -295,8 +328,8 @@ async def run(args: argparse.Namespace, base: Path) -> None:
             if baseline is not None:
                 await baseline.stop()
         if baseline is not None:
-            await measure_due(server, levels[0], base / levels[0].name / "bot")
-        print()
+            await measure_due(server, levels[0], base / levels[0].name / "bot", baseline.database)
+        print(f"\ndatabase: {args.database}")
         print(report(levels, args.idle))
         if args.kickoff_rooms:
             k = await measure_or_report(
@@ -321,6 +354,8 @@ async def run(args: argparse.Namespace, base: Path) -> None:
                     f"{p['files']:.0f} files, largest {p['largest_file_mib']:.2f} MiB"
                 )
     finally:
+        if postgres is not None:
+            await asyncio.to_thread(postgres.stop)
         await server.stop_async()
 
 
@@ -333,6 +368,10 @@ def main() -> None:
         help="comma-separated: 1k,10k,50k (the empty database always runs)",
     )
     parser.add_argument("--idle", type=float, default=60.0, help="idle seconds per level")
+    parser.add_argument(
+        "--database", choices=("sqlite", "postgresql"), default="sqlite",
+        help="the bot's database (postgresql: moved there with migrate-storage)",
+    )  # fmt: skip
     parser.add_argument("--rounds", type=int, default=10, help="!pause round trips per level")
     parser.add_argument("--kickoff-rooms", type=int, default=1_000, help="0: skip")
     parser.add_argument("--offerings", type=int, default=10_000, help="0: skip")
