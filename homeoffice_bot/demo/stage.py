@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
-from homeoffice_bot.kernel.events import Message
+from homeoffice_bot.kernel.events import Message, Reaction
 from homeoffice_bot.kernel.ids import EventID, RoomID
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -70,6 +70,30 @@ class Stage:
         own = await person.wait_for(Message, lambda m: m.event_id == event_id, since=mark)
         self.show(own)
         return await self.expect(name, replies, room=room, since=mark, timeout=timeout)
+
+    async def say_personal(
+        self, name: str, text: str, contains: str = "", *, timeout: float = 20
+    ) -> Message:
+        """``name`` says a personal command in the team room: show it, the bot's ✅ on it
+        there and the words it sends by direct message (which are returned)."""
+        person = self.people[name]
+        bot = self.bot.matrix.user_id
+        mark = person.mark()
+        event_id = await person.say(self.room, text)
+        self.show(await person.wait_for(Message, lambda m: m.event_id == event_id, since=mark))
+        await person.wait_for(
+            Reaction, lambda r: r.sender == bot and r.relates_to == event_id, timeout, mark
+        )
+        self.out("    ✅ (die Reaktion des Bots unter der Nachricht)")
+        words = await person.wait_for(
+            Message,
+            lambda m: m.sender == bot and m.room_id != self.room and contains in m.body,
+            timeout,
+            mark,
+        )
+        self.out(f"    ✉ Direktnachricht an {self.names.get(person.user_id, name)}:")
+        self.show(words)
+        return words
 
     async def expect(
         self,

@@ -1,6 +1,7 @@
 """Workday: the team checks in, Anna takes a break and the board follows, Ben calls it a
 day, and when Anna mentions him the bot answers kindly in a thread; when Ben is back, he
-gets the mention by direct message (so later scenes find everyone at work)."""
+gets the mention by direct message (so later scenes find everyone at work). Personal
+commands get a ✅ in the room and their answer by direct message."""
 
 from __future__ import annotations
 
@@ -27,23 +28,23 @@ async def play(stage: Stage) -> None:
     lead = stage.people["lead"]
     stage.narrate("Der Arbeitstag beginnt: wer da ist, sagt kurz „moin“")
     mark = lead.mark()
-    await stage.say("anna", "!moin")
+    await stage.say_personal("anna", "!moin", "Guten Morgen")
     board = await lead.wait_for(
         Message, lambda m: m.sender == bot and "Wer ist da?" in m.body, timeout=20, since=mark
     )
     stage.show(board)
     mark = lead.mark()
-    await stage.say("ben", "!moin")
+    await stage.say_personal("ben", "!moin", "Guten Morgen")
     await _board_update(stage, "Ben — 🟢", mark)
 
     stage.narrate("Anna macht eine Viertelstunde Pause; die Übersicht zeigt es")
     mark = lead.mark()
-    await stage.say("anna", "!pause 15m")
+    await stage.say_personal("anna", "!pause 15m", "Pause")
     await _board_update(stage, "Anna — ☕ Pause bis", mark)
 
     stage.narrate("Ben macht Feierabend")
     mark = lead.mark()
-    await stage.say("ben", "!feierabend")
+    await stage.say_personal("ben", "!feierabend", "Feierabend")
     await _board_update(stage, "Ben — 🌙", mark)
 
     stage.narrate("Anna fragt Ben trotzdem etwas – der Bot antwortet freundlich im Thread")
@@ -56,9 +57,9 @@ async def play(stage: Stage) -> None:
     await stage.expect("anna", 1, since=mark)
 
     stage.narrate("Anna ist zurück; Ben meldet sich wieder an und bekommt die Frage per DM")
-    await stage.say("anna", "!zurück")
+    await stage.say_personal("anna", "!zurück", "zurück")
     mark = ben.mark()
-    await stage.say("ben", "!moin")
+    await stage.say_personal("ben", "!moin", "Guten Morgen")
     digest = await ben.wait_for(
         Message,
         lambda m: m.sender == bot and m.is_direct and "Während du weg warst" in m.body,
