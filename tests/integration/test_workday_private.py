@@ -5,12 +5,18 @@ kept, and what the bot says about who can see it is true; errors answer in the r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from personal_replies import answers_in_room, confirmation, confirmed
+from test_workday_mydata import (
+    BERLIN,
+    QUIET,
+    TUESDAY_10,
+    BotFactory,
+    PeopleFactory,
+    workday_of,
+)
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
@@ -18,22 +24,8 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message, Reaction, Redaction
 from homeoffice_bot.kernel.ids import RoomID
-from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
-
-BERLIN = ZoneInfo("Europe/Berlin")
-TUESDAY_10 = datetime(2024, 3, 12, 10, 0, tzinfo=BERLIN)
-QUIET = {"workday": {"tick_seconds": 3600}}
-
-BotFactory = Callable[..., Awaitable[App]]
-PeopleFactory = Callable[..., Awaitable[Person]]
-
-
-def workday_of(bot: App) -> WorkdayPlugin:
-    plugin = bot.plugins["workday"]
-    assert isinstance(plugin, WorkdayPlugin)
-    return plugin
 
 
 async def error_in_room(person: Person, room: RoomID, bot: App) -> Message:
