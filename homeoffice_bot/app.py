@@ -17,6 +17,7 @@ from homeoffice_bot.kernel.access import Access
 from homeoffice_bot.kernel.active import ActiveLock
 from homeoffice_bot.kernel.clock import Clock, SystemClock
 from homeoffice_bot.kernel.commands import COMMAND_REGISTRY, CommandDispatcher, CommandRegistry
+from homeoffice_bot.kernel.conversations import CONVERSATIONS, Conversations
 from homeoffice_bot.kernel.datadir import make_private
 from homeoffice_bot.kernel.decryption import DecryptionNotes
 from homeoffice_bot.kernel.delivery import ATTENTION, Attention, Inbox, Outbox
@@ -116,6 +117,7 @@ class App:
         self.services.provide(COMMAND_REGISTRY, self.registry)
         self.personal_data = PersonalDataRegistry()
         self.services.provide(PERSONAL_DATA, self.personal_data)
+        self.services.provide(CONVERSATIONS, Conversations())
         self.subscriptions = Subscriptions()
         self.metrics = Metrics()
         self.kernel_metrics = KernelMetrics(self.metrics, __version__)
