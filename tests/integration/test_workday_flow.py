@@ -94,13 +94,13 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     clock.set(datetime(2024, 3, 12, 16, 40, tzinfo=BERLIN))
     reply = await confirmed(ben, room, "!feierabend", bot, "Feierabend")
-    assert "morgen, 08:00" in reply.body
+    assert "morgen um 08:00 Uhr" in reply.body
 
     mark = anna.mark()
     first = await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
     note = await anna.wait_message(room, "nicht im Dienst", sender=me, since=mark)
     assert note.thread_root == first
-    assert "morgen, 08:00" in note.body
+    assert "morgen um 08:00 Uhr" in note.body
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
     status = await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
     assert "Feierabend" in status.body
@@ -146,7 +146,7 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
     note = await lead.wait_message(room, "im Urlaub", sender=me, since=mark)
     assert note.thread_root == asked
     assert "Vertretung: Ben" in note.body
-    assert "Mo, 08:00" in note.body  # back on Monday 18.03. at the start of her hours
+    assert "Mo um 08:00 Uhr" in note.body  # back on Monday 18.03. at the start of her hours
 
 
 async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: PeopleFactory) -> None:
@@ -189,7 +189,7 @@ async def test_encrypted_room_break_board_and_off_note(
 
     mark = lead.mark()
     await lead.say_mentioning(room, f"{anna.user_id} kurze Frage", anna.user_id, "Anna")
-    note = await lead.wait_message(room, "morgen, 08:00", sender=me, since=mark)
+    note = await lead.wait_message(room, "morgen um 08:00 Uhr", sender=me, since=mark)
     assert note.encrypted
 
 

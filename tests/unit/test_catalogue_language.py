@@ -14,6 +14,7 @@ import pytest
 
 import homeoffice_bot.workday
 from digitalnah.commands import OfferingCommands
+from homeoffice_bot.admin.plugin import AdminPlugin
 from homeoffice_bot.kernel.command_model import Command
 from homeoffice_bot.kernel.core_plugin import CorePlugin
 from homeoffice_bot.kernel.i18n import Catalogue, formal_of, load_catalogues, placeholders
@@ -153,6 +154,7 @@ async def commands() -> list[Command]:
     h: Any = _Handlers()
     core = _Context()
     await CorePlugin(core).start()  # type: ignore[arg-type]
+    await AdminPlugin(core).start()  # type: ignore[arg-type]
     workday = Catalogue.from_folder(Path(homeoffice_bot.workday.__file__).parent / "locales")
     return [
         *core.commands,

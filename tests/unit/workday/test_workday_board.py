@@ -146,10 +146,10 @@ def test_digest() -> None:
     assert text is not None
     lines = text.splitlines()
     assert lines[0] == "**Während du weg warst** – 2 Erwähnungen:"
-    assert lines[2].startswith("- gestern, 17:00 · **Carla** in Team: „xxx")
+    assert lines[2].startswith("- gestern um 17:00 Uhr · **Carla** in Team: „xxx")
     assert "„" + "x" * 159 + "…“" in lines[2]  # excerpt cut to 160 characters
     assert lines[3] == (
-        "- gestern, 18:05 · **Ben** in Team \\*Nord\\*: „Kannst du morgen \\[das\\] prüfen?“ "
+        "- gestern um 18:05 Uhr · **Ben** in Team \\*Nord\\*: „Kannst du morgen \\[das\\] prüfen?“ "
         "([Nachricht von Ben öffnen](https://matrix.to/#/%21r%3Aexample.org/%242?via=example.org))"
     )
     one = digest_markdown(items[:1], NOW, BERLIN, Tr("de"))
