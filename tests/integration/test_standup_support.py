@@ -56,7 +56,7 @@ async def configure(person: Person, room: RoomID, bot: App, *commands: str) -> l
     for command in commands:
         reply = await ask(person, room, bot, command)
         assert "Verwendung" not in reply.body, reply.body
-        assert "nur Moderator" not in reply.body, reply.body
+        assert "nur die Moderation" not in reply.body, reply.body
         replies.append(reply)
     return replies
 

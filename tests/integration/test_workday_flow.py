@@ -155,8 +155,8 @@ async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: Peo
     ben = await people("ben")
     room = await team_room(lead, bot, [ben], encrypted=False)
 
-    refused = await command(ben, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Moderator")
-    assert "nur Moderator" in refused.body
+    refused = await command(ben, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Moderation")
+    assert "nur die Moderation" in refused.body
     saved = await command(lead, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Team")
     assert "Mo–Fr 09:00–17:00" in saved.body
     own = await confirmed(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
@@ -261,8 +261,8 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
         await asyncio.sleep(0.1)
     assert pinned == [board.event_id]
 
-    refused = await command(anna, room, "!dringend #dringend", bot, "Moderator")
-    assert "nur Moderator" in refused.body
+    refused = await command(anna, room, "!dringend #dringend", bot, "Moderation")
+    assert "nur die Moderation" in refused.body
     await command(lead, room, "!dringend #dringend", bot, "protokolliert")
     mark = anna.mark()
     await anna.say_mentioning(

@@ -102,7 +102,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     clock.set(at(12, 16, 16))
     await plugin.tick()
     reminder = await direct(ben, bot, "endet um 16:30", mark_ben)
-    assert "Was willst du dir für morgen merken?" in reminder.body
+    assert "Was willst du dir für den nächsten Arbeitstag merken?" in reminder.body
     mark_ben = ben.mark()
     await ben.say(reminder.room_id, "Bericht an Petra schicken")
     await ben.wait_message(reminder.room_id, "Notiert", sender=bot.matrix.user_id, since=mark_ben)

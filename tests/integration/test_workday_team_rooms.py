@@ -125,8 +125,8 @@ async def test_status_of_a_person_only_for_those_who_share_a_team_room_with_her(
     assert "Pause" not in hidden.body
     off = await command(ben, room, "!status", bot, "Teamübersicht")
     assert "!übersicht an" in off.body
-    refused = await command(anna, room, "!übersicht an", bot, "Moderator")
-    assert "nur Moderator" in refused.body
+    refused = await command(anna, room, "!übersicht an", bot, "Moderation")
+    assert "nur die Moderation" in refused.body
     await command(lead, room, "!übersicht an", bot, "ist in diesem Raum an")
     again = await command(ben, room, f"!status {anna.user_id}", bot, "Anna:")
     assert "Pause bis 10:15" in again.body

@@ -174,7 +174,7 @@ def test_day_end_reminder_time() -> None:
     )
     text = render_day_end_reminder(berlin(2024, 8, 16, 13), BERLIN, Tr("de"), ask_wrapup=True)
     assert "13:00" in text
-    assert "Was willst du dir für morgen merken?" in text
+    assert "Was willst du dir für den nächsten Arbeitstag merken?" in text
 
 
 def test_auto_off_after_grace_when_inactive() -> None:
