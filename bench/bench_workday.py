@@ -94,7 +94,7 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
                 if _has_board(anna, me, before=mark):
                     await anna.wait_for(Edit, lambda e: "Anna — ☕" in e.new_body, since=mark)
                 else:
-                    await anna.wait_message(room, "Teamübersicht", sender=me, since=mark)
+                    await anna.wait_message(room, "Teamübersicht · Stand", sender=me, since=mark)
                 return time.perf_counter() - t0
 
             await anna.say(room, "!pause 15m")
@@ -157,7 +157,7 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
 
 def _has_board(person: Person, bot: str, before: int) -> bool:
     return any(
-        isinstance(e, Message) and e.sender == bot and "Teamübersicht" in e.body
+        isinstance(e, Message) and e.sender == bot and "Teamübersicht · Stand" in e.body
         for e in person.events[:before]
     )
 

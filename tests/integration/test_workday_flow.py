@@ -69,7 +69,7 @@ async def test_break_shows_on_the_board_and_expires(
     mark = ben.mark()
     reply = await confirmed(ben, room, "!pause 15m", bot, "Gute Pause")
     assert "bis 10:15" in reply.body
-    board = await ben.wait_message(room, "Teamübersicht", sender=me, since=mark)
+    board = await ben.wait_message(room, "Teamübersicht · Stand", sender=me, since=mark)
     assert "Ben — Pause bis 10:15 ☕" in board.body
 
     mark = ben.mark()
@@ -136,7 +136,7 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
     reply = await confirmed(anna, room, "!urlaub 12.03.–15.03. vertretung Ben", bot, "Urlaub")
     assert "12.03. bis 15.03." in reply.body
     assert "Vertretung: Ben" in reply.body
-    board = await lead.wait_message(room, "Teamübersicht", sender=me)
+    board = await lead.wait_message(room, "Teamübersicht · Stand", sender=me)
     assert "Anna — Urlaub bis 15.03. 🏖️ — Vertretung: Ben" in board.body
 
     mark = lead.mark()
@@ -203,7 +203,7 @@ async def test_a_command_typed_while_the_bot_is_down_edits_the_same_board(
     room = await team_room(lead, bot, [ben], encrypted=True)
     mark = ben.mark()
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
-    board = await ben.wait_message(room, "Teamübersicht", sender=bot.matrix.user_id, since=mark)
+    board = await ben.wait_message(room, "Teamübersicht · Stand", sender=bot.matrix.user_id, since=mark)
     await bot.stop()
 
     mark = ben.mark()
@@ -228,7 +228,7 @@ async def test_english_room(start_bot: BotFactory, people: PeopleFactory) -> Non
     mark = lead.mark()
     reply = await confirmed(lead, room, "!break until 10:30", bot, "Enjoy your break")
     assert "until 10:30" in reply.body
-    board = await lead.wait_message(room, "Team overview", sender=bot.matrix.user_id, since=mark)
+    board = await lead.wait_message(room, "Team overview · as of", sender=bot.matrix.user_id, since=mark)
     assert "Lead — On a break until 10:30 ☕" in board.body
     refused = await command(lead, room, "!break until 9:00", bot, "Usage")
     assert "09:00" in refused.body
@@ -251,7 +251,7 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
 
     mark = ben.mark()
     await confirmed(ben, room, "!feierabend", bot, "Feierabend")
-    board = await ben.wait_message(room, "Teamübersicht", sender=me, since=mark)
+    board = await ben.wait_message(room, "Teamübersicht · Stand", sender=me, since=mark)
     pinned: list[str] = []
     for _ in range(50):  # the bot pins right after posting
         state = await lead.client._client.room_get_state_event(room, "m.room.pinned_events")

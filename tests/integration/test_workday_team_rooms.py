@@ -28,7 +28,7 @@ WEDNESDAY_9 = datetime(2024, 3, 13, 9, 0, tzinfo=BERLIN)
 WORKDAY = "homeoffice_bot.workday.plugin:WorkdayPlugin"
 BUILTINS = BUILTIN_PLUGINS if WORKDAY in BUILTIN_PLUGINS else (*BUILTIN_PLUGINS, WORKDAY)
 QUIET = {"workday": {"tick_seconds": 3600}}
-BOARD = "Teamübersicht"
+BOARD = "Teamübersicht · Stand"
 
 BotFactory = Callable[..., Awaitable[App]]
 PeopleFactory = Callable[..., Awaitable[Person]]
@@ -165,7 +165,7 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     await confirmed(ben, room_a, "!pause 15m", bot, "Pause")
     await anna.wait_for(
         Edit,
-        lambda e: e.original_event_id == board_a.event_id and "Ben — Pause ☕" in e.new_body,
+        lambda e: e.original_event_id == board_a.event_id and "Ben — Pause bis 10:15 ☕" in e.new_body,
         since=mark_a,
     )
     await command(cleo, room_b, "!status", bot, "Teamübersicht")  # a sentinel
