@@ -98,14 +98,14 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
 
     mark = anna.mark()
     first = await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
-    note = await anna.wait_message(room, "nicht im Dienst", sender=me, since=mark)
+    note = await anna.wait_message(room, "außer Dienst", sender=me, since=mark)
     assert note.thread_root == first
     assert "morgen um 08:00 Uhr" in note.body
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
     status = await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
     assert "Feierabend" in status.body
     notes = [
-        e for e in anna.events[mark:] if isinstance(e, Message) and "nicht im Dienst" in e.body
+        e for e in anna.events[mark:] if isinstance(e, Message) and "außer Dienst" in e.body
     ]
     assert len(notes) == 1
 
@@ -270,5 +270,5 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
     )
     await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
     said = [e.body for e in anna.events[mark:] if isinstance(e, Message) and e.sender == me]
-    assert not any("nicht im Dienst" in body for body in said)
+    assert not any("außer Dienst" in body for body in said)
     assert await workday_of(bot).workday.inbox.mentions(ben.user_id) == []

@@ -160,7 +160,7 @@ def test_off_note_text_next_monday() -> None:
     now = berlin(2024, 8, 16, 14)  # Friday afternoon
     text = render_off_note("Alice", reachability(PLAN, now), now, BERLIN, Tr("de"), "Ben")
     assert text.startswith(
-        "Alice ist gerade nicht im Dienst und ab Mo um 08:00 Uhr wieder da. Vertretung: Ben."
+        "Alice ist gerade außer Dienst und ab Mo um 08:00 Uhr wieder da. Vertretung: Ben."
     )
     en = render_off_note("Alice", reachability(PLAN, now), now, BERLIN, Tr("en"))
     assert en.startswith("Alice is off right now and back on Mon at 08:00.")
