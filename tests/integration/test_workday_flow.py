@@ -104,9 +104,7 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
     status = await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
     assert "Feierabend" in status.body
-    notes = [
-        e for e in anna.events[mark:] if isinstance(e, Message) and "außer Dienst" in e.body
-    ]
+    notes = [e for e in anna.events[mark:] if isinstance(e, Message) and "außer Dienst" in e.body]
     assert len(notes) == 1
 
     clock.set(datetime(2024, 3, 13, 7, 55, tzinfo=BERLIN))
@@ -203,7 +201,9 @@ async def test_a_command_typed_while_the_bot_is_down_edits_the_same_board(
     room = await team_room(lead, bot, [ben], encrypted=True)
     mark = ben.mark()
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
-    board = await ben.wait_message(room, "Teamübersicht · Stand", sender=bot.matrix.user_id, since=mark)
+    board = await ben.wait_message(
+        room, "Teamübersicht · Stand", sender=bot.matrix.user_id, since=mark
+    )
     await bot.stop()
 
     mark = ben.mark()
@@ -228,7 +228,9 @@ async def test_english_room(start_bot: BotFactory, people: PeopleFactory) -> Non
     mark = lead.mark()
     reply = await confirmed(lead, room, "!break until 10:30", bot, "Enjoy your break")
     assert "until 10:30" in reply.body
-    board = await lead.wait_message(room, "Team overview · as of", sender=bot.matrix.user_id, since=mark)
+    board = await lead.wait_message(
+        room, "Team overview · as of", sender=bot.matrix.user_id, since=mark
+    )
     assert "Lead — On a break until 10:30 ☕" in board.body
     refused = await command(lead, room, "!break until 9:00", bot, "Usage")
     assert "09:00" in refused.body

@@ -165,7 +165,9 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     await confirmed(ben, room_a, "!pause 15m", bot, "Pause")
     await anna.wait_for(
         Edit,
-        lambda e: e.original_event_id == board_a.event_id and "Ben — Pause bis 10:15 ☕" in e.new_body,
+        lambda e: (
+            e.original_event_id == board_a.event_id and "Ben — Pause bis 10:15 ☕" in e.new_body
+        ),
         since=mark_a,
     )
     await command(cleo, room_b, "!status", bot, "Teamübersicht")  # a sentinel

@@ -30,7 +30,10 @@ async def play(stage: Stage) -> None:
     mark = lead.mark()
     await stage.say_personal("anna", "!moin", "Guten Morgen")
     board = await lead.wait_for(
-        Message, lambda m: m.sender == bot and "Teamübersicht · Stand" in m.body, timeout=20, since=mark
+        Message,
+        lambda m: m.sender == bot and "Teamübersicht · Stand" in m.body,
+        timeout=20,
+        since=mark,
     )
     stage.show(board)
     mark = lead.mark()
