@@ -10,8 +10,10 @@ from homeoffice_bot.kernel.argtypes import Choice, RestText
 from homeoffice_bot.kernel.command_model import Arg, Command, Permission
 from homeoffice_bot.kernel.commands import (
     COMMAND_REGISTRY,
+    HELP_ALL_WORDS,
     CommandContext,
     CommandRegistry,
+    render_help_all,
     render_help_detail,
     render_help_overview,
 )
@@ -40,7 +42,11 @@ class CorePlugin(Plugin[NoSettings]):
                         "topic", RestText(), optional=True, label={"de": "Befehl", "en": "command"}
                     ),
                 ),
-                examples=("hilfe standup",),
+                examples={
+                    "de": ("hilfe", "hilfe alles", "hilfe pause"),
+                    "en": ("help", "help all", "help break"),
+                },
+                everyday=True,
             )
         )
         self.ctx.add_command(
@@ -74,7 +80,14 @@ class CorePlugin(Plugin[NoSettings]):
         registry = self._registry()
         topic = args.get("topic")
         if not topic:
-            await ctx.reply(render_help_overview(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
+            await ctx.reply(
+                render_help_overview(
+                    registry.commands, ctx.lang, ctx.prefix, ctx.tr, permission=ctx.permission
+                )
+            )
+            return
+        if str(topic).strip().casefold() in HELP_ALL_WORDS:
+            await ctx.reply(render_help_all(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
             return
         words = str(topic).removeprefix(ctx.prefix).split()
         try:

@@ -150,7 +150,8 @@ class SyncMixin(CryptoMixin):
                              event.session_id)
                         )  # fmt: skip
                     continue
-                if getattr(event, "sender", None) == me and not self._include_own:
+                own = getattr(event, "sender", None) == me and not self._include_own
+                if own and not _own_membership(event, me):  # its own join still goes on
                     continue
                 converted = convert_timeline_event(room_id, event, is_direct=is_direct)
                 if isinstance(converted, Membership) and converted.membership == "leave":
@@ -198,3 +199,8 @@ def _inviter(state: Sequence[Any], me: str) -> UserID | None:
         if isinstance(event, nio.InviteMemberEvent) and event.state_key == me:
             return UserID(event.sender)
     return None
+
+
+def _own_membership(event: Any, me: str) -> bool:
+    """The account's own membership (it joined a room): features may greet the room."""
+    return isinstance(event, nio.RoomMemberEvent) and event.state_key == me
