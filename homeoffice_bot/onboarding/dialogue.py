@@ -42,6 +42,8 @@ TIMEOUT = timedelta(hours=2)
 TIMEOUT_GRACE = timedelta(days=7)
 """A timeout missed while the bot was down still ends the dialogue, once."""
 JOB_PREFIX = "onboarding:timeout:"
+DM_JOIN_TIMEOUT = 60.0
+"""How long the first question waits for the lead to join a direct chat just opened."""
 
 
 class SetupDialogue:
@@ -66,12 +68,8 @@ class SetupDialogue:
         if cmd.message.is_direct or self.ctx.matrix.is_direct(cmd.room_id):
             raise CommandError("onboarding.only_in_room", prefix=self.prefix)
         lead, now = cmd.sender, cmd.message.server_ts
-        tr = self.ctx.translator(cmd.lang)
         dm_room = await self.ctx.outbox.direct_room(lead)
         previous = await self.store.dialogue(lead)
-        if previous is not None and previous.room_id != cmd.room_id:
-            room = escape_markdown(self.ctx.matrix.room_name(previous.room_id))
-            await self.ctx.outbox.send(dm_room, tr("onboarding.replaced", room=room))
         region, source = await detected_region(self.ctx, cmd.room_id)
         dialogue = Dialogue(lead, cmd.room_id, dm_room, cmd.lang, ORDER[0], Answers(), region,
                             None, now, now + TIMEOUT)  # fmt: skip
@@ -80,11 +78,28 @@ class SetupDialogue:
             await self.ctx.outbox.react(cmd.room_id, cmd.message.event_id, CONFIRMED)
         except SendError as exc:
             self.ctx.logger.warning("could not react to !einrichten in %s: %s", cmd.room_id, exc)
-        room_name = escape_markdown(self.ctx.matrix.room_name(cmd.room_id))
-        intro = tr("onboarding.intro", room=room_name,
-                   count=len(ORDER))  # fmt: skip
-        await self.ctx.outbox.send(dm_room, intro)
-        await self._ask(dialogue, source)
+        replaced = previous.room_id if previous and previous.room_id != cmd.room_id else None
+        # A direct chat just opened is joined in a later sync: the questions wait for it in
+        # a task of their own, not in this handler (which holds up the sync).
+        self.ctx.tasks.spawn(self._open(dialogue, source, replaced), "onboarding: first question")
+
+    async def _open(
+        self, dialogue: Dialogue, region_source: str | None, replaced: RoomID | None = None
+    ) -> None:
+        """The introduction and the first question, once the lead is in the direct chat
+        (so that an encrypted chat's keys reach them)."""
+        lead, dm_room, matrix = dialogue.user_id, dialogue.dm_room_id, self.ctx.matrix
+        if not matrix.has_joined(dm_room, lead):
+            await matrix.wait_member_joined(dm_room, lead, DM_JOIN_TIMEOUT)
+        tr = self.ctx.translator(dialogue.lang)
+        if replaced is not None:
+            room = escape_markdown(matrix.room_name(replaced))
+            await self.ctx.outbox.send(dm_room, tr("onboarding.replaced", room=room))
+        room_name = escape_markdown(matrix.room_name(dialogue.room_id))
+        await self.ctx.outbox.send(
+            dm_room, tr("onboarding.intro", room=room_name, count=len(ORDER))
+        )
+        await self._ask(dialogue, region_source)
 
     async def _ask(self, dialogue: Dialogue, region_source: str | None = None) -> None:
         """Post the dialogue's question with its choices as reactions; remember it."""
@@ -171,8 +186,15 @@ class SetupDialogue:
     # ---------------------------------------------------------------- timeouts
 
     async def restore(self) -> None:
+        """After a start: every dialogue's timeout, and the question of one that stopped
+        before its question was out."""
         for dialogue in await self.store.dialogues():
             await self._schedule_timeout(dialogue)
+            if dialogue.question_event_id is None:
+                work = (
+                    self._ask(dialogue) if dialogue.answers.values else self._open(dialogue, None)
+                )
+                self.ctx.tasks.spawn(work, "onboarding: question after a restart")
 
     async def _schedule_timeout(self, dialogue: Dialogue) -> None:
         user, expires = dialogue.user_id, dialogue.expires_at

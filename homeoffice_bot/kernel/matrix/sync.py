@@ -138,6 +138,10 @@ class SyncMixin(CryptoMixin):
             inviter = _inviter(info.invite_state, me)
             if inviter is not None:
                 batch.events.append(Invite(RoomID(room_id), inviter))
+        for room_id in response.rooms.leave:
+            # left, kicked or banned: no room of the account's any more (nio keeps it), so
+            # that joined_rooms() is true and a new invitation to it is answered
+            self._client.rooms.pop(room_id, None)
         for room_id, info in response.rooms.join.items():
             for event in [*info.state, *info.timeline.events]:
                 self._note_creators(room_id, event)
