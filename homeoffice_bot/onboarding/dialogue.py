@@ -105,7 +105,9 @@ class SetupDialogue:
         """Post the dialogue's question with its choices as reactions; remember it."""
         tr = self.ctx.translator(dialogue.lang)
         if dialogue.step is Step.REGION and region_source is None:
-            _, region_source = await detected_region(self.ctx, dialogue.room_id)
+            code, region_source = await detected_region(self.ctx, dialogue.room_id)
+            if code != dialogue.region_default:  # changed meanwhile: no reason to give
+                region_source = None
         text = question(dialogue.step, tr, region_default=dialogue.region_default,
                         region_source=region_source, prefix=self.prefix)  # fmt: skip
         event_id = await self.ctx.outbox.send(dialogue.dm_room_id, text)

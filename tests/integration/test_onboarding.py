@@ -168,10 +168,24 @@ async def test_setup_by_taps_and_typed_answers_across_a_restart_gives_a_standup_
     assert kickoff.room_id == room
 
 
-async def test_cancel_and_refusals_change_nothing(start_bot: StartBot, people: People) -> None:
-    bot = await start_bot(plugins=FAST, clock=FixedClock(TUESDAY_8))
+async def test_timeout_cancel_and_refusals_change_nothing(
+    start_bot: StartBot, people: People
+) -> None:
+    clock = FixedClock(TUESDAY_8)
+    bot = await start_bot(plugins=FAST, clock=clock)
     lead = await people("lead")
     room = await team_room(lead, bot, [], encrypted=False)
+
+    mark = lead.mark()
+    await lead.say(room, "!einrichten")
+    await question(lead, bot, 1, mark)
+    clock.advance(timedelta(hours=2, minutes=1))  # no answer for a while
+    expired = await lead.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and "keine Antwort kam" in m.body,
+        since=mark,
+    )
+    assert "„Team“" in expired.body
 
     mark = lead.mark()
     await lead.say(room, "!einrichten")
