@@ -67,7 +67,7 @@ class SetupDialogue:
         """``!einrichten`` in a team room (its moderation only: the declaration says so)."""
         if cmd.message.is_direct or self.ctx.matrix.is_direct(cmd.room_id):
             raise CommandError("onboarding.only_in_room", prefix=self.prefix)
-        lead, now = cmd.sender, cmd.message.server_ts
+        lead, now = cmd.sender, self.ctx.clock.now()
         dm_room = await self.ctx.outbox.direct_room(lead)
         previous = await self.store.dialogue(lead)
         region, source = await detected_region(self.ctx, cmd.room_id)
@@ -138,7 +138,7 @@ class SetupDialogue:
         except AnswerError as exc:
             await self._reply(message, tr(exc.key, text=_quoted(exc.text)))
             return
-        await self._take(dialogue, value, message.server_ts)
+        await self._take(dialogue, value)
 
     async def on_reaction(self, reaction: Reaction) -> None:
         if reaction.sender == self.ctx.matrix.user_id:
@@ -152,18 +152,19 @@ class SetupDialogue:
             return
         value = by_reaction(dialogue.step, reaction.key, dialogue.region_default)
         if value is not None:
-            await self._take(dialogue, value, reaction.server_ts)
+            await self._take(dialogue, value)
 
     async def _reply(self, message: Message, text: str) -> None:
         await self.ctx.outbox.send(message.room_id, text, reply_to=message.event_id)
 
-    async def _take(self, dialogue: Dialogue, value: str, at: datetime) -> None:
+    async def _take(self, dialogue: Dialogue, value: str) -> None:
+        """Keep the answer; ask the next question, or apply it all after the last."""
         answers = dialogue.answers.with_(dialogue.step, value)
         following = next_step(dialogue.step)
         if following is None:
             await self._finish(dataclasses.replace(dialogue, answers=answers))
             return
-        now = max(at, self.ctx.clock.now())
+        now = self.ctx.clock.now()
         moved = dataclasses.replace(dialogue, step=following, answers=answers,
                                     question_event_id=None, expires_at=now + TIMEOUT)  # fmt: skip
         await self.store.save(moved)
