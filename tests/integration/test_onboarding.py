@@ -7,7 +7,7 @@ in the room; cancelling changes nothing; members and direct chats get a clear re
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,8 +17,10 @@ from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.commands import CONFIRMED
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.events import Message, Reaction
 from homeoffice_bot.kernel.ids import EventID, RoomID
+from homeoffice_bot.standup.plugin import StandupPlugin
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
@@ -154,18 +156,28 @@ async def test_setup_by_taps_and_typed_answers_across_a_restart_gives_a_standup_
     await anna.wait_for(Message, lambda m: m.event_id == board.event_id)
     assert (await workday.workday.store.room(room)).region == "DE-BY"
 
+    standups = bot.plugins["standup"]
+    assert isinstance(standups, StandupPlugin)
+    [record] = await standups.store.standups_in_room(room)
+    assert record.config.at == time(9, 0)
+    assert record.config.weekdays == frozenset({1, 2, 3, 4, 5})
+    assert record.config.region == "DE-BY"
+    assert record.config.participants_remove == frozenset({lead.user_id})
     mark_anna = anna.mark()
     clock.set(TUESDAY_8 + timedelta(hours=1))  # 09:00: the stand-up's first kickoff
     kickoff = await anna.wait_for(
         Message,
-        lambda m: m.room_id == room and m.sender == bot.matrix.user_id and "Stand-up" in m.body
-        and m.thread_root is None and m.event_id != board.event_id,
+        lambda m: m.room_id == room and m.sender == bot.matrix.user_id and m.thread_root is None
+        and m.event_id != board.event_id,
         timeout=30, since=mark_anna,
     )  # fmt: skip
+    occurrence = await standups.store.latest_occurrence(record.id)
+    assert occurrence is not None
+    assert occurrence.kickoff_event_id == kickoff.event_id  # the scheduled kickoff
+    assert occurrence.day == TUESDAY_8.date()
     status = await reply_to(lead, room, "!standup status", bot)
     assert "09:00" in status.body
     assert "DE-BY" in status.body
-    assert kickoff.room_id == room
 
 
 async def test_timeout_cancel_and_refusals_change_nothing(
@@ -194,8 +206,13 @@ async def test_timeout_cancel_and_refusals_change_nothing(
     in_dm = await reply_to(lead, dm, "!einrichten", bot)
     assert "Teamraum" in in_dm.body
 
+    conversations = bot.services.get(CONVERSATIONS)
+    assert conversations is not None
+    assert await conversations.waiting_for(lead.user_id, dm)  # plain words stay silent
+    assert not await conversations.waiting_for(lead.user_id, room)
     cancelled = await reply_to(lead, dm, "abbrechen", bot)
     assert "abgebrochen" in cancelled.body
+    assert not await conversations.waiting_for(lead.user_id, dm)
     await tap(lead, dm, first.event_id, "1️⃣")  # the old question takes nothing any more
     await reply_to(lead, dm, "!hilfe", bot)  # handled after the tap, in the same chat
     status = await reply_to(lead, room, "!standup status", bot)
