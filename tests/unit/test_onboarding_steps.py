@@ -204,3 +204,15 @@ def test_the_summary_without_features_or_region_or_board() -> None:
     assert "`!übersicht an`" in text
     later = Outcome("Team", "team", True, None, "Europe/Berlin", True, None)
     assert "`!moin`" in summary(values, later, DE, "!")
+
+
+def test_the_welcome_says_what_the_bot_does_that_it_does_not_ping_and_how_to_start() -> None:
+    german = DE("onboarding.welcome", prefix="!")
+    assert "Teamleitung: schreib `!einrichten`" in german
+    assert "keine Benachrichtigung" in german
+    assert "`!hilfe`" in german
+    english = EN("onboarding.welcome", prefix="!")
+    assert "Team lead: type `!setup`" in english
+    assert "do not notify" in english
+    assert "`!help`" in english
+    assert german.count(". ") <= 5  # a short notice
