@@ -80,11 +80,13 @@ class CorePlugin(Plugin[NoSettings]):
         registry = self._registry()
         topic = args.get("topic")
         if not topic:
-            await ctx.reply(
-                render_help_overview(
-                    registry.commands, ctx.lang, ctx.prefix, ctx.tr, permission=ctx.permission
-                )
+            # In a direct chat everyone holds full power over the chat's own things; the
+            # moderation's everyday commands are for team rooms, so it shows a member's list.
+            level = Permission.MEMBER if ctx.message.is_direct else ctx.permission
+            text = render_help_overview(
+                registry.commands, ctx.lang, ctx.prefix, ctx.tr, permission=level
             )
+            await ctx.reply(text)
             return
         if str(topic).strip().casefold() in HELP_ALL_WORDS:
             await ctx.reply(render_help_all(registry.commands, ctx.lang, ctx.prefix, ctx.tr))

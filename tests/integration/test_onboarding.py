@@ -87,6 +87,10 @@ async def test_a_new_team_room_is_welcomed_once_also_after_a_restart_and_a_new_i
     assert await lead.client.wait_member_joined(dm, bot.matrix.user_id, timeout=20)
     help_in_dm = await reply_to(lead, dm, "!hilfe", bot)
     assert "!moin" in help_in_dm.body
+    assert "!einrichten" not in help_in_dm.body  # for team rooms, not for a direct chat
+    help_in_room = await reply_to(lead, room, "!hilfe", bot)
+    assert "!einrichten" in help_in_room.body  # the room's moderation sees it
+    assert "nur für die Moderation" in help_in_room.body
     assert welcomes(lead, dm, bot) == []  # a direct chat is not greeted
 
     await bot.stop()
