@@ -53,4 +53,5 @@ class StandupSetup(Protocol):
         ...
 
 
-STANDUP_SETUP: ServiceKey[StandupSetup] = ServiceKey("standup.setup")
+STANDUP_SETUP: ServiceKey[StandupSetup] = ServiceKey("standup:setup")
+"""Named with a colon: "standup." strings are the catalogue's keys (a test reads them)."""

@@ -225,3 +225,27 @@ async def test_timeout_cancel_and_refusals_change_nothing(
         e for e in lead.events[mark:]
         if isinstance(e, Message) and "Frage 2 von 6" in e.body
     ]  # fmt: skip
+
+
+async def test_in_english(start_bot: StartBot, people: People) -> None:
+    bot = await start_bot(bot={"default_language": "en"})
+    lead = await people("lead")
+    room = await team_room(lead, bot, [], encrypted=False)
+    [welcome] = [
+        e for e in lead.events
+        if isinstance(e, Message) and e.room_id == room and e.sender == bot.matrix.user_id
+    ]  # fmt: skip
+    assert "Team lead: type !setup" in welcome.body
+
+    mark = lead.mark()
+    await lead.say(room, "!setup")
+    first = await lead.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and "Question 1 of 6" in m.body,
+        since=mark,
+    )
+    assert "09:00 (default)" in first.body
+    wrong = await reply_to(lead, first.room_id, "sometime", bot)
+    assert "for example" in wrong.body
+    cancelled = await reply_to(lead, first.room_id, "cancel", bot)
+    assert "cancelled the set-up" in cancelled.body
