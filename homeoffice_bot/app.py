@@ -57,6 +57,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "homeoffice_bot.workday.plugin:WorkdayPlugin",
     "homeoffice_bot.standup.plugin:StandupPlugin",
     "homeoffice_bot.admin.plugin:AdminPlugin",
+    "homeoffice_bot.onboarding.plugin:OnboardingPlugin",
 )
 """Features that are always on, in start order."""
 DELIVERY_TICK = timedelta(minutes=1)

@@ -16,7 +16,7 @@ from homeoffice_bot.kernel.command_model import Command, Handler
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
-from homeoffice_bot.workday.api import AVAILABILITY
+from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
 from homeoffice_bot.workday.presence_commands import PresenceCommands
@@ -26,6 +26,7 @@ from homeoffice_bot.workday.schema import MIGRATIONS
 from homeoffice_bot.workday.service import Workday
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.settings_commands import SettingsCommands
+from homeoffice_bot.workday.team_setup import TeamSetupService
 
 
 class WorkdayPlugin(Plugin[WorkdaySettings]):
@@ -48,6 +49,7 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
         ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)
+        ctx.services.provide(TEAM_SETUP, TeamSetupService(wd))
         ctx.add_personal_data(WorkdayPersonalData(wd))
         await wd.availability.hand_over_held()
         await wd.jobs.start()
