@@ -9,9 +9,9 @@ alone and the rest of the bot untouched.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from digitalnah.assistant_flow import AssistantFlow
+from digitalnah.catalogue import LOCALES
 from digitalnah.commands import OfferingCommands
 from digitalnah.handlers import ChatHandlers
 from digitalnah.model import OfferingState
@@ -33,7 +33,7 @@ class DigitalNahPlugin(Plugin[DigitalNahSettings]):
     name = "digitalnah"
     settings_model = DigitalNahSettings
     migrations = MIGRATIONS
-    locales = Path(__file__).parent / "locales"
+    locales = LOCALES
 
     async def start(self) -> None:
         settings: DigitalNahSettings = self.ctx.settings
