@@ -66,3 +66,64 @@ async def test_the_example_plugin_counts_thanks(
     assert "Sich selbst zu danken zählt nicht." in reply.body
     reply = await ben.ask(room, "!hilfe danke", me)
     assert "Sagt jemandem Danke." in reply.body
+
+
+def test_the_example_adds_a_subcommand_that_reads_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``homeoffice-bot thanks-top``: the plugin folder's subcommand, on the host's offline
+    context (settings, database), without a homeserver."""
+    import asyncio
+
+    from homeoffice_bot.cli import main
+    from homeoffice_bot.kernel.storage import Database
+
+    for key in [k for k in os.environ if k.startswith("HOMEOFFICE_")]:
+        monkeypatch.delenv(key)
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "thanks.py").write_text(example_source(), encoding="utf-8")
+    data = tmp_path / "data"
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        '[matrix]\nhomeserver = "https://matrix.example.org"\n'
+        'user_id = "@bot:example.org"\npassword = "x"\n'
+        f'[storage]\ndata_dir = "{data}"\n'
+        f'[plugins]\nenabled = ["thanks"]\ndirs = ["{folder}"]\n',
+        encoding="utf-8",
+    )
+    argv = ["--config", str(config), "thanks-top", "--limit", "1"]
+    assert main(argv) == 1  # the bot never ran here: no database yet
+    assert "no database" in capsys.readouterr().err
+    assert not (data / "homeoffice.sqlite3").exists()
+
+    async def bot_ran_once() -> None:
+        data.mkdir(exist_ok=True)
+        db = Database(data / "homeoffice.sqlite3")
+        await db.open()
+        await db.migrate("kernel", ("CREATE TABLE marker (x INTEGER);",))
+        await db.close()
+
+    asyncio.run(bot_ran_once())
+    assert main(argv) == 0  # the host ran the plugin's migration: an empty table
+    assert printed(capsys.readouterr().out) == []
+
+    async def thanked() -> None:
+        db = Database(data / "homeoffice.sqlite3")
+        await db.open()
+        for room, user, count in [
+            ("!a:x", "@anna:x", 2),
+            ("!a:x", "@ben:x", 5),
+            ("!b:x", "@ben:x", 1),
+        ]:
+            await db.execute("INSERT INTO thanks VALUES (?, ?, ?)", (room, user, count))
+        await db.close()
+
+    asyncio.run(thanked())
+    assert main(argv) == 0
+    assert printed(capsys.readouterr().out) == ["!a:x  @ben:x  5", "!b:x  @ben:x  1"]
+
+
+def printed(out: str) -> list[str]:
+    """The command's own lines, without the log's (they start with the time)."""
+    return [line for line in out.splitlines() if not line[:4].isdigit()]
