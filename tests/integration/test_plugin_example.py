@@ -68,18 +68,13 @@ async def test_the_example_plugin_counts_thanks(
     assert "Sagt jemandem Danke." in reply.body
 
 
-def test_the_example_adds_a_subcommand_that_reads_the_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """``homeoffice-bot thanks-top``: the plugin folder's subcommand, on the host's offline
-    context (settings, database), without a homeserver."""
+def test_the_example_adds_a_subcommand_that_reads_the_database(tmp_path: Path) -> None:
+    """``homeoffice-bot thanks-top``: the plugin folder's subcommand, run as a process on the
+    host's offline context (settings, database), without a homeserver."""
     import asyncio
 
-    from homeoffice_bot.cli import main
     from homeoffice_bot.kernel.storage import Database
 
-    for key in [k for k in os.environ if k.startswith("HOMEOFFICE_")]:
-        monkeypatch.delenv(key)
     folder = tmp_path / "plugins"
     folder.mkdir()
     (folder / "thanks.py").write_text(example_source(), encoding="utf-8")
@@ -92,21 +87,30 @@ def test_the_example_adds_a_subcommand_that_reads_the_database(
         f'[plugins]\nenabled = ["thanks"]\ndirs = ["{folder}"]\n',
         encoding="utf-8",
     )
-    argv = ["--config", str(config), "thanks-top", "--limit", "1"]
-    assert main(argv) == 1  # the bot never ran here: no database yet
-    assert "no database" in capsys.readouterr().err
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEOFFICE_")}
+
+    def top() -> subprocess.CompletedProcess[str]:
+        argv = ["--config", str(config), "thanks-top", "--limit", "1"]
+        return subprocess.run(
+            [sys.executable, "-m", "homeoffice_bot.cli", *argv],
+            capture_output=True, text=True, check=False, env=env, cwd=tmp_path,
+        )  # fmt: skip
+
+    done = top()
+    assert done.returncode == 1  # the bot never ran here: no database yet
+    assert "no database" in done.stderr
     assert not (data / "homeoffice.sqlite3").exists()
 
     async def bot_ran_once() -> None:
-        data.mkdir(exist_ok=True)
         db = Database(data / "homeoffice.sqlite3")
         await db.open()
         await db.migrate("kernel", ("CREATE TABLE marker (x INTEGER);",))
         await db.close()
 
     asyncio.run(bot_ran_once())
-    assert main(argv) == 0  # the host ran the plugin's migration: an empty table
-    assert printed(capsys.readouterr().out) == []
+    done = top()
+    assert done.returncode == 0, done.stderr  # the host ran the plugin's migration
+    assert printed(done.stdout) == []
 
     async def thanked() -> None:
         db = Database(data / "homeoffice.sqlite3")
@@ -120,8 +124,9 @@ def test_the_example_adds_a_subcommand_that_reads_the_database(
         await db.close()
 
     asyncio.run(thanked())
-    assert main(argv) == 0
-    assert printed(capsys.readouterr().out) == ["!a:x  @ben:x  5", "!b:x  @ben:x  1"]
+    done = top()
+    assert done.returncode == 0, done.stderr
+    assert printed(done.stdout) == ["!a:x  @ben:x  5", "!b:x  @ben:x  1"]
 
 
 def printed(out: str) -> list[str]:
