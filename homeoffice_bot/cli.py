@@ -129,7 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def command_plugins(argv: Sequence[str] | None) -> list[type[Plugin]]:
     """The plugins whose subcommands this command line offers: the built-ins, every
-    installed plugin, and the enabled ones of the settings' plugin folders. None for a core
+    installed plugin, and the enabled ones of the settings' plugin folders; none for a core
     subcommand (nothing is imported then)."""
     from homeoffice_bot.app import BUILTIN_PLUGINS
     from homeoffice_bot.kernel.plugins import installed_plugins, load_builtin
@@ -142,7 +142,7 @@ def command_plugins(argv: Sequence[str] | None) -> list[type[Plugin]]:
         return []
     enabled: list[str] = []
     dirs: list[Path] = []
-    with contextlib.suppress(BotError):  # a broken file is reported by the command itself
+    with contextlib.suppress(BotError, OSError):  # the command itself reports a broken file
         plugins = load_settings(known.config).plugins
         enabled, dirs = plugins.enabled, plugins.dirs
     builtins = [load_builtin(path) for path in BUILTIN_PLUGINS]
