@@ -37,6 +37,7 @@ from homeoffice_bot.kernel.plugins import (
     PluginContext,
     Subscriptions,
     plugin_classes,
+    plugin_data_dir,
     plugin_settings,
 )
 from homeoffice_bot.kernel.rooms import RoomSettings
@@ -362,7 +363,7 @@ class App:
             if cls.locales
             else self.kernel_catalogue
         )
-        data_dir = self.settings.data_dir / "plugins" / cls.name
+        data_dir = plugin_data_dir(self.settings.data_dir, cls.name)
         data_dir.mkdir(parents=True, exist_ok=True)
         return PluginContext(
             name=cls.name,

@@ -22,8 +22,8 @@ from homeoffice_bot.kernel.errors import (
     SendError,
     UnknownCommandError,
 )
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.events import Message
-from homeoffice_bot.kernel.formatting import escape_markdown
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.matrix import RoomState

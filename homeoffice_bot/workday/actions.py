@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, render_reminder
@@ -33,7 +34,6 @@ from homeoffice_bot.workday.states import (
 )
 from homeoffice_bot.workday.texts import (
     Translate,
-    escape_markdown,
     format_date,
     format_time,
     format_until,

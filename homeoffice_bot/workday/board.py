@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.workday.states import Presence, PresenceState
 from homeoffice_bot.workday.texts import (
     Translate,
-    escape_markdown,
     excerpt,
     format_date,
     format_time,
