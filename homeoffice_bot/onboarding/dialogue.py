@@ -18,8 +18,8 @@ from typing import Any
 
 from homeoffice_bot.kernel.commands import CONFIRMED, CommandContext
 from homeoffice_bot.kernel.errors import CommandError, MatrixError, SendError
+from homeoffice_bot.kernel.escaping import escape_line
 from homeoffice_bot.kernel.events import Message, Reaction
-from homeoffice_bot.kernel.formatting import escape_markdown
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Once
@@ -93,9 +93,9 @@ class SetupDialogue:
             await matrix.wait_member_joined(dm_room, lead, DM_JOIN_TIMEOUT)
         tr = self.ctx.translator(dialogue.lang)
         if replaced is not None:
-            room = escape_markdown(matrix.room_name(replaced))
+            room = escape_line(matrix.room_name(replaced))
             await self.ctx.outbox.send(dm_room, tr("onboarding.replaced", room=room))
-        room_name = escape_markdown(matrix.room_name(dialogue.room_id))
+        room_name = escape_line(matrix.room_name(dialogue.room_id))
         await self.ctx.outbox.send(
             dm_room, tr("onboarding.intro", room=room_name, count=len(ORDER))
         )
@@ -219,10 +219,10 @@ class SetupDialogue:
         if not await self.store.end(user):
             return
         tr = self.ctx.translator(dialogue.lang)
-        room = escape_markdown(self.ctx.matrix.room_name(dialogue.room_id))
+        room = escape_line(self.ctx.matrix.room_name(dialogue.room_id))
         text = tr("onboarding.expired", room=room, prefix=self.prefix)
         await self.ctx.outbox.send(dialogue.dm_room_id, text)
 
 
 def _quoted(text: str) -> str:
-    return escape_markdown(" ".join(text.split()))
+    return escape_line(" ".join(text.split()))

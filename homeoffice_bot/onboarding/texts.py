@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from homeoffice_bot.kernel.formatting import escape_markdown
+from homeoffice_bot.kernel.escaping import escape_line
 from homeoffice_bot.kernel.i18n import Translator
 from homeoffice_bot.onboarding.steps import (
     KEYS,
@@ -74,12 +74,12 @@ class Outcome:
 def summary(values: dict[str, str], outcome: Outcome, tr: Translator, prefix: str) -> str:
     at, days = time_of(values[Step.TIME]), weekdays_of(values[Step.DAYS])
     names = {day: tr(f"onboarding.weekday.{day}") for day in range(1, 8)}
-    lines = [tr("onboarding.summary.title", room=escape_markdown(outcome.room_name)), ""]
+    lines = [tr("onboarding.summary.title", room=escape_line(outcome.room_name)), ""]
     if outcome.standup_name is None:
         lines.append("- " + tr("onboarding.summary.no_standup"))
     else:
         key = "created" if outcome.standup_created else "changed"
-        line = tr(f"onboarding.summary.standup_{key}", name=escape_markdown(outcome.standup_name),
+        line = tr(f"onboarding.summary.standup_{key}", name=escape_line(outcome.standup_name),
                   days=weekday_words(days, names), time=f"{at:%H:%M}", tz=outcome.tz)  # fmt: skip
         if outcome.next_kickoff is not None:
             local = outcome.next_kickoff.astimezone(ZoneInfo(outcome.tz))
