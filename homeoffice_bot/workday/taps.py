@@ -157,8 +157,6 @@ class BoardTaps:
             reaction.event_id, user, room, reaction.relates_to, reaction.key, now,
             CHOICE_STATE[choice], previous, EVENT_KIND[choice].value,
         )  # fmt: skip
-        if not await self.store.add_tap(tap):
-            return  # handled before
         if choice is Choice.START:
             if presence.state in (PresenceState.BREAK, PresenceState.AWAY):
                 await self.actions.back(actor)
@@ -170,6 +168,9 @@ class BoardTaps:
             await self.actions.away(actor, None, None, False)
         else:
             await self.actions.off(actor)
+        # recorded after the change: a tap whose handling a crash cut short is handled
+        # again (its sends keep their transaction ids) instead of being lost
+        await self.store.add_tap(tap)
         await wd.jobs.reschedule(user)
         if choice in TIMED:
             await self._ask(actor, tr, " ".join(said), CHOICE_STATE[choice])

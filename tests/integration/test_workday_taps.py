@@ -178,3 +178,23 @@ async def test_a_tap_by_someone_who_left_does_nothing_and_a_restart_adds_no_butt
     assert buttons_seen(lead, board, bot) == sorted(KEYS)  # not twice after the restart
     assert (await workday_of(bot).workday.board.store.board(room)).buttons == board
     assert bot.outbox.stats.refused == 0  # no second reaction was even tried and refused
+
+
+async def test_a_tap_on_yesterdays_board_does_nothing(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(TUESDAY_10)
+    bot = await start_bot(plugins=QUIET, clock=clock)
+    lead = await people("lead")
+    room = await team_room(lead, bot, [], encrypted=False)
+    await confirmed(lead, room, "!moin", bot, "Guten Morgen")
+    board = await board_with_buttons(lead, room, bot)
+    store = workday_of(bot).workday.store
+
+    clock.advance(timedelta(days=1))
+    await lead.react(room, board, "🌙")
+    await lead.ask(room, "!status", bot.matrix.user_id)  # handled after the tap: the sentinel
+    events = await store.events(lead.user_id, TUESDAY_10 - timedelta(days=1))
+    assert [e.kind.value for e in events] == ["start"]  # no end of the day from the tap
+    status = await store.status(lead.user_id)
+    assert status is None or status.state is not PresenceState.OFF
