@@ -10,6 +10,7 @@ import pytest
 
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.i18n import Catalogue
+from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.standup.assemble import NOTHING_NEW, is_nothing_new
 from homeoffice_bot.workday.buttons import (
     BOARD_BUTTONS,
@@ -21,6 +22,8 @@ from homeoffice_bot.workday.buttons import (
     until_from_button,
     until_from_text,
 )
+from homeoffice_bot.workday.states import step_away
+from homeoffice_bot.workday.store_taps import status_from_json, status_json
 
 NOW = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
 LOCALES = Path(__file__).resolve().parents[2] / "homeoffice_bot" / "workday" / "locales"
@@ -90,3 +93,10 @@ def test_the_kickoff_button_is_the_thumbs_up_in_any_skin_tone() -> None:
     assert is_nothing_new("👍🏽")
     assert is_nothing_new("👍\ufe0f")
     assert not is_nothing_new("✅")
+
+
+def test_the_status_before_a_tap_is_kept_whole() -> None:
+    user = UserID("@anna:example.org")
+    before = step_away(user, NOW, NOW + timedelta(hours=1), "Arzttermin", False)
+    assert status_from_json(user, status_json(before)) == before
+    assert status_from_json(user, status_json(None)) is None
