@@ -39,7 +39,7 @@ from homeoffice_bot.workday.buttons import (
 )
 from homeoffice_bot.workday.states import PresenceState
 from homeoffice_bot.workday.store_taps import Tap, TapStore, UntilQuestion
-from homeoffice_bot.workday.texts import Translate
+from homeoffice_bot.workday.texts import Translate, escape_markdown
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
@@ -116,7 +116,7 @@ class BoardTaps:
             answer = until_from_text(message.body, now, tz)
         except ParseError:
             tr = await self.wd.ctx.tr_for(question.team_room)
-            text = tr("buttons.until_unclear", text=shown(message.body))
+            text = tr("buttons.until_unclear", text=escape_markdown(shown(message.body)))
             await self.wd.ctx.outbox.send(message.room_id, text, reply_to=message.event_id)
             return
         await self._answer(question, answer, now)

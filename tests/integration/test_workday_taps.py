@@ -133,9 +133,9 @@ async def test_a_typed_time_answers_until_when(
         Message, lambda m: m.sender == me and "Bis wann?" in m.body, since=mark
     )
     mark = lead.mark()
-    await lead.say(question.room_id, "Kaffee holen")
+    await lead.say(question.room_id, "*Kaffee* holen")
     unclear = await lead.wait_message(question.room_id, "nicht als Zeit", sender=me, since=mark)
-    assert "„Kaffee holen“" in unclear.body
+    assert "„*Kaffee* holen“" in unclear.body  # as typed, not as Markdown
     mark = lead.mark()
     await lead.say(question.room_id, "bis 11 Uhr")
     await lead.wait_message(question.room_id, "als weg eingetragen", sender=me, since=mark)
