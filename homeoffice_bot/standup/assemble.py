@@ -120,6 +120,15 @@ def everyone(occurrence: OccurrenceRecord, writers: Iterable[str] = ()) -> list[
     return list(dict.fromkeys(users))
 
 
+NOTHING_NEW = "👍"
+"""The bot's reaction under a written kickoff: a participant's tap answers "Nichts Neues"."""
+
+
+def is_nothing_new(key: str) -> bool:
+    """Whether a reaction key is the kickoff's "nichts Neues" (skin tones count too)."""
+    return key.replace("\ufe0f", "").startswith(NOTHING_NEW)
+
+
 def kickoff_markdown(
     occurrence: OccurrenceRecord,
     tr: Translate,
@@ -152,6 +161,7 @@ def kickoff_markdown(
     )
     if config.answer_channel is AnswerChannel.THREAD:
         text += "\n" + tr("standup.kickoff.dm_hint")
+    text += "\n" + tr("standup.tap.hint")
     if config.mode is StandupMode.BOTH and top:
         text += "\n\n" + "\n".join(top)
     if config.mode is StandupMode.BOTH and order:

@@ -49,6 +49,7 @@ def test_board_in_german() -> None:
         "- Fritz — 🏖️ Urlaub bis 23.08. — Vertretung: Anna",
         "- Gerd — ⚪ Heute nicht da",
         "",
+        "Tippe auf eine Reaktion: Dienstbeginn 🟢, Pause ☕, kurz weg 🚶, Feierabend 🌙.",
         Tr("de")("board.footer"),
     ]
 
