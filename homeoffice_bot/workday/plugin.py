@@ -17,9 +17,8 @@ from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
-from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.actions import PresenceActions
-from homeoffice_bot.workday.api import AVAILABILITY
+from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
 from homeoffice_bot.workday.presence_commands import PresenceCommands
@@ -29,8 +28,8 @@ from homeoffice_bot.workday.schema import MIGRATIONS
 from homeoffice_bot.workday.service import Workday
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.settings_commands import SettingsCommands
-from homeoffice_bot.workday.team_setup import TeamSetupService
 from homeoffice_bot.workday.taps import BoardTaps
+from homeoffice_bot.workday.team_setup import TeamSetupService
 
 
 class WorkdayPlugin(Plugin[WorkdaySettings]):
