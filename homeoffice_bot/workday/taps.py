@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from homeoffice_bot.kernel.argtypes import shown
 from homeoffice_bot.kernel.errors import MatrixError, ParseError
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.events import Message, Reaction, Redaction
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.localtime import as_utc, local_date
@@ -39,7 +40,7 @@ from homeoffice_bot.workday.buttons import (
 )
 from homeoffice_bot.workday.states import PresenceState
 from homeoffice_bot.workday.store_taps import Tap, TapStore, UntilQuestion
-from homeoffice_bot.workday.texts import Translate, escape_markdown
+from homeoffice_bot.workday.texts import Translate
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
