@@ -34,6 +34,10 @@ def formal_of(lang: str) -> str:
     return f"{lang}{FORMAL_SUFFIX}"
 
 
+KERNEL_LOCALES = Path(__file__).parent / "locales"
+"""The kernel's own catalogue, the fallback of every component's."""
+
+
 class Translator(Protocol):
     lang: str
 
@@ -97,6 +101,12 @@ class Catalogue:
     def translator(self, lang: str, formal: bool = False) -> Translator:
         """The messages in ``lang``; ``formal`` for a room that asked for "Sie"."""
         return _BoundTranslator(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE, formal)
+
+
+def component_catalogue(folder: Path) -> Catalogue:
+    """A component's catalogue with the kernel's as its fallback, as the host builds it for
+    a plugin: for rendering outside a running bot (tests, offline commands, workers)."""
+    return Catalogue.from_folder(folder, fallback=Catalogue.from_folder(KERNEL_LOCALES))
 
 
 class _BoundTranslator:

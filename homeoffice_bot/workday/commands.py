@@ -38,6 +38,7 @@ def build_commands(
         permission: Permission = Permission.MEMBER,
         subcommands: tuple[Command, ...] = (),
         examples: tuple[str, ...] | dict[str, tuple[str, ...]] = (),
+        everyday: bool = False,
     ) -> Command:
         return Command(
             names={"de": de, "en": en},
@@ -47,6 +48,7 @@ def build_commands(
             permission=permission,
             subcommands=subcommands,
             examples=examples,
+            everyday=everyday,
         )
 
     pause_plan = command(
@@ -109,6 +111,7 @@ def build_commands(
             "start",
             presence.start,
             examples={"de": ("moin",), "en": ("start",)},
+            everyday=True,
         ),
         command(
             ("pause",),
@@ -121,8 +124,11 @@ def build_commands(
                 "de": ("pause 15m", "pause bis 12:30"),
                 "en": ("break 15m", "break until 12:30"),
             },
+            everyday=True,
         ),
-        command(("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back),
+        command(
+            ("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back, everyday=True
+        ),
         command(
             ("weg",),
             ("away",),
@@ -133,8 +139,9 @@ def build_commands(
                 "de": ("weg 1h", "weg bis 14:00 Arzttermin", "weg 1h öffentlich: Kita-Abholung"),
                 "en": ("away 1h", "away until 14:00 dentist", "away 1h public: school run"),
             },
+            everyday=True,
         ),
-        command(("feierabend",), ("off", "done"), "off", presence.off),
+        command(("feierabend",), ("off", "done"), "off", presence.off, everyday=True),
         command(
             ("urlaub",),
             ("leave", "vacation"),
@@ -145,6 +152,7 @@ def build_commands(
                 "de": ("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
                 "en": ("leave 12.08.–23.08. stand-in @ben:example.org", "leave off"),
             },
+            everyday=True,
         ),
         command(("abwesend",), ("absent",), "absent", presence.absent),
         command(
@@ -154,6 +162,7 @@ def build_commands(
             presence.status,
             Arg("who", UserMention(), optional=True),
             examples=("status", "status @anna:example.org"),
+            everyday=True,
         ),
         command(
             ("arbeitszeit",),

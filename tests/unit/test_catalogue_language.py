@@ -31,7 +31,7 @@ FOLDERS = sorted(
 # The components whose German strings that say "du" all have a formal variant (the #DigitalNah
 # plugin's stand-alone translator for pages outside a room stays informal; in rooms the kernel's
 # translator serves it like every other component).
-FORMAL_COMPONENTS = ("kernel", "workday", "standup", "admin", "digitalnah")
+FORMAL_COMPONENTS = tuple(sorted({f.parent.name for f in FOLDERS}))
 ID = {"ids": lambda p: str(p.relative_to(ROOT))}
 
 
@@ -248,9 +248,11 @@ DU = re.compile(
 
 # Imperatives and the plural "ihr" address the reader without a pronoun.
 IMPERATIVE = re.compile(
-    r"\b(?:Antworte|Schreib|Schreibe|Starte|Versuch|Versuche|Gib|Nenne|Lade|Lösch|Lösche|Tippe|"
-    r"Bestätige|Bearbeite|Korrigiere|Sag|Beschreibe|Schalte|Trage|Erwähne|schick|gönn|Prüfe|"
-    r"Ergänze|Wähle|Frag|Meintest|ladet|ihr)\b"
+    # at the start of a sentence (an "-e" form in mid-sentence may be the bot's "ich tippe")
+    r"\b(?:Antworte|Schreibe|Starte|Versuche|Nenne|Lade|Lösche|Tippe|Bestätige|Bearbeite|"
+    r"Korrigiere|Beschreibe|Schalte|Trage|Erwähne|Prüfe|Ergänze|Wähle|Meintest|ladet|ihr)\b"
+    r"|(?i:\b(?:bitte|dann) (?:tippe|antworte|schreibe|starte|nenne|lade|lösche|versuche)\b)"
+    r"|(?i:\b(?:schreib|gib|lösch|tipp(?! *:)|sag|schick|gönn|versuch)\b)"
 )
 
 
@@ -264,6 +266,8 @@ def test_the_du_check_sees_the_pronouns() -> None:
     assert not DU.search("Sie sind im Dienst. Dumm gelaufen; Dirk; Duisburg")
     assert addresses_the_reader("Antworte bitte bis 9 Uhr.")
     assert not addresses_the_reader("Antworten Sie bitte bis 9 Uhr. Ihr Status: im Dienst")
+    assert addresses_the_reader("Tipp auf eine Zahl.")
+    assert not addresses_the_reader("Tipp: Eine kurze Beschreibung hilft.")
 
 
 @pytest.mark.parametrize("folder", FOLDERS, **ID)
