@@ -138,7 +138,7 @@ async def test_a_typed_time_answers_until_when(
     assert "„*Kaffee* holen“" in unclear.body  # as typed, not as Markdown
     mark = lead.mark()
     await lead.say(question.room_id, "bis 11 Uhr")
-    await lead.wait_message(question.room_id, "als weg eingetragen", sender=me, since=mark)
+    await lead.wait_message(question.room_id, "als kurz weg ein", sender=me, since=mark)
     status = await workday_of(bot).workday.store.status(lead.user_id)
     assert status is not None
     assert status.state is PresenceState.AWAY
