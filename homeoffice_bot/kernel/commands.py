@@ -158,7 +158,8 @@ class CommandDispatcher:
             return
         word, rest = split
         lang = await self.rooms.language(message.room_id)
-        kernel_tr = self.registry.kernel.translator(lang)
+        formal = await self.rooms.formal(message.room_id)
+        kernel_tr = self.registry.kernel.translator(lang, formal)
         permission = self.permission_of(message.room_id, message.sender)
         resolved: ResolvedCommand | None = None
         try:
@@ -173,7 +174,7 @@ class CommandDispatcher:
             handler = resolved.command.handler
             if handler is None:  # a group without a default action
                 raise ParseError("parse.subcommand", options=_options(resolved.command, lang))
-            tr = self.registry.catalogue_of(root).translator(lang)
+            tr = self.registry.catalogue_of(root).translator(lang, formal)
             ctx = CommandContext(
                 message, lang, tr, self.matrix, self.prefix, permission, self.outbox
             )
@@ -182,7 +183,7 @@ class CommandDispatcher:
         except CommandError as exc:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             self.on_handled(name, outcome_of(exc))
-            await self._reply_error(message, exc, kernel_tr, lang, resolved)
+            await self._reply_error(message, exc, kernel_tr, lang, resolved, formal)
         except Exception:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             log.exception("command %s failed", name)
@@ -199,10 +200,11 @@ class CommandDispatcher:
         tr: Translator,
         lang: str,
         resolved: ResolvedCommand | None,
+        formal: bool = False,
     ) -> None:
         params: dict[str, Any] = {k: _plain(v) for k, v in exc.params.items()}
         catalogue = self.registry.catalogue_of(resolved.path[0]) if resolved else None
-        own = catalogue.translator(lang) if catalogue else tr
+        own = catalogue.translator(lang, formal) if catalogue else tr
         text = own(exc.key, **params)
         if isinstance(exc, UnknownCommandError):
             suggestions = exc.params.get("suggestions") or []

@@ -67,7 +67,36 @@ class CorePlugin(Plugin[NoSettings]):
                     ),
                 ),
                 permission=Permission.MODERATOR,
-                examples=("sprache en",),
+                examples={"de": ("sprache en",), "en": ("language en",)},
+            )
+        )
+        self.ctx.add_command(
+            Command(
+                names={"de": ("anrede",), "en": ("address",)},
+                help={
+                    "de": "Stellt ein, ob ich in diesem Raum „du“ oder „Sie“ schreibe.",
+                    "en": "Sets whether I address people informally (du) or formally (Sie) "
+                    "in German in this room.",
+                },
+                handler=self.address,
+                args=(
+                    Arg(
+                        "address",
+                        Choice(
+                            {
+                                "du": ("du", "informal", "informell", "duzen"),
+                                "sie": ("sie", "formal", "förmlich", "foermlich", "siezen"),
+                            },
+                            labels={
+                                "de": {"du": "du", "sie": "sie"},
+                                "en": {"du": "informal", "sie": "formal"},
+                            },
+                        ),
+                        label={"de": "Anrede", "en": "address"},
+                    ),
+                ),
+                permission=Permission.MODERATOR,
+                examples={"de": ("anrede sie", "anrede du"), "en": ("address formal",)},
             )
         )
 
@@ -107,7 +136,14 @@ class CorePlugin(Plugin[NoSettings]):
     async def language(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         lang = str(args["lang"])
         await self.ctx.rooms.set_language(ctx.room_id, lang)
-        await ctx.reply(self.ctx.catalogue.translator(lang)("language.set"))
+        formal = await self.ctx.rooms.formal(ctx.room_id)
+        await ctx.reply(self.ctx.catalogue.translator(lang, formal)("language.set"))
+
+    async def address(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        address = str(args["address"])
+        await self.ctx.rooms.set_address(ctx.room_id, address)
+        tr = self.ctx.catalogue.translator(ctx.lang, formal=address == "sie")
+        await ctx.reply(tr(f"address.set.{address}"))
 
 
 def _deepest(commands: Any, words: list[str]) -> list[Command]:

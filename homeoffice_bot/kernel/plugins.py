@@ -180,8 +180,9 @@ class PluginContext(Generic[SettingsT]):
         return self.catalogue.translator(lang)
 
     async def tr_for(self, room_id: RoomID) -> Translator:
-        """The translator for a room's language."""
-        return self.catalogue.translator(await self.rooms.language(room_id))
+        """The translator for a room's language and address ("du" or "Sie")."""
+        lang = await self.rooms.language(room_id)
+        return self.catalogue.translator(lang, formal=await self.rooms.formal(room_id))
 
 
 class Plugin(Generic[SettingsT]):

@@ -165,5 +165,5 @@ def digest_markdown(
 
 
 def render_wrapup_handback(answer: str, tr: Translate) -> str:
-    """At the next start: the answer to "Was nimmst du mit in morgen?", handed back."""
+    """At the next start: the answer to the wrap-up question, handed back."""
     return tr("wrapup.handback", answer=escape_markdown(excerpt(answer, 1000)))

@@ -138,7 +138,7 @@ def render_off_note(
     tr: Translate,
     stand_in_name: str | None = None,
 ) -> str:
-    """``X ist gerade nicht im Dienst und ab Mo, 08:00 wieder da. Vertretung: Y`` (Markdown).
+    """``X ist gerade außer Dienst und ab Mo um 08:00 Uhr wieder da. Vertretung: Y`` (Markdown).
 
     ``tz`` is the zone the reader sees times in (the room's or the sender's).
     """

@@ -57,7 +57,10 @@ def build_commands(
         "pause_plan",
         settings.break_plan,
         _rest("spec", "Tage Uhrzeit-Uhrzeit|aus", "days time-time|off"),
-        examples=("pause plan täglich 12:00-12:30", "pause plan aus"),
+        examples={
+            "de": ("pause plan täglich 12:00-12:30", "pause plan aus"),
+            "en": ("break plan daily 12:00-12:30", "break plan off"),
+        },
     )
     team_hours = command(
         ("team",),
@@ -66,7 +69,10 @@ def build_commands(
         settings.team_hours,
         _rest("spec", "Tage Uhrzeit-Uhrzeit", "days time-time"),
         permission=Permission.MODERATOR,
-        examples=("arbeitszeit team mo-fr 08:00-16:30",),
+        examples={
+            "de": ("arbeitszeit team mo-fr 08:00-16:30",),
+            "en": ("hours team mon-fri 08:00-16:30",),
+        },
     )
     team_holidays = command(
         ("team",),
@@ -75,7 +81,7 @@ def build_commands(
         settings.team_holidays,
         Arg("region", Text(max_length=10), optional=True, label={"de": "Region", "en": "region"}),
         permission=Permission.MODERATOR,
-        examples=("feiertage team DE-BY",),
+        examples={"de": ("feiertage team DE-BY",), "en": ("holidays team DE-BY",)},
     )
     confirm = command(
         ("bestätigen", "bestaetigen", "ja"),
@@ -104,7 +110,7 @@ def build_commands(
             ("start",),
             "start",
             presence.start,
-            examples=("moin",),
+            examples={"de": ("moin",), "en": ("start",)},
             everyday=True,
         ),
         command(
@@ -114,7 +120,10 @@ def build_commands(
             presence.pause,
             _rest("when", "Dauer|bis Uhrzeit", "duration|until time"),
             subcommands=(pause_plan,),
-            examples=("pause 15m", "pause bis 12:30", "break until 12:30"),
+            examples={
+                "de": ("pause 15m", "pause bis 12:30"),
+                "en": ("break 15m", "break until 12:30"),
+            },
             everyday=True,
         ),
         command(
@@ -139,7 +148,10 @@ def build_commands(
             "leave",
             presence.leave,
             _rest("period", "Zeitraum [vertretung @name]|aus", "period [stand-in @name]|off"),
-            examples=("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
+            examples={
+                "de": ("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
+                "en": ("leave 12.08.–23.08. stand-in @ben:example.org", "leave off"),
+            },
             everyday=True,
         ),
         command(("abwesend",), ("absent",), "absent", presence.absent),
@@ -159,7 +171,10 @@ def build_commands(
             settings.hours,
             _rest("spec", "Tage Uhrzeit-Uhrzeit", "days time-time"),
             subcommands=(team_hours,),
-            examples=("arbeitszeit mo-do 07:30-16:00, fr 07:30-13:00", "arbeitszeit"),
+            examples={
+                "de": ("arbeitszeit mo-do 07:30-16:00, fr 07:30-13:00", "arbeitszeit"),
+                "en": ("hours mon-thu 07:30-16:00, fri 07:30-13:00", "hours"),
+            },
         ),
         command(
             ("kernzeit",),
@@ -168,7 +183,10 @@ def build_commands(
             settings.core,
             _rest("spec", "Tage Uhrzeit-Uhrzeit|aus", "days time-time|off"),
             permission=Permission.MODERATOR,
-            examples=("kernzeit mo-fr 09:00-14:00", "kernzeit aus"),
+            examples={
+                "de": ("kernzeit mo-fr 09:00-14:00", "kernzeit aus"),
+                "en": ("core-hours mon-fri 09:00-14:00", "core-hours off"),
+            },
         ),
         command(
             ("zeitzone",),
@@ -176,7 +194,7 @@ def build_commands(
             "timezone",
             settings.timezone,
             Arg("zone", Text(max_length=64), optional=True, label={"de": "Zone", "en": "zone"}),
-            examples=("zeitzone Europe/Berlin",),
+            examples={"de": ("zeitzone Europe/Berlin",), "en": ("timezone Europe/Berlin",)},
         ),
         command(
             ("feiertage",),
@@ -187,7 +205,7 @@ def build_commands(
                 "region", Text(max_length=10), optional=True, label={"de": "Region", "en": "region"}
             ),
             subcommands=(team_holidays,),
-            examples=("feiertage DE-NW",),
+            examples={"de": ("feiertage DE-NW",), "en": ("holidays DE-NW",)},
         ),
         command(
             ("arbzg",),
@@ -195,7 +213,7 @@ def build_commands(
             "arbzg",
             settings.arbzg,
             Arg("switch", switch, optional=True),
-            examples=("arbzg aus", "arbzg an"),
+            examples={"de": ("arbzg aus", "arbzg an"), "en": ("arbzg off", "arbzg on")},
         ),
         command(
             ("dringend",),
@@ -209,7 +227,10 @@ def build_commands(
                 label={"de": "Wort|aus", "en": "word|off"},
             ),
             permission=Permission.MODERATOR,
-            examples=("dringend #dringend", "dringend aus"),
+            examples={
+                "de": ("dringend #dringend", "dringend aus"),
+                "en": ("urgent #urgent", "urgent off"),
+            },
         ),
         command(
             ("übersicht", "uebersicht", "teamübersicht", "teamuebersicht"),
@@ -230,6 +251,9 @@ def build_commands(
             "delete_data",
             privacy.delete_data,
             subcommands=(confirm,),
-            examples=("daten-löschen", "daten-löschen bestätigen"),
+            examples={
+                "de": ("daten-löschen", "daten-löschen bestätigen"),
+                "en": ("delete-my-data", "delete-my-data confirm"),
+            },
         ),
     ]

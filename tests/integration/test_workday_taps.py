@@ -66,7 +66,7 @@ async def test_taps_set_the_state_ask_until_when_and_undo(
     )  # fmt: skip
     assert morning.is_direct
     edit = await ben.wait_for(
-        Edit, lambda e: e.original_event_id == board and "Ben — 🟢" in e.new_body, since=mark
+        Edit, lambda e: e.original_event_id == board and "Ben — Im Dienst" in e.new_body, since=mark
     )
     assert "Tippe auf eine Reaktion: Dienstbeginn 🟢, Pause ☕" in edit.new_body
     assert edit.encrypted is encrypted  # the tap in an encrypted room was read
@@ -99,7 +99,7 @@ async def test_taps_set_the_state_ask_until_when_and_undo(
     assert status.until == TUESDAY_10 + timedelta(minutes=15)
     await ben.wait_for(
         Edit,
-        lambda e: e.original_event_id == board and "Ben — ☕ Pause bis" in e.new_body,
+        lambda e: e.original_event_id == board and "Ben — Pause bis" in e.new_body,
         since=mark,
     )
 
@@ -113,7 +113,7 @@ async def test_taps_set_the_state_ask_until_when_and_undo(
     assert status is not None
     assert status.state is PresenceState.WORKING
     await ben.wait_for(
-        Edit, lambda e: e.original_event_id == board and "Ben — 🟢" in e.new_body, since=mark
+        Edit, lambda e: e.original_event_id == board and "Ben — Im Dienst" in e.new_body, since=mark
     )
 
 
@@ -138,7 +138,7 @@ async def test_a_typed_time_answers_until_when(
     assert "„*Kaffee* holen“" in unclear.body  # as typed, not as Markdown
     mark = lead.mark()
     await lead.say(question.room_id, "bis 11 Uhr")
-    await lead.wait_message(question.room_id, "als weg eingetragen", sender=me, since=mark)
+    await lead.wait_message(question.room_id, "als kurz weg ein", sender=me, since=mark)
     status = await workday_of(bot).workday.store.status(lead.user_id)
     assert status is not None
     assert status.state is PresenceState.AWAY
@@ -171,7 +171,9 @@ async def test_a_tap_by_someone_who_left_does_nothing_and_a_restart_adds_no_butt
     )
     assert await workday_of(bot).workday.store.status(carl.user_id) is None
     await lead.wait_for(
-        Edit, lambda e: e.original_event_id == board and "Lead — 🌙" in e.new_body, since=mark
+        Edit,
+        lambda e: e.original_event_id == board and "Lead — Feierabend" in e.new_body,
+        since=mark,
     )
     status = await lead.ask(room, "!status", bot.matrix.user_id)  # after the board's refresh
     assert "Carl" not in status.body
