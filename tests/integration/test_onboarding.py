@@ -175,13 +175,14 @@ async def test_setup_by_taps_and_typed_answers_across_a_restart_gives_a_standup_
         and m.event_id != board.event_id,
         timeout=30, since=mark_anna,
     )  # fmt: skip
+    status = await reply_to(lead, room, "!standup status", bot)
+    assert "09:00" in status.body
+    assert "DE-BY" in status.body
+    # read after a later command's answer: the kickoff's id is stored once it was sent
     occurrence = await standups.store.latest_occurrence(record.id)
     assert occurrence is not None
     assert occurrence.kickoff_event_id == kickoff.event_id  # the scheduled kickoff
     assert occurrence.day == TUESDAY_8.date()
-    status = await reply_to(lead, room, "!standup status", bot)
-    assert "09:00" in status.body
-    assert "DE-BY" in status.body
 
 
 async def test_timeout_cancel_and_refusals_change_nothing(
