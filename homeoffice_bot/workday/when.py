@@ -272,7 +272,7 @@ def split_stand_in(after: str) -> tuple[str, str]:
             break
     while 0 < end < len(words) and words[end - 1].casefold() in _DATE_WORDS:
         end -= 1
-    name = " ".join(words[:end]).strip(" ,;.")
+    name = " ".join(words[:end]).strip(" ,;.!?")
     return name, " ".join(words[end:])
 
 
