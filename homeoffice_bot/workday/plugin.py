@@ -14,11 +14,13 @@ from typing import Any
 
 from homeoffice_bot.kernel.command_model import Command, Handler
 from homeoffice_bot.kernel.commands import CommandContext
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
 from homeoffice_bot.workday.api import AVAILABILITY
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
+from homeoffice_bot.workday.plain_chat import PlainChat
 from homeoffice_bot.workday.presence_commands import PresenceCommands
 from homeoffice_bot.workday.privacy import WorkdayPersonalData
 from homeoffice_bot.workday.privacy_commands import PrivacyCommands
@@ -39,12 +41,19 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
     async def start(self) -> None:
         ctx = self.ctx
         self.workday = wd = Workday(ctx, ctx.settings)
+        presence = PresenceCommands(wd)
+        plain = PlainChat(wd, presence.actions)
+        presence.plain = plain
+        conversations = ctx.services.get(CONVERSATIONS)
+        if conversations is not None:
+            conversations.add(plain)
         for command in build_commands(
-            ctx.catalogue, PresenceCommands(wd), SettingsCommands(wd), PrivacyCommands(wd)
+            ctx.catalogue, presence, SettingsCommands(wd), PrivacyCommands(wd)
         ):
             ctx.add_command(_rescheduling(command, wd))
-        handlers = MessageHandlers(wd)
+        handlers = MessageHandlers(wd, plain, conversations)
         ctx.on_message(handlers.on_message)
+        ctx.on_reaction(plain.on_reaction)
         ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)

@@ -73,10 +73,10 @@ def parse_duration(text: str) -> timedelta:
 class TwoReadings(ParseError):
     """A bare number that can be minutes or a clock hour (``13``): the caller asks which
     is meant (``readings``: minutes first); one that cannot ask shows the message, which
-    asks too (``workday.error.until_ambiguous``)."""
+    asks too (``plain.until_ambiguous``)."""
 
     def __init__(self, text: str, readings: tuple[datetime, datetime]) -> None:
-        super().__init__("workday.error.until_ambiguous", text=text, n=text)
+        super().__init__("plain.until_ambiguous", text=text, n=text)
         self.readings = readings
 
 
