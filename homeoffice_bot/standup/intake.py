@@ -17,7 +17,7 @@ import logging
 
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Reaction, Redaction
-from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.answers import (
     AnswerMessage,
@@ -62,6 +62,15 @@ class Intake:
                 return
         if self._privately(message) and not await self.store.standups_in_room(message.room_id):
             await self._direct(message)
+
+    async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
+        """A conversation (``kernel.conversations``): a stand-up asked the person question by
+        question in this direct chat and its round is open, so their words are answers."""
+        prompted = await self.store.dm_prompted_occurrence(room_id, user)
+        if prompted is None:
+            return False
+        occurrence = await self.store.occurrence(prompted)
+        return occurrence is not None and occurrence.is_open
 
     def _privately(self, message: Message) -> bool:
         """A direct chat, or any room of just the bot and the sender (a room someone made
