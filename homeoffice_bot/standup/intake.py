@@ -64,13 +64,19 @@ class Intake:
             await self._direct(message)
 
     async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
-        """A conversation (``kernel.conversations``): a stand-up asked the person question by
-        question in this direct chat and its round is open, so their words are answers."""
-        prompted = await self.store.dm_prompted_occurrence(room_id, user)
-        if prompted is None:
+        """A conversation (``kernel.conversations``): while a round that asks the person is
+        open (question by question in this direct chat, or a written round that takes
+        direct messages), their words in the direct chat are its answers."""
+        matrix = self.ctx.matrix
+        if not (matrix.is_direct(room_id) or matrix.direct_partner(room_id) == user):
             return False
-        occurrence = await self.store.occurrence(prompted)
-        return occurrence is not None and occurrence.is_open
+        prompted = await self.store.dm_prompted_occurrence(room_id, user)
+        occurrence = await self.store.occurrence(prompted) if prompted is not None else None
+        if occurrence is not None and occurrence.is_open:
+            return True
+        if await self.store.standups_in_room(room_id):
+            return False
+        return await self._open_for(user) is not None
 
     def _privately(self, message: Message) -> bool:
         """A direct chat, or any room of just the bot and the sender (a room someone made
