@@ -77,7 +77,10 @@ class PresenceActions:
         return await self.wd.directory.profile(actor.user, looking_from=actor.team_room)
 
     def name(self, actor: Actor, user: UserID) -> str:
-        return escape_markdown(self.wd.ctx.matrix.display_name(actor.room_id, user))
+        """``user``'s display name where the actor is (in the direct chat: as in the rooms
+        they share with the bot)."""
+        names_from = None if actor.direct else actor.room_id
+        return escape_markdown(self.wd.ctx.matrix.display_name(names_from, user))
 
     def stand_in(self, actor: Actor, typed: str | None) -> UserID | None:
         """The person ``typed`` names as a stand-in, among the members of the team room
