@@ -76,7 +76,8 @@ async def test_plain_words_set_each_state_and_the_board_shows_it(
         if board is not None:
             await board_shows(ben, bot, board, mark)
     status = await workday_of(bot).workday.store.status(ben.user_id)
-    assert status is not None and status.state is PresenceState.OFF
+    assert status is not None
+    assert status.state is PresenceState.OFF
 
     reply = await answer(
         ben, dm, "Urlaub vom 14. bis 18.03., Vertretung Lead", bot, "Verstanden: Urlaub"
@@ -97,7 +98,8 @@ async def test_undo_by_reply_and_by_reaction(start_bot: BotFactory, people: Peop
 
     await answer(ben, dm, "moin", bot, "Verstanden: Arbeitsbeginn")
     before = await store.status(ben.user_id)
-    assert before is not None and before.state is PresenceState.WORKING
+    assert before is not None
+    assert before.state is PresenceState.WORKING
 
     reply = await answer(ben, dm, "Pause 30 min", bot, "Verstanden:")
     await bot_reaction(ben, bot, reply.event_id, "↩️")
@@ -124,7 +126,8 @@ async def test_two_readings_are_asked_and_a_tap_answers(
     store = workday_of(bot).workday.store
 
     asked = await answer(ben, dm, "Pause 13", bot, "Meinst du")
-    assert "13 Minuten Pause" in asked.body and "Pause bis 13:00 Uhr" in asked.body
+    assert "13 Minuten Pause" in asked.body
+    assert "Pause bis 13:00 Uhr" in asked.body
     await bot_reaction(ben, bot, asked.event_id, "1️⃣")
     await bot_reaction(ben, bot, asked.event_id, "2️⃣")
     mark = ben.mark()
@@ -132,7 +135,8 @@ async def test_two_readings_are_asked_and_a_tap_answers(
     done = await ben.wait_message(dm, "Verstanden: Pause bis 13:00", since=mark)
     assert done.sender == bot.matrix.user_id
     status = await store.status(ben.user_id)
-    assert status is not None and status.state is PresenceState.BREAK
+    assert status is not None
+    assert status.state is PresenceState.BREAK
 
     # The command asks too instead of taking 13 minutes; a typed "1" answers in the chat.
     asked = await answer(ben, dm, "!pause 13", bot, "Meinst du")
