@@ -235,7 +235,7 @@ def parse_date_range(text: str, today: date) -> tuple[date, date]:
     _, start_d, start_m, start_y = found[0]
     if start_y is None:
         first = _make(text, last.year, start_m, start_d)
-        if first > last:
+        if first > last and start_m > last.month:  # over the new year: 28.12.–03.01.
             first = _make(text, last.year - 1, start_m, start_d)
     else:
         first = _make(text, start_y, start_m, start_d)
