@@ -153,6 +153,7 @@ class PlainChat:
             return
         if not await self.store.take_undo(user):
             return  # a reply and a tap at once: the first one undoes
+        await self.store.drop_events_at(user, row.changed_at)
         if row.before.leave is not None:
             await self.store.restore_leave(user, row.before.leave, now)
         if row.before.set_since is not None:

@@ -158,6 +158,12 @@ class PlainStore:
     async def drop_undo(self, user: UserID) -> None:
         await self.db.execute("DELETE FROM workday_undo WHERE user_id = ?", (user,))
 
+    async def drop_events_at(self, user: UserID, at: datetime) -> None:
+        """Forget the work event an undone change recorded (for the ArbZG notes)."""
+        await self.db.execute(
+            "DELETE FROM workday_events WHERE user_id = ? AND at = ?", (user, iso(at))
+        )
+
     async def restore_leave(
         self, user: UserID, periods: tuple[LeavePeriod, ...], now: datetime
     ) -> None:

@@ -17,6 +17,7 @@ from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message, Reaction
 from homeoffice_bot.kernel.ids import EventID, RoomID
+from homeoffice_bot.workday.arbzg import WorkEventKind
 from homeoffice_bot.workday.states import PresenceState
 
 pytestmark = pytest.mark.integration
@@ -111,6 +112,9 @@ async def test_undo_by_reply_and_by_reaction(start_bot: BotFactory, people: Peop
     await answer(ben, dm, "Feierabend", bot, "Verstanden: Feierabend")
     await answer(ben, dm, "rückgängig", bot, "Rückgängig gemacht")
     assert await store.status(ben.user_id) == before
+    last = await store.last_event(ben.user_id)  # the end of the day is forgotten too
+    assert last is not None
+    assert last.kind is WorkEventKind.START
     nothing = await answer(ben, dm, "undo", bot, "nichts rückgängig")
     assert "Verstanden" not in nothing.body
 
@@ -205,3 +209,28 @@ async def test_a_stand_up_answer_by_direct_message_is_not_taken_as_plain_words(
     ]  # fmt: skip
     assert not any("Verstanden" in body or "nicht als Status" in body for body in said)
     assert await workday_of(bot).workday.store.status(anna.user_id) is None
+
+
+async def test_after_the_end_of_day_question_a_state_is_a_state_and_other_words_the_answer(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    clock = FixedClock(TUESDAY_10)
+    bot = await start_bot(plugins=QUIET, clock=clock)
+    plugin = workday_of(bot)
+    lead = await people("lead")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=False)
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")
+
+    mark = ben.mark()
+    clock.set(TUESDAY_10.replace(hour=16, minute=16))
+    await plugin.tick()
+    question = await ben.wait_for(
+        Message,
+        lambda m: m.sender == bot.matrix.user_id and "Was nimmst du mit in morgen?" in m.body,
+        since=mark,
+    )
+    dm = question.room_id
+    await answer(ben, dm, "Feierabend", bot, "Verstanden: Feierabend")
+    await answer(ben, dm, "Bericht an Petra schicken", bot, "Notiert")
+    assert await plugin.workday.inbox.take_wrapup(ben.user_id) == "Bericht an Petra schicken"
