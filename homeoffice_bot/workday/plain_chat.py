@@ -107,6 +107,7 @@ class PlainChat:
         before = await wd.store.status(user)
         leave_before = tuple(await wd.store.leave(user)) if isinstance(intent, Leave) else None
         profile = await self.actions.enter(actor, enrol=False)
+        event_before = await self.store.last_event_id(user)
         stand_in_name: str | None = None
         try:
             if isinstance(intent, Start):
@@ -129,8 +130,10 @@ class PlainChat:
             return
         after = await wd.store.status(user)
         set_since = after.since if after is not None and after != before else None
+        event_after = await self.store.last_event_id(user)
+        recorded = event_after if event_after != event_before else None
         await self.store.keep_undo(
-            user, actor.room_id, Before(before, set_since, leave_before), actor.now
+            user, actor.room_id, Before(before, set_since, leave_before, recorded), actor.now
         )
         what = replies.describe(intent, actor.now, profile.tz, actor.tr, stand_in_name)
         text = f"{actor.tr('plain.understood', what=what)}\n\n{actor.tr('plain.undo_hint')}"
@@ -153,7 +156,8 @@ class PlainChat:
             return
         if not await self.store.take_undo(user):
             return  # a reply and a tap at once: the first one undoes
-        await self.store.drop_events_at(user, row.changed_at)
+        if row.before.event is not None:
+            await self.store.drop_event(user, row.before.event)
         if row.before.leave is not None:
             await self.store.restore_leave(user, row.before.leave, now)
         if row.before.set_since is not None:

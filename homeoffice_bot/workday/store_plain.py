@@ -25,6 +25,8 @@ class Before:
     status: PersonStatus | None
     set_since: datetime | None
     leave: tuple[LeavePeriod, ...] | None = None
+    event: int | None = None
+    """The work event the change recorded (forgotten by the undo)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def _before_json(before: Before) -> str:
             "status": _status_dict(before.status) if before.status else None,
             "set_since": iso(before.set_since) if before.set_since else None,
             "leave": leave,
+            "event": before.event,
         }
     )
 
@@ -111,6 +114,7 @@ def _before_from(user: UserID, text: str) -> Before:
             )
             for first, last, by in leave
         ),
+        event=data.get("event"),
     )
 
 
@@ -158,10 +162,16 @@ class PlainStore:
     async def drop_undo(self, user: UserID) -> None:
         await self.db.execute("DELETE FROM workday_undo WHERE user_id = ?", (user,))
 
-    async def drop_events_at(self, user: UserID, at: datetime) -> None:
+    async def last_event_id(self, user: UserID) -> int | None:
+        found = await self.db.fetchval(
+            "SELECT MAX(id) FROM workday_events WHERE user_id = ?", (user,)
+        )
+        return None if found is None else int(found)
+
+    async def drop_event(self, user: UserID, event: int) -> None:
         """Forget the work event an undone change recorded (for the ArbZG notes)."""
         await self.db.execute(
-            "DELETE FROM workday_events WHERE user_id = ? AND at = ?", (user, iso(at))
+            "DELETE FROM workday_events WHERE id = ? AND user_id = ?", (event, user)
         )
 
     async def restore_leave(
