@@ -234,3 +234,20 @@ async def test_after_the_end_of_day_question_a_state_is_a_state_and_other_words_
     await answer(ben, dm, "Feierabend", bot, "Verstanden: Feierabend")
     await answer(ben, dm, "Bericht an Petra schicken", bot, "Notiert")
     assert await plugin.workday.inbox.take_wrapup(ben.user_id) == "Bericht an Petra schicken"
+
+
+async def test_leave_by_command_with_a_stand_in_of_two_names_and_dates_in_words(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=QUIET, clock=FixedClock(TUESDAY_10))
+    lead = await people("lead", "Lea Lang")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=True)
+    reply = await confirmed(
+        ben, room, "!urlaub 14.03.-18.03. vertretung Lea Lang", bot, "Erholsamen Urlaub"
+    )
+    assert "Vertretung: Lea Lang" in reply.body
+    reply = await confirmed(ben, room, "!urlaub vom 25. bis 27.03.", bot, "Erholsamen Urlaub")
+    assert "25.03. bis 27.03." in reply.body
+    leave = await workday_of(bot).workday.store.leave(ben.user_id)
+    assert [(p.first_day.day, p.stand_in) for p in leave] == [(14, lead.user_id), (25, None)]
