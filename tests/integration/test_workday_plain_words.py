@@ -251,3 +251,34 @@ async def test_leave_by_command_with_a_stand_in_of_two_names_and_dates_in_words(
     assert "25.03. bis 27.03." in reply.body
     leave = await workday_of(bot).workday.store.leave(ben.user_id)
     assert [(p.first_day.day, p.stand_in) for p in leave] == [(14, lead.user_id), (25, None)]
+
+
+async def test_plain_words_in_a_team_room_change_nothing_and_leave_can_be_undone(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=QUIET, clock=FixedClock(TUESDAY_10))
+    lead = await people("lead")
+    ben = await people("ben")
+    room = await team_room(lead, bot, [ben], encrypted=False)
+    store = workday_of(bot).workday.store
+
+    mark = ben.mark()
+    await ben.say(room, "Feierabend")  # in a team room only commands are read
+    sentinel = await ben.say(room, "!status")
+    await ben.wait_for(
+        Message, lambda m: m.sender == bot.matrix.user_id and m.reply_to == sentinel, since=mark
+    )
+    said = [
+        e.body for e in ben.events[mark:]
+        if isinstance(e, Message) and e.sender == bot.matrix.user_id
+    ]  # fmt: skip
+    assert not any("Verstanden" in body or "nicht als Status" in body for body in said)
+    assert await store.status(ben.user_id) is None
+
+    await confirmed(ben, room, "!urlaub 20.03.-22.03.", bot, "Erholsamen Urlaub")
+    dm = await direct_chat(ben, bot)
+    await answer(ben, dm, "Urlaub vom 21. bis 29.03.", bot, "Verstanden: Urlaub")
+    assert [p.first_day.day for p in await store.leave(ben.user_id)] == [21]  # replaced
+    await answer(ben, dm, "rückgängig", bot, "Rückgängig gemacht")
+    leave = await store.leave(ben.user_id)
+    assert [(p.first_day.day, p.last_day.day) for p in leave] == [(20, 22)]
