@@ -133,6 +133,8 @@ class PresenceCommands:
     async def leave(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         actor = self._actor(ctx)
         text = (args.get("period") or "").strip()
+        if text and self.plain is not None:  # leave changed by command: no undo of older words
+            await self.plain.store.drop_undo(ctx.sender)
         if fold(text) in CANCEL_WORDS:
             await self.actions.cancel_leave(actor)
             return
