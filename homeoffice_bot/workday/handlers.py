@@ -21,6 +21,7 @@ from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.boundary import is_urgent, reachability, render_off_note
 from homeoffice_bot.workday.plain_chat import PlainChat
+from homeoffice_bot.workday.taps import BoardTaps
 from homeoffice_bot.workday.texts import excerpt
 
 if TYPE_CHECKING:
@@ -31,9 +32,16 @@ WRAPUP_WINDOW = timedelta(hours=14)
 
 
 class MessageHandlers:
-    def __init__(self, wd: Workday, plain: PlainChat, conversations: Conversations | None) -> None:
+    def __init__(
+        self,
+        wd: Workday,
+        plain: PlainChat,
+        taps: BoardTaps,
+        conversations: Conversations | None,
+    ) -> None:
         self.wd = wd
         self.plain = plain
+        self.taps = taps
         self.conversations = conversations
 
     async def on_message(self, message: Message) -> None:
@@ -51,6 +59,9 @@ class MessageHandlers:
         """One flow for the direct chat: an open conversation of another feature takes the
         words; else plain words that are a state; else the wrap-up answer; else examples."""
         if message.msgtype != "m.text" or not message.body.strip():
+            return
+        if await self.taps.waiting_for(message.sender, message.room_id):
+            await self.taps.on_message(message)  # the answer to "Bis wann?" after a tap
             return
         if await self.plain.waiting_for(message.sender, message.room_id):
             if not await self.plain.handle(message, now):  # the answer to its own question

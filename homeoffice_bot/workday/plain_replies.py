@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.workday.plain_words import (
     Away,
     Back,
@@ -19,7 +20,7 @@ from homeoffice_bot.workday.plain_words import (
     Start,
 )
 from homeoffice_bot.workday.store_plain import Choice
-from homeoffice_bot.workday.texts import Translate, escape_markdown, format_date, format_until
+from homeoffice_bot.workday.texts import Translate, format_date, format_until
 
 CHOICE_KEYS = ("1️⃣", "2️⃣")
 """The bot's reactions on a question: one tap per reading."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, SendError
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.actions import Actor, PresenceActions
@@ -25,7 +26,6 @@ from homeoffice_bot.workday.plain_leave import parse_leave_words
 from homeoffice_bot.workday.profiles import Profile
 from homeoffice_bot.workday.store_plain import Choice
 from homeoffice_bot.workday.texts import (
-    escape_markdown,
     format_date,
 )
 from homeoffice_bot.workday.when import TwoReadings, parse_away, parse_until
