@@ -19,7 +19,7 @@ import logging
 
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Reaction, Redaction
-from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.answers import (
     AnswerMessage,
@@ -67,6 +67,21 @@ class Intake:
                 return
         if self._privately(message) and not await self.store.standups_in_room(message.room_id):
             await self._direct(message)
+
+    async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
+        """A conversation (``kernel.conversations``): while a round that asks the person is
+        open (question by question in this direct chat, or a written round that takes
+        direct messages), their words in the direct chat are its answers."""
+        matrix = self.ctx.matrix
+        if not (matrix.is_direct(room_id) or matrix.direct_partner(room_id) == user):
+            return False
+        prompted = await self.store.dm_prompted_occurrence(room_id, user)
+        occurrence = await self.store.occurrence(prompted) if prompted is not None else None
+        if occurrence is not None and occurrence.is_open:
+            return True
+        if await self.store.standups_in_room(room_id):
+            return False
+        return await self._open_for(user) is not None
 
     def _privately(self, message: Message) -> bool:
         """A direct chat, or any room of just the bot and the sender (a room someone made

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.plugins import Plugin
 from homeoffice_bot.kernel.schedule_rules import Daily
 from homeoffice_bot.standup.api import STANDUP_SETUP
@@ -49,6 +50,9 @@ class StandupPlugin(Plugin[StandupSettings]):
         self.ctx.on_redaction(self.intake.on_redaction)
         self.ctx.on_reaction(self.intake.on_reaction)
         self.ctx.on_membership(self.intake.on_membership)
+        conversations = self.ctx.services.get(CONVERSATIONS)
+        if conversations is not None:  # plain words stay silent while a DM prompt is open
+            conversations.add(self.intake)
         self.ctx.add_personal_data(StandupPersonalData(self.ctx.db, self.ctx.catalogue))
         self.ctx.services.provide(
             STANDUP_SETUP, GuidedSetup(self.ctx, self.store, self.runner, settings)

@@ -23,6 +23,7 @@ from homeoffice_bot.workday.board import render_wrapup_handback
 from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
 from homeoffice_bot.workday.jobs import ARBZG_HISTORY
 from homeoffice_bot.workday.profiles import Profile
+from homeoffice_bot.workday.standin import resolve_stand_in
 from homeoffice_bot.workday.states import (
     PresenceState,
     finish_day,
@@ -76,7 +77,32 @@ class PresenceActions:
         return await self.wd.directory.profile(actor.user, looking_from=actor.team_room)
 
     def name(self, actor: Actor, user: UserID) -> str:
-        return escape_markdown(self.wd.ctx.matrix.display_name(actor.room_id, user))
+        """``user``'s display name where the actor is (in the direct chat: as in the rooms
+        they share with the bot)."""
+        names_from = None if actor.direct else actor.room_id
+        return escape_markdown(self.wd.ctx.matrix.display_name(names_from, user))
+
+    def stand_in(self, actor: Actor, typed: str | None) -> UserID | None:
+        """The person ``typed`` names as a stand-in, among the members of the team room
+        acted in (in the direct chat: of the rooms the person shares with the bot). Raises
+        ``CommandError`` (``workday.error.stand_in_*``) as ``standin.resolve_stand_in``."""
+        if typed is None:
+            return None
+        matrix = self.wd.ctx.matrix
+        if actor.direct:
+            rooms = [
+                r for r in sorted(matrix.joined_rooms())
+                if not matrix.is_direct(r) and actor.user in matrix.members(r)
+            ]  # fmt: skip
+        else:
+            rooms = [actor.room_id]
+        members: dict[UserID, str] = {}
+        for room in rooms:
+            for user, name in matrix.names_for(room, matrix.members(room)).items():
+                members.setdefault(UserID(user), name)
+        return resolve_stand_in(
+            typed, actor.user, matrix.user_id, members, or_word=actor.tr("format.or")
+        )
 
     async def boards(self, actor: Actor) -> None:
         """After a change: update the person's boards, and post this room's first one."""

@@ -21,6 +21,7 @@ from homeoffice_bot.workday.actions import PresenceActions
 from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
+from homeoffice_bot.workday.plain_chat import PlainChat
 from homeoffice_bot.workday.presence_commands import PresenceCommands
 from homeoffice_bot.workday.privacy import WorkdayPersonalData
 from homeoffice_bot.workday.privacy_commands import PrivacyCommands
@@ -43,19 +44,25 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
     async def start(self) -> None:
         ctx = self.ctx
         self.workday = wd = Workday(ctx, ctx.settings)
-        for command in build_commands(
-            ctx.catalogue, PresenceCommands(wd), SettingsCommands(wd), PrivacyCommands(wd)
-        ):
-            ctx.add_command(_rescheduling(command, wd))
-        handlers = MessageHandlers(wd)
-        ctx.on_message(handlers.on_message)
+        presence = PresenceCommands(wd)
+        plain = PlainChat(wd, presence.actions)
+        presence.plain = plain
         taps = BoardTaps(wd, PresenceActions(wd))
-        ctx.on_reaction(taps.on_reaction)
-        ctx.on_redaction(taps.on_redaction)
-        ctx.on_message(taps.on_message)
         conversations = ctx.services.get(CONVERSATIONS)
         if conversations is not None:
+            conversations.add(plain)
             conversations.add(taps)
+        for command in build_commands(
+            ctx.catalogue, presence, SettingsCommands(wd), PrivacyCommands(wd)
+        ):
+            ctx.add_command(_rescheduling(command, wd))
+        # One flow for the direct chat: the answer to "Bis wann?", plain words, the
+        # wrap-up answer (``handlers``); taps.on_message is called from there.
+        handlers = MessageHandlers(wd, plain, taps, conversations)
+        ctx.on_message(handlers.on_message)
+        ctx.on_reaction(plain.on_reaction)
+        ctx.on_reaction(taps.on_reaction)
+        ctx.on_redaction(taps.on_redaction)
         ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)

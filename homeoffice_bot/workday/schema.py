@@ -163,4 +163,25 @@ MIGRATIONS: list[MigrationStep] = [
     CREATE INDEX workday_until_questions_event ON workday_until_questions(event_id);
     CREATE INDEX workday_until_questions_asked ON workday_until_questions(asked_at)
     """,
+    # Plain words in the direct chat: what a change replaced, so that "rückgängig" (or ↩️
+    # on the confirmation) restores it, kept until the next change or a short time; and
+    # the open question about words with two readings ("Pause 13"), with its readings.
+    """
+    CREATE TABLE workday_undo (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        event_id TEXT,
+        previous TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_undo_event ON workday_undo(event_id);
+    CREATE TABLE workday_questions (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        event_id TEXT,
+        readings TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_questions_event ON workday_questions(event_id)
+    """,
 ]

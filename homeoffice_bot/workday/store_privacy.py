@@ -35,6 +35,10 @@ EXPORT_QUERIES: dict[str, str] = {
     " WHERE user_id = ?1 ORDER BY at",
     "until_question": "SELECT user_id, state, since, asked_at FROM workday_until_questions"
     " WHERE user_id = ?1",
+    "plain_undo": "SELECT user_id, room_id, event_id, previous, changed_at FROM workday_undo"
+    " WHERE user_id = ?1",
+    "plain_question": "SELECT user_id, room_id, event_id, readings, asked_at"
+    " FROM workday_questions WHERE user_id = ?1",
 }
 
 DELETE_STATEMENTS: tuple[str, ...] = (
@@ -50,6 +54,8 @@ DELETE_STATEMENTS: tuple[str, ...] = (
     "DELETE FROM workday_delete_requests WHERE user_id = ?1",
     "DELETE FROM workday_taps WHERE user_id = ?1",
     "DELETE FROM workday_until_questions WHERE user_id = ?1",
+    "DELETE FROM workday_undo WHERE user_id = ?1",
+    "DELETE FROM workday_questions WHERE user_id = ?1",
     "UPDATE workday_leave SET stand_in = NULL WHERE stand_in = ?1",
     "UPDATE workday_status SET stand_in = NULL WHERE stand_in = ?1",
 )
@@ -66,6 +72,8 @@ PURGE_STATEMENTS: dict[str, str] = {
     "delete_requests": "DELETE FROM workday_delete_requests WHERE expires_at < ?1",
     "board_taps": "DELETE FROM workday_taps WHERE at < ?1",
     "until_questions": "DELETE FROM workday_until_questions WHERE asked_at < ?1",
+    "plain_undo": "DELETE FROM workday_undo WHERE changed_at < ?1",
+    "plain_questions": "DELETE FROM workday_questions WHERE asked_at < ?1",
 }
 
 

@@ -23,6 +23,7 @@ from digitalnah.replies import digest_offerings, render_digest
 from digitalnah.schema import MIGRATIONS
 from digitalnah.service import DigitalNah
 from digitalnah.settings import DigitalNahSettings
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.plugins import CliCommand, Plugin
@@ -50,6 +51,9 @@ class DigitalNahPlugin(Plugin[DigitalNahSettings]):
             self.ctx.add_command(command)
         self.ctx.add_personal_data(DigitalNahPersonalData(self.dn))
         handlers = ChatHandlers(self.dn, assistant)
+        conversations = self.ctx.services.get(CONVERSATIONS)
+        if conversations is not None:  # plain words stay silent while the assistant asks
+            conversations.add(assistant)
         self.ctx.on_message(handlers.on_message)
         self.ctx.on_edit(handlers.on_edit)
         self.ctx.on_reaction(handlers.on_reaction)
