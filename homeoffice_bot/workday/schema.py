@@ -133,4 +133,11 @@ MIGRATIONS: list[MigrationStep] = [
     CREATE INDEX workday_mentions_at ON workday_mentions(at);
     CREATE INDEX workday_wrapups_at ON workday_wrapups(asked_at)
     """,
+    # Which reminders a person wants (``!erinnerungen``): the end-of-day reminder with its
+    # wrap-up question, the stand-up reminder, the digest of mentions. On unless turned off.
+    """
+    ALTER TABLE workday_people ADD COLUMN remind_dayend INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workday_people ADD COLUMN remind_standup INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workday_people ADD COLUMN remind_digest INTEGER NOT NULL DEFAULT 1
+    """,
 ]
