@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from personal_replies import confirmed
+from test_standup_support import FAST, configure, in_seconds, set_up_standup, wait_report
 from test_workday_mydata import BERLIN, QUIET, BotFactory, PeopleFactory, command, workday_of
 
 from homeoffice_bot.app import App
@@ -138,6 +139,28 @@ async def test_reminders_a_person_turned_off_are_not_sent(
     clock.set(at(13, 16, 16))
     await plugin.tick()
     await direct(anna, bot, "Was nimmst du mit in morgen?", mark_anna)
+
+
+async def test_the_stand_up_reminds_only_those_who_did_not_turn_it_off(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot = await start_bot(plugins=FAST)  # stand-up and workday, on the real clock
+    lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
+    room = await team_room(lead, bot, [anna, ben], encrypted=False)
+    await confirmed(ben, room, "!moin", bot, "Guten Morgen")  # at work, whatever the hour
+    off = await confirmed(ben, room, "!erinnerungen standup aus", bot, "Deine Erinnerungen")
+    assert "- Stand-up (Erinnerung, wenn deine Antwort noch fehlt): aus" in off.body
+    await set_up_standup(lead, room, bot, "10s", "!standup offene namen")
+
+    mark = anna.mark()
+    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    report = await wait_report(anna, room, bot, mark)  # after the reminder: the sentinel
+    assert "Keine Antwort: Anna und Ben" in report.body  # Ben was asked, not reminded
+    reminders = [
+        e for e in anna.events[mark:]
+        if isinstance(e, Message) and e.sender == bot.matrix.user_id and "Erinnerung" in e.body
+    ]  # fmt: skip
+    assert [r.mentions for r in reminders] == [(anna.user_id,)]
 
 
 async def test_the_time_zone_of_the_matrix_profile_until_zeitzone_overrides_it(
