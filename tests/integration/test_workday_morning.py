@@ -5,6 +5,7 @@ default time zone and ``!zeitzone`` overrides it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message
+from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +40,15 @@ async def direct(person: Person, bot: App, contains: str, since: int) -> Message
         lambda m: m.sender == bot.matrix.user_id and m.is_direct and contains in m.body,
         since=since,
     )
+
+
+async def collected(plugin: WorkdayPlugin, person: Person, expected: int) -> None:
+    """Wait until ``expected`` mentions of ``person`` are collected."""
+    for _ in range(200):
+        if len(await plugin.workday.inbox.mentions(person.user_id)) == expected:
+            return
+        await asyncio.sleep(0.05)
+    assert len(await plugin.workday.inbox.mentions(person.user_id)) == expected
 
 
 async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_digest(
@@ -68,8 +79,8 @@ async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_dige
     await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
     await anna.wait_message(room, "nicht im Dienst", sender=bot.matrix.user_id, since=mark_anna)
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
-    await command(anna, room, f"!status {ben.user_id}", bot, "Feierabend")  # both collected
-    assert len(await plugin.workday.inbox.mentions(ben.user_id)) == 2
+    await command(anna, room, f"!status {ben.user_id}", bot, "Feierabend")
+    await collected(plugin, ben, 2)  # each message's handler is a task of its own
 
     # the next morning: one message with the hours, the hand-back and the digest
     clock.set(at(13, 7, 55))
@@ -82,7 +93,7 @@ async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_dige
     assert "2 Erwähnungen" in morning.body
     assert morning.body.index("Bericht an Petra") < morning.body.index("2 Erwähnungen")
     direct_messages = bot_direct_messages(ben, bot, mark)
-    assert [m.event_id for m in direct_messages][0] == morning.event_id
+    assert next(m.event_id for m in direct_messages) == morning.event_id
     assert len(direct_messages) == 2, [m.body for m in direct_messages]
     assert await plugin.workday.inbox.mentions(ben.user_id) == []
 
@@ -106,7 +117,8 @@ async def test_reminders_a_person_turned_off_are_not_sent(
     )
     assert "- Stand-up (Erinnerung, wenn deine Antwort noch fehlt): an" in off.body
     english = await confirmed(anna, room, "!reminders digest off", bot, "Deine Erinnerungen")
-    assert "- Sammlung" in english.body and english.body.count(": aus") == 2
+    assert "- Sammlung" in english.body
+    assert english.body.count(": aus") == 2
 
     mark = anna.mark()
     asked = await anna.say(room, "!erinnerungen feierabend vielleicht")
@@ -129,7 +141,8 @@ async def test_reminders_a_person_turned_off_are_not_sent(
     assert await plugin.workday.inbox.wrapup_asked_at(anna.user_id) is None
     assert await plugin.workday.inbox.wrapup_asked_at(ben.user_id) is not None
     due = await plugin.workday.store.due_at(anna.user_id)
-    assert due is not None and due > clock.now()  # no look again and again for it
+    assert due is not None
+    assert due > clock.now()
 
     # back on: the next day's reminder reaches her
     await confirmed(anna, room, "!erinnerungen alle an", bot, "Deine Erinnerungen")
@@ -186,7 +199,8 @@ async def test_the_time_zone_of_the_matrix_profile_until_zeitzone_overrides_it(
     saved = await confirmed(ben, room, "!zeitzone Europe/Berlin", bot, "Deine Zeitzone")
     assert "Europe/Berlin" in saved.body
     shown = await confirmed(ben, room, "!zeitzone", bot, "Deine Zeitzone")
-    assert "Europe/Berlin" in shown.body and "von dir gesetzt" in shown.body
+    assert "Europe/Berlin" in shown.body
+    assert "von dir gesetzt" in shown.body
     paused = await confirmed(ben, room, "!pause 30m", bot, "Gute Pause")
     assert "bis 15:30" in paused.body
 
@@ -195,6 +209,7 @@ async def test_the_time_zone_of_the_matrix_profile_until_zeitzone_overrides_it(
 
     # an invalid m.tz is ignored: the room's default applies
     shown = await confirmed(clara, room, "!zeitzone", bot, "Deine Zeitzone")
-    assert "Europe/Berlin" in shown.body and "Standard des Raums" in shown.body
+    assert "Europe/Berlin" in shown.body
+    assert "Standard des Raums" in shown.body
     paused = await confirmed(clara, room, "!pause 30m", bot, "Gute Pause")
     assert "bis 15:30" in paused.body

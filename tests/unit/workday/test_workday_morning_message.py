@@ -52,9 +52,7 @@ def test_nothing_to_say_is_no_message_and_a_greeting_alone_stays_alone() -> None
 def test_the_hours_are_said_while_the_day_is_ahead_in_the_persons_zone() -> None:
     end = berlin(2024, 3, 12, 16, 30)
     assert hours_line(end, berlin(2024, 3, 12, 8), "Europe/Berlin", DE) == "Heute bis 16:30 Uhr."
-    assert hours_line(end, berlin(2024, 3, 12, 8), "America/New_York", EN) == (
-        "Today until 11:30."
-    )
+    assert hours_line(end, berlin(2024, 3, 12, 8), "America/New_York", EN) == ("Today until 11:30.")
     assert hours_line(end, end, "Europe/Berlin", DE) is None
     assert hours_line(None, end, "Europe/Berlin", DE) is None
 
@@ -68,7 +66,8 @@ def test_a_whole_morning_message_reads_as_one() -> None:
     )  # fmt: skip
     assert text is not None
     first, second = text.split("\n\n")
-    assert "Anna" in first and first.endswith("Heute bis 16:30 Uhr.")
+    assert "Anna" in first
+    assert first.endswith("Heute bis 16:30 Uhr.")
     assert "Bericht an \\*Petra\\*" in second  # the person's words stay inert
 
 
@@ -111,12 +110,17 @@ def test_the_reminders_are_shown_in_words() -> None:
         Reminders(dayend=False), ("dayend", "standup", "digest"), DE
     ).splitlines()
     assert shown[0] == "Deine Erinnerungen:"
-    assert shown[1].startswith("- Feierabend") and shown[1].endswith(": aus")
-    assert shown[2].startswith("- Stand-up") and shown[2].endswith(": an")
-    assert shown[3].startswith("- Sammlung") and shown[3].endswith(": an")
+    assert shown[1].startswith("- Feierabend")
+    assert shown[1].endswith(": aus")
+    assert shown[2].startswith("- Stand-up")
+    assert shown[2].endswith(": an")
+    assert shown[3].startswith("- Sammlung")
+    assert shown[3].endswith(": an")
     assert "!erinnerungen" in shown[4]
     english = describe_reminders(Reminders(digest=False), ("digest",), EN)
-    assert "- Digest" in english and ": off" in english and "!reminders" in english
+    assert "- Digest" in english
+    assert ": off" in english
+    assert "!reminders" in english
 
 
 def _directory(profile_tz: object = None) -> Directory:
@@ -139,7 +143,8 @@ def test_no_end_of_day_look_for_a_person_who_turned_it_off() -> None:
     status = start_work(ANNA, start)
     assert next_due(DueFacts(wanted, status), start, rules) == berlin(2024, 3, 12, 16, 15)
     later = next_due(DueFacts(unwanted, status), start, rules)
-    assert later is not None and later > berlin(2024, 3, 12, 16, 30)  # only switching off
+    assert later is not None
+    assert later > berlin(2024, 3, 12, 16, 30)
 
 
 class Wishes:
