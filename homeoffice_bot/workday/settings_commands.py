@@ -172,8 +172,8 @@ class SettingsCommands:
             await ctx.confirm_privately(ctx.tr("cmd.hours.tz_saved", tz=zone))
             return
         await self.wd.ctx.matrix.profile_field(ctx.sender, PROFILE_TZ, fresh=True)
-        profile = await self._enter(ctx, enrol=bool(text))
-        if text:
+        profile = await self._enter(ctx, enrol=False)  # removing one's own enrols nobody
+        if text and profile.tz_source == "own":
             await self.wd.store.set_person(ctx.sender, "tz", None)
             profile = await self.wd.directory.profile(ctx.sender)
             await self._changed(ctx)

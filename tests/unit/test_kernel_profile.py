@@ -7,11 +7,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.kernel.matrix import profile as profile_module
 from homeoffice_bot.kernel.matrix.profile import ProfileMixin
 
 ANNA = UserID("@anna:example.org")
@@ -50,20 +47,29 @@ async def test_a_field_is_asked_once_and_then_read_from_the_cache(tmp_path: Path
     assert len(account.requests) == 2
 
 
-async def test_not_set_not_text_and_errors_are_none(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    account = Account(tmp_path, [None, {"m.tz": 5}, MatrixError("502"), {"m.tz": "UTC"}])
+async def test_not_set_and_not_text_are_none(tmp_path: Path) -> None:
+    account = Account(tmp_path, [None, {"m.tz": 5}, {"m.tz": "x" * 2000}])
     assert await account.profile_field(ANNA, "m.tz") is None
     assert await account.profile_field(ANNA, "m.tz", fresh=True) is None
     assert await account.profile_field(ANNA, "m.tz", fresh=True) is None
-    assert await account.profile_field(ANNA, "m.tz") is None  # an error is kept a while
+    assert await account.profile_field(ANNA, "m.tz") is None
     assert len(account.requests) == 3
-    monkeypatch.setattr(profile_module, "PROFILE_RETRY", -1.0)  # the retry time is over
-    account.answers.insert(0, MatrixError("timeout"))
-    assert await account.profile_field(ANNA, "m.tz", fresh=True) is None
-    assert await account.profile_field(ANNA, "m.tz") == "UTC"  # asked again after it
-    assert len(account.requests) == 5
+
+
+async def test_while_the_homeserver_cannot_answer_the_last_value_stays_and_nobody_waits(
+    tmp_path: Path,
+) -> None:
+    ben = UserID("@ben:example.org")
+    account = Account(tmp_path, [{"m.tz": "Asia/Tokyo"}, MatrixError("502"), {"m.tz": "UTC"}, None])
+    assert await account.profile_field(ANNA, "m.tz") == "Asia/Tokyo"
+    assert await account.profile_field(ANNA, "m.tz", fresh=True) == "Asia/Tokyo"  # kept
+    assert await account.profile_field(ANNA, "m.tz") == "Asia/Tokyo"
+    assert await account.profile_field(ben, "m.tz") is None  # not asked while it is down
+    assert len(account.requests) == 2
+    account._profile_down_until = 0.0  # the retry time is over
+    assert await account.profile_field(ANNA, "m.tz", fresh=True) == "UTC"
+    assert await account.profile_field(ben, "m.tz") is None
+    assert len(account.requests) == 4
 
 
 async def test_lookups_at_the_same_time_share_one_request(tmp_path: Path) -> None:

@@ -2,10 +2,11 @@
 extended profiles since spec v1.16), e.g. a person's ``m.tz``.
 
 Values are cached per (person, field): a board that shows ten people does not ask the
-homeserver ten times per render. An answer is kept for ``PROFILE_TTL``; an unreachable
-homeserver or an error answer is kept for ``PROFILE_RETRY`` (the caller gets None, as for
-a field that is not set), so that a slow homeserver never slows every render. Lookups of
-the same field running at once share one request.
+homeserver ten times per render. An answer (also "not set" or "not for you to see") is
+kept for ``PROFILE_TTL``. When the homeserver cannot answer (unreachable, too slow, a
+server error or a rate limit), the last known value stays and no lookup asks again for
+``PROFILE_RETRY``, so that an outage never slows every render. Lookups of the same field
+running at once share one request.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ PROFILE_TTL = 3600.0
 """Seconds a profile field's value (or its absence) is used before asking again."""
 PROFILE_RETRY = 300.0
 """Seconds before asking again after the homeserver could not answer."""
-PROFILE_TIMEOUT = 10.0
+PROFILE_TIMEOUT = 5.0
 MAX_FIELD_VALUE = 1000
 """Longer values are not a field a feature can use (a zone name, a pronoun)."""
 
@@ -41,29 +42,39 @@ class ProfileMixin(AccountBase):
         super().__init__(client, data_dir=data_dir)
         self._profile_cache: dict[_Key, tuple[float, str | None]] = {}
         self._profile_pending: dict[_Key, asyncio.Task[tuple[str | None, bool]]] = {}
+        self._profile_down_until = 0.0
+        """Until then (loop time) no lookup asks: the homeserver did not answer."""
 
     async def profile_field(
         self, user_id: UserID, field: str, *, fresh: bool = False
     ) -> str | None:
-        """The person's profile field ``field`` as text (None: not set, not text, or the
-        homeserver could not say). Cached (see the module); ``fresh`` asks again now."""
+        """The person's profile field ``field`` as text (None: not set, not text, or not
+        known). Cached (see the module); ``fresh`` asks again now. While the homeserver
+        cannot answer, the last known value stays and nobody's lookup waits for it."""
         cache, pending = self._profile_cache, self._profile_pending
         key = (str(user_id), field)
         loop = asyncio.get_running_loop()
         cached = cache.get(key)
+        known = cached[1] if cached is not None else None
         if cached is not None and not fresh and cached[0] > loop.time():
-            return cached[1]
+            return known
+        if not fresh and loop.time() < self._profile_down_until:
+            return known
         task = pending.get(key)
         if task is None:
             task = loop.create_task(self._fetch_profile_field(user_id, field))
             pending[key] = task
             task.add_done_callback(lambda _: pending.pop(key, None))
         value, answered = await asyncio.shield(task)
-        cache[key] = (loop.time() + (PROFILE_TTL if answered else PROFILE_RETRY), value)
+        if not answered:
+            self._profile_down_until = loop.time() + PROFILE_RETRY
+            cache[key] = (loop.time() + PROFILE_RETRY, known)
+            return known
+        cache[key] = (loop.time() + PROFILE_TTL, value)
         return value
 
     async def _fetch_profile_field(self, user_id: UserID, field: str) -> tuple[str | None, bool]:
-        """(value, whether the homeserver answered)."""
+        """(value, whether the homeserver answered; a refusal is an answer)."""
         try:
             body = await self._profile_request("GET", user_id, field)
         except MatrixError as exc:
@@ -96,8 +107,8 @@ class ProfileMixin(AccountBase):
                 aiohttp.ClientSession(timeout=timeout) as http,
                 http.request(method, url, json=body, headers=headers) as response,
             ):
-                if response.status == 404:
-                    return None
+                if response.status == 404 or (method == "GET" and response.status in (400, 403)):
+                    return None  # not set, or not for us to see: an answer all the same
                 if response.status >= 400:
                     raise MatrixError(f"profile {method} answered {response.status}")
                 answer = await response.json(content_type=None)
