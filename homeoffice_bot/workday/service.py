@@ -12,12 +12,14 @@ from datetime import datetime
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.i18n import Translator
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.workday.arbzg import WorkEventKind
-from homeoffice_bot.workday.board import MentionItem, digest_markdown
+from homeoffice_bot.workday.board import MentionItem, digest_markdown, render_wrapup_handback
 from homeoffice_bot.workday.board_service import BoardService
 from homeoffice_bot.workday.boundary_service import AvailabilityService
 from homeoffice_bot.workday.jobs import Jobs
+from homeoffice_bot.workday.morning import MorningParts, compose
 from homeoffice_bot.workday.profiles import PROFILE_TZ, Directory
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.states import PersonStatus
@@ -119,10 +121,21 @@ class Workday:
 
     async def digest(self, user: UserID) -> bool:
         """Send the person the mentions collected while they were away (once), when they
-        are at work again without a start of the day (``!moin`` puts them into its
-        morning message)."""
-        text = await self.digest_text(user)
+        are at work again without saying so (``!moin`` puts them into its morning
+        message). At the start of a day, yesterday's wrap-up answer comes with them, so
+        that the morning is one message."""
+        tr = await self.person_tr(user)
+        text = await self.digest_text(user, tr)
         if text is None:
             return False
-        await self.ctx.outbox.dm(user, text)
+        handback = None
+        asked = await self.inbox.wrapup_asked_at(user)
+        if asked is not None:
+            tz = (await self.directory.profile(user)).tz
+            if local_date(asked, tz) < local_date(self.now(), tz):
+                answer = await self.inbox.take_wrapup(user)
+                handback = render_wrapup_handback(answer, tr) if answer else None
+        await self.ctx.outbox.dm(
+            user, compose(MorningParts(handback=handback, digest=text)) or text
+        )
         return True

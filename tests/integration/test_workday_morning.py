@@ -18,6 +18,7 @@ from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
 from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message
+from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.workday.plugin import WorkdayPlugin
 
 pytestmark = pytest.mark.integration
@@ -51,9 +52,12 @@ async def collected(plugin: WorkdayPlugin, person: Person, expected: int) -> Non
     assert len(await plugin.workday.inbox.mentions(person.user_id)) == expected
 
 
-async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_digest(
+async def an_evening(
     start_bot: BotFactory, people: PeopleFactory
-) -> None:
+) -> tuple[App, FixedClock, Person, RoomID]:
+    """Ben's Tuesday: he answers the wrap-up question, ends his day at 16:40, and Anna
+    mentions him twice in the evening (collected for the morning). Returns the bot, its
+    clock, Ben and the (encrypted) team room."""
     clock = FixedClock(at(12, 8))
     bot = await start_bot(plugins=QUIET, clock=clock)
     plugin = workday_of(bot)
@@ -63,7 +67,6 @@ async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_dige
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
 
-    # 16:16 the end-of-day reminder asks the wrap-up question; Ben answers in the DM
     mark = ben.mark()
     clock.set(at(12, 16, 16))
     await plugin.tick()
@@ -74,13 +77,19 @@ async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_dige
     clock.set(at(12, 16, 40))
     await confirmed(ben, room, "!feierabend", bot, "Feierabend")
 
-    # in the evening Anna mentions him twice: collected for the morning
     mark_anna = anna.mark()
     await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
     await anna.wait_message(room, "nicht im Dienst", sender=bot.matrix.user_id, since=mark_anna)
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
     await command(anna, room, f"!status {ben.user_id}", bot, "Feierabend")
     await collected(plugin, ben, 2)  # each message's handler is a task of its own
+    return bot, clock, ben, room
+
+
+async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_digest(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot, clock, ben, room = await an_evening(start_bot, people)
 
     # the next morning: one message with the hours, the hand-back and the digest
     clock.set(at(13, 7, 55))
@@ -95,7 +104,32 @@ async def test_after_moin_one_morning_message_carries_the_hand_back_and_the_dige
     direct_messages = bot_direct_messages(ben, bot, mark)
     assert next(m.event_id for m in direct_messages) == morning.event_id
     assert len(direct_messages) == 2, [m.body for m in direct_messages]
-    assert await plugin.workday.inbox.mentions(ben.user_id) == []
+    assert await workday_of(bot).workday.inbox.mentions(ben.user_id) == []
+
+
+async def test_at_the_start_of_hours_without_moin_the_digest_brings_the_hand_back(
+    start_bot: BotFactory, people: PeopleFactory
+) -> None:
+    bot, clock, ben, room = await an_evening(start_bot, people)
+
+    # 08:01, Ben has not said !moin: his hours bring the digest, with yesterday's answer
+    mark = ben.mark()
+    clock.set(at(13, 8, 1))
+    await workday_of(bot).tick()
+    morning = await direct(ben, bot, "2 Erwähnungen", mark)
+    assert "Bericht an Petra schicken" in morning.body
+    assert morning.body.index("Bericht an Petra") < morning.body.index("2 Erwähnungen")
+
+    # his !moin a little later only greets: nothing is said twice
+    clock.set(at(13, 8, 5))
+    greeting = await confirmed(ben, room, "!moin", bot, "Guten Morgen")
+    await confirmed(ben, room, "!erinnerungen", bot, "Deine Erinnerungen")  # the sentinel
+    assert "Heute bis 16:30 Uhr" in greeting.body
+    assert "Bericht an Petra" not in greeting.body
+    assert "Erwähnung" not in greeting.body
+    bodies = [m.body for m in bot_direct_messages(ben, bot, mark)]
+    assert len(bodies) == 3, bodies
+    assert sum("Bericht an Petra" in body for body in bodies) == 1
 
 
 async def test_reminders_a_person_turned_off_are_not_sent(
