@@ -32,7 +32,7 @@ from homeoffice_bot.kernel.argtypes import Text
 from homeoffice_bot.kernel.command_model import Arg, Command, Permission
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, MatrixError
-from homeoffice_bot.kernel.formatting import escape_markdown
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.plugins import Plugin
 

@@ -10,8 +10,10 @@ from homeoffice_bot.kernel.argtypes import Choice, RestText
 from homeoffice_bot.kernel.command_model import Arg, Command, Permission
 from homeoffice_bot.kernel.commands import (
     COMMAND_REGISTRY,
+    HELP_ALL_WORDS,
     CommandContext,
     CommandRegistry,
+    render_help_all,
     render_help_detail,
     render_help_overview,
 )
@@ -40,7 +42,11 @@ class CorePlugin(Plugin[NoSettings]):
                         "topic", RestText(), optional=True, label={"de": "Befehl", "en": "command"}
                     ),
                 ),
-                examples=("hilfe standup",),
+                examples={
+                    "de": ("hilfe", "hilfe alles", "hilfe pause"),
+                    "en": ("help", "help all", "help break"),
+                },
+                everyday=True,
             )
         )
         self.ctx.add_command(
@@ -74,7 +80,16 @@ class CorePlugin(Plugin[NoSettings]):
         registry = self._registry()
         topic = args.get("topic")
         if not topic:
-            await ctx.reply(render_help_overview(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
+            # In a direct chat everyone holds full power over the chat's own things; the
+            # moderation's everyday commands are for team rooms, so it shows a member's list.
+            level = Permission.MEMBER if ctx.message.is_direct else ctx.permission
+            text = render_help_overview(
+                registry.commands, ctx.lang, ctx.prefix, ctx.tr, permission=level
+            )
+            await ctx.reply(text)
+            return
+        if str(topic).strip().casefold() in HELP_ALL_WORDS:
+            await ctx.reply(render_help_all(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
             return
         words = str(topic).removeprefix(ctx.prefix).split()
         try:

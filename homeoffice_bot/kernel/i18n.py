@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 LANGUAGES: tuple[str, ...] = ("de", "en")
 DEFAULT_LANGUAGE = "de"
+KERNEL_LOCALES = Path(__file__).parent / "locales"
+"""The kernel's own catalogue, the fallback of every component's."""
 
 
 class Translator(Protocol):
@@ -78,6 +80,12 @@ class Catalogue:
 
     def translator(self, lang: str) -> Translator:
         return _BoundTranslator(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def component_catalogue(folder: Path) -> Catalogue:
+    """A component's catalogue with the kernel's as its fallback, as the host builds it for
+    a plugin: for rendering outside a running bot (tests, offline commands, workers)."""
+    return Catalogue.from_folder(folder, fallback=Catalogue.from_folder(KERNEL_LOCALES))
 
 
 class _BoundTranslator:

@@ -6,6 +6,8 @@
   a direct chat; otherwise the open stand-up the person is asked in (thread mode allows
   DMs too). A room of just the bot and the person counts as a direct chat here, even
   when it was not created as one.
+- 👍 under a written kickoff, tapped by a participant, answers "Nichts Neues" until they
+  type an answer (which replaces it); taking the tap back withdraws it.
 - Edits replace the text, redactions remove the message; after the close the report is
   edited. Lateness is judged by the homeserver's timestamp, so answers typed while the
   bot was down count as on time.
@@ -25,6 +27,7 @@ from homeoffice_bot.standup.answers import (
     is_late,
     next_dm_question,
 )
+from homeoffice_bot.standup.assemble import is_nothing_new
 from homeoffice_bot.standup.config import StandupMode
 from homeoffice_bot.standup.messages import (
     render_answer_received,
@@ -37,6 +40,7 @@ from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.showrun import HAND_ON_KEYS, is_hand_on
 from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore
+from homeoffice_bot.standup.store_taps import TapAnswers
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ class Intake:
         self.store = store
         self.runner = runner
         self.live = LiveStore(store.db)
+        self.taps = TapAnswers(store.db)
 
     async def on_message(self, message: Message) -> None:
         if message.msgtype not in ANSWER_MSGTYPES or message.sender == self.ctx.matrix.user_id:
@@ -100,6 +105,8 @@ class Intake:
         under the note that gave it, ticks it off."""
         if reaction.sender == self.ctx.matrix.user_id:
             return
+        if is_nothing_new(reaction.key) and await self._nothing_new(reaction):
+            return
         if reaction.key in HAND_ON_KEYS:
             found = await self.runner.show.turn_of_prompt(reaction.relates_to)
             if found is not None and found[0].room_id == reaction.room_id:
@@ -107,6 +114,27 @@ class Intake:
             return
         if reaction.key in TICK_KEYS:
             await self.live.tick_action(reaction.relates_to, reaction.sender, reaction.server_ts)
+
+    async def _nothing_new(self, reaction: Reaction) -> bool:
+        """👍 under a written kickoff: a participant's answer "Nichts Neues" (unless they
+        answered already); taking it back is a redaction (``on_redaction``). False when
+        the reaction is not under a kickoff."""
+        occurrence = await self.store.occurrence_by_kickoff(reaction.relates_to)
+        if occurrence is None or occurrence.room_id != reaction.room_id:
+            return False
+        if occurrence.config.mode is StandupMode.LIVE:
+            return True
+        if reaction.sender not in occurrence.participants:
+            return True  # the same people as for typed answers that count
+        tr = await self.ctx.tr_for(reaction.room_id)
+        answer = AnswerRecord(
+            reaction.event_id, occurrence.id, reaction.sender, reaction.room_id,
+            tr("standup.tap.answer"), None, reaction.server_ts,
+            is_late(reaction.server_ts, occurrence.closes_at),
+        )  # fmt: skip
+        if await self.taps.add(answer) and not occurrence.is_open:
+            await self.runner.reports.refresh(occurrence.id)
+        return True
 
     # ---------------------------------------------------------------- thread
 
@@ -134,6 +162,7 @@ class Intake:
         )  # fmt: skip
         if not await self.store.add_answer(answer):
             return
+        await self.taps.drop(occurrence.id, message.sender)  # a typed answer replaces a tap
         tr = await self.ctx.tr_for(message.room_id)
         # 🕒 under an answer in the room is a lateness mark for everyone to see: only
         # where the room turned lateness marks on (the person's direct chat is private)
@@ -161,6 +190,7 @@ class Intake:
             prompted = prompted and occurrence is not None and occurrence.id == prompted_id
         if occurrence is None or await self._chat_after_close(occurrence, message):
             return
+        await self.taps.drop(occurrence.id, message.sender)  # a typed answer replaces a tap
         earlier = [a.message() for a in await self.store.answers_of(occurrence.id, message.sender)]
         n_questions = len(occurrence.questions)
         keywords = section_keywords(occurrence.config.questions)

@@ -20,7 +20,12 @@ from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
-from homeoffice_bot.standup.assemble import kickoff_markdown, not_answered, who_is_asked
+from homeoffice_bot.standup.assemble import (
+    NOTHING_NEW,
+    kickoff_markdown,
+    not_answered,
+    who_is_asked,
+)
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
@@ -285,6 +290,8 @@ class Runner:
         try:  # the same origin whether the firing runs it or a restart resumes it
             with acting_for(f"standup-occurrence:{occurrence.id}:kickoff"):
                 event_id = await self.ctx.outbox.send(room, text, alert=live)
+                if config.mode is not StandupMode.LIVE:  # the button for "nichts Neues"
+                    await self._react(room, event_id, NOTHING_NEW)
         except MatrixError:
             log.exception("stand-up kickoff could not be posted in %s", room)
             return
@@ -301,6 +308,12 @@ class Runner:
         for user in occurrence.expected():
             if by_dm or user not in members:  # people added from outside cannot see the thread
                 self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
+
+    async def _react(self, room: RoomID, event_id: EventID, key: str) -> None:
+        try:
+            await self.ctx.outbox.react(room, event_id, key)
+        except MatrixError:  # e.g. reactions need a power level here: typing still works
+            log.warning("could not put the kickoff's button in %s", room)
 
     async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
         config = occurrence.config

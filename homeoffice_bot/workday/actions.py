@@ -11,12 +11,13 @@ message for a command in a room, a reply in the direct chat).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import RoomID, UserID
-from homeoffice_bot.kernel.localtime import local_date
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, render_reminder
 from homeoffice_bot.workday.board import render_wrapup_handback
 from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
@@ -34,7 +35,6 @@ from homeoffice_bot.workday.states import (
 )
 from homeoffice_bot.workday.texts import (
     Translate,
-    escape_markdown,
     format_date,
     format_until,
     format_when,
@@ -244,3 +244,29 @@ class PresenceActions:
         await self.wd.change(actor.user, status, WorkEventKind.END, actor.now, boards=False)
         await actor.confirm(actor.tr("cmd.absent.reply"))
         await self.boards(actor)
+
+    # ------------------------------------------------------------ until when (a tap's answer)
+
+    async def set_until(self, actor: Actor, since: datetime, until: datetime | None) -> bool:
+        """Give the break or absence that began at ``since`` its end (``None``: it stays
+        open): the answer to "Bis wann?" after a tap on the board. No new work event:
+        the break began with the tap. False when that status is no longer in effect."""
+        profile = await self.enter(actor, enrol=False)
+        status = await self.wd.store.status(actor.user)
+        timed = (PresenceState.BREAK, PresenceState.AWAY)
+        if status is None or status.state not in timed or status.since != as_utc(since):
+            return False
+        if until is not None and until <= status.since:
+            until = None
+        changed = replace(status, until=until)
+        await self.wd.change(actor.user, changed, None, actor.now, boards=False)
+        if status.state is PresenceState.BREAK:
+            if until is None:
+                await actor.confirm(actor.tr("cmd.pause.reply_open"))
+            else:
+                shown = format_until(until, actor.now, profile.tz, actor.tr)
+                await actor.confirm(actor.tr("cmd.pause.reply_until", until=shown))
+        else:
+            await actor.confirm(self.away_text(actor, profile, until))
+        await self.boards(actor)
+        return True

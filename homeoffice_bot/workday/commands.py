@@ -38,6 +38,7 @@ def build_commands(
         permission: Permission = Permission.MEMBER,
         subcommands: tuple[Command, ...] = (),
         examples: tuple[str, ...] | dict[str, tuple[str, ...]] = (),
+        everyday: bool = False,
     ) -> Command:
         return Command(
             names={"de": de, "en": en},
@@ -47,6 +48,7 @@ def build_commands(
             permission=permission,
             subcommands=subcommands,
             examples=examples,
+            everyday=everyday,
         )
 
     pause_plan = command(
@@ -97,7 +99,14 @@ def build_commands(
         },
     )
     return [
-        command(("moin", "guten-morgen"), ("start",), "start", presence.start, examples=("moin",)),
+        command(
+            ("moin", "guten-morgen"),
+            ("start",),
+            "start",
+            presence.start,
+            examples=("moin",),
+            everyday=True,
+        ),
         command(
             ("pause",),
             ("break",),
@@ -106,8 +115,11 @@ def build_commands(
             _rest("when", "Dauer|bis Uhrzeit", "duration|until time"),
             subcommands=(pause_plan,),
             examples=("pause 15m", "pause bis 12:30", "break until 12:30"),
+            everyday=True,
         ),
-        command(("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back),
+        command(
+            ("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back, everyday=True
+        ),
         command(
             ("weg",),
             ("away",),
@@ -118,8 +130,9 @@ def build_commands(
                 "de": ("weg 1h", "weg bis 14:00 Arzttermin", "weg 1h öffentlich: Kita-Abholung"),
                 "en": ("away 1h", "away until 14:00 dentist", "away 1h public: school run"),
             },
+            everyday=True,
         ),
-        command(("feierabend",), ("off", "done"), "off", presence.off),
+        command(("feierabend",), ("off", "done"), "off", presence.off, everyday=True),
         command(
             ("urlaub",),
             ("leave", "vacation"),
@@ -127,6 +140,7 @@ def build_commands(
             presence.leave,
             _rest("period", "Zeitraum [vertretung @name]|aus", "period [stand-in @name]|off"),
             examples=("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
+            everyday=True,
         ),
         command(("abwesend",), ("absent",), "absent", presence.absent),
         command(
@@ -136,6 +150,7 @@ def build_commands(
             presence.status,
             Arg("who", UserMention(), optional=True),
             examples=("status", "status @anna:example.org"),
+            everyday=True,
         ),
         command(
             ("arbeitszeit",),

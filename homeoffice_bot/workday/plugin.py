@@ -14,9 +14,11 @@ from typing import Any
 
 from homeoffice_bot.kernel.command_model import Command, Handler
 from homeoffice_bot.kernel.commands import CommandContext
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
-from homeoffice_bot.workday.api import AVAILABILITY
+from homeoffice_bot.workday.actions import PresenceActions
+from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
 from homeoffice_bot.workday.presence_commands import PresenceCommands
@@ -26,6 +28,8 @@ from homeoffice_bot.workday.schema import MIGRATIONS
 from homeoffice_bot.workday.service import Workday
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.settings_commands import SettingsCommands
+from homeoffice_bot.workday.taps import BoardTaps
+from homeoffice_bot.workday.team_setup import TeamSetupService
 
 
 class WorkdayPlugin(Plugin[WorkdaySettings]):
@@ -45,9 +49,17 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
             ctx.add_command(_rescheduling(command, wd))
         handlers = MessageHandlers(wd)
         ctx.on_message(handlers.on_message)
+        taps = BoardTaps(wd, PresenceActions(wd))
+        ctx.on_reaction(taps.on_reaction)
+        ctx.on_redaction(taps.on_redaction)
+        ctx.on_message(taps.on_message)
+        conversations = ctx.services.get(CONVERSATIONS)
+        if conversations is not None:
+            conversations.add(taps)
         ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)
+        ctx.services.provide(TEAM_SETUP, TeamSetupService(wd))
         ctx.add_personal_data(WorkdayPersonalData(wd))
         await wd.availability.hand_over_held()
         await wd.jobs.start()

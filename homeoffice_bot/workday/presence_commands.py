@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, SendError
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.actions import Actor, PresenceActions
@@ -24,7 +25,6 @@ from homeoffice_bot.workday.board import render_status
 from homeoffice_bot.workday.profiles import Profile
 from homeoffice_bot.workday.standin import resolve_stand_in
 from homeoffice_bot.workday.texts import (
-    escape_markdown,
     format_date,
 )
 from homeoffice_bot.workday.when import parse_away, parse_leave, parse_until

@@ -133,6 +133,36 @@ MIGRATIONS: list[MigrationStep] = [
     CREATE INDEX workday_mentions_at ON workday_mentions(at);
     CREATE INDEX workday_wrapups_at ON workday_wrapups(asked_at)
     """,
+    # Taps on the board: which board message carries the bot's reactions, the taps the
+    # bot acted on (removing one restores the status before it), and the open "Bis
+    # wann?" question after a tap on a break or "kurz weg".
+    """
+    ALTER TABLE workday_rooms ADD COLUMN board_buttons TEXT;
+    CREATE TABLE workday_taps (
+        event_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        board_event_id TEXT NOT NULL,
+        tap_key TEXT NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        previous TEXT,
+        event_kind TEXT
+    );
+    CREATE INDEX workday_taps_user ON workday_taps(user_id);
+    CREATE INDEX workday_taps_at ON workday_taps(at);
+    CREATE TABLE workday_until_questions (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        team_room TEXT NOT NULL,
+        state TEXT NOT NULL,
+        since TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_until_questions_event ON workday_until_questions(event_id);
+    CREATE INDEX workday_until_questions_asked ON workday_until_questions(asked_at)
+    """,
     # Which reminders a person wants (``!erinnerungen``): the end-of-day reminder with its
     # wrap-up question, the stand-up reminder, the digest of mentions. On unless turned off.
     """

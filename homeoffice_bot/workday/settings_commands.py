@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, ParseError
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.workday.breaks import format_break_plans, parse_break_plans
 from homeoffice_bot.workday.hours import (
     canonical_spec,
@@ -22,7 +23,7 @@ from homeoffice_bot.workday.hours import (
     validate_timezone,
 )
 from homeoffice_bot.workday.profiles import PROFILE_TZ, Profile, Reminders
-from homeoffice_bot.workday.texts import Translate, escape_markdown
+from homeoffice_bot.workday.texts import Translate
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday

@@ -30,13 +30,21 @@ async def test_help_in_german_then_english(
 
     reply = await anna.ask(room, "!hilfe", bot.matrix.user_id)
     assert "Das kann ich für euch tun" in reply.body
-    assert "!sprache" in reply.body
+    assert "!moin" in reply.body  # the everyday commands, and how to see the rest
+    assert "!hilfe alles" in reply.body
+    assert "!sprache" not in reply.body
     assert reply.encrypted is encrypted
+    reply = await anna.ask(room, "!hilfe alles", bot.matrix.user_id)
+    assert "Nur für die Moderation dieses Raums:" in reply.body
+    assert "!sprache" in reply.body.split("Nur für die Moderation dieses Raums:")[1]
+    assert "🛡" not in reply.body
 
     reply = await anna.ask(room, "!sprache en", bot.matrix.user_id)
     assert "English" in reply.body
     reply = await anna.ask(room, "!help", bot.matrix.user_id)
     assert "Here is what I can do for you" in reply.body
+    assert "!help all" in reply.body
+    reply = await anna.ask(room, "!help all", bot.matrix.user_id)
     assert "!language" in reply.body
 
 

@@ -77,7 +77,7 @@ async def test_break_shows_on_the_board_and_expires(
     await workday_of(bot).tick()
     edit = await board_edit(ben, bot, "Ben — 🟢 Im Dienst", mark)
     assert edit.original_event_id == board.event_id
-    assert "Pause" not in edit.new_body
+    assert "Ben — ☕" not in edit.new_body
 
 
 async def test_evening_mention_gets_one_note_and_a_digest_next_morning(

@@ -126,7 +126,10 @@ def test_everyone_lists_each_user_once() -> None:
 def test_written_kickoff_offers_thread_and_direct_message() -> None:
     text = kickoff_markdown(occurrence(), tr_de, NAMES)
     assert text.startswith("☀️ **Stand-up „team“**\n1\\. Was hast du seit Freitag erledigt?")
-    assert text.endswith("Du kannst mir auch per Direktnachricht antworten.")
+    assert text.endswith(
+        "Du kannst mir auch per Direktnachricht antworten.\n"
+        "Nichts Neues? Dann tippe einfach auf die Reaktion Daumen hoch 👍."
+    )
 
 
 def test_dm_kickoff_has_no_thread_hint() -> None:

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from workday_testing import BERLIN, Tr, berlin
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.board import (
     BoardEntry,
@@ -21,7 +22,7 @@ from homeoffice_bot.workday.board import (
 )
 from homeoffice_bot.workday.hours import WorkSchedule, parse_working_hours
 from homeoffice_bot.workday.states import PresenceState, resolve_presence, step_away
-from homeoffice_bot.workday.texts import escape_markdown, excerpt
+from homeoffice_bot.workday.texts import excerpt
 
 NOW = berlin(2024, 8, 14, 9, 41)
 S = PresenceState
@@ -48,6 +49,7 @@ def test_board_in_german() -> None:
         "- Fritz — 🏖️ Urlaub bis 23.08. — Vertretung: Anna",
         "- Gerd — ⚪ Heute nicht da",
         "",
+        "Tippe auf eine Reaktion: Dienstbeginn 🟢, Pause ☕, kurz weg 🚶, Feierabend 🌙.",
         Tr("de")("board.footer"),
     ]
 
