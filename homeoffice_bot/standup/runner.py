@@ -30,6 +30,7 @@ from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMo
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
+from homeoffice_bot.standup.remind import wanting_reminder
 from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.showrun import RunOfShow
@@ -336,9 +337,11 @@ class Runner:
         if not await self.store.claim_reminder(occurrence_id):
             return
         missing = not_answered(occurrence, await self.store.answers(occurrence_id))
+        config, room = occurrence.config, RoomID(occurrence.room_id)
+        if not config.mass_mention:
+            missing = await wanting_reminder(self.ctx.services.get(AVAILABILITY), missing)
         if not missing:
             return
-        config, room = occurrence.config, RoomID(occurrence.room_id)
         tr = await self.ctx.tr_for(room)
         if config.answer_channel is AnswerChannel.DM:
             prompts = await self.store.dm_prompts(occurrence_id)

@@ -1,7 +1,7 @@
 """What a person's state change does, however it was asked for: a command in a room or
 the direct chat (``presence_commands``), plain words in the direct chat, or a tap on the
 board. One place for each change: store it, confirm it, bring the boards up to date, and
-what follows (the morning messages after the start, what was held during a break).
+what follows (the morning message at the start, what was held during a break).
 
 An ``Actor`` says who acted, when (the event's own time), where (a team room, or the
 direct chat) and how the confirmation reaches them: the caller decides (a ✅ and a direct
@@ -22,6 +22,7 @@ from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, rend
 from homeoffice_bot.workday.board import render_wrapup_handback
 from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
 from homeoffice_bot.workday.jobs import ARBZG_HISTORY
+from homeoffice_bot.workday.morning import MorningParts, compose, hours_line
 from homeoffice_bot.workday.profiles import Profile
 from homeoffice_bot.workday.standin import resolve_stand_in
 from homeoffice_bot.workday.states import (
@@ -36,7 +37,6 @@ from homeoffice_bot.workday.states import (
 from homeoffice_bot.workday.texts import (
     Translate,
     format_date,
-    format_time,
     format_until,
     format_when,
 )
@@ -114,24 +114,27 @@ class PresenceActions:
     # ------------------------------------------------------------ start and back
 
     async def start(self, actor: Actor) -> None:
+        """The start of the day. Its confirmation is the one morning message (the
+        greeting with the day's hours, what is handed back, the collected mentions, the
+        rest-time note); what was held back follows."""
         profile = await self.enter(actor)
         user, now = actor.user, actor.now
         await self.wd.change(user, start_work(user, now), WorkEventKind.START, now, boards=False)
-        end = end_of_today(profile.schedule, now)
-        name = self.name(actor, user)
-        if end is not None and end > now:
-            end_text = format_time(end, profile.tz)
-            await actor.confirm(actor.tr("cmd.start.reply_until", name=name, end=end_text))
-        else:
-            await actor.confirm(actor.tr("cmd.start.reply", name=name))
+        greeting = actor.tr("cmd.start.reply", name=self.name(actor, user))
+        parts = await self.morning(profile, now, actor.tr)
+        await actor.confirm(compose(parts, greeting) or greeting)
         await self.boards(actor)
-        await self.morning(profile, now)
+        await self.wd.availability.release(user)
 
-    async def morning(self, profile: Profile, now: datetime) -> None:
-        """At the start of a day: the rest-time note, yesterday's wrap-up answer, the
-        collected mentions and everything held back."""
+    async def morning(self, profile: Profile, now: datetime, tr: Translate) -> MorningParts:
+        """The parts of the morning message at the start of a day (``morning.compose``
+        puts them together): the day's hours, yesterday's wrap-up answer handed back,
+        the collected mentions and the rest-time note. What is handed back, collected or
+        noted is taken here, so it is said once; the caller sends the message (as the
+        confirmation of the start: an Actor's ``confirm`` must bring these words to the
+        person) and then releases what the delivery gate held back."""
         wd, user = self.wd, profile.user
-        tr = await wd.person_tr(user)
+        rest: list[str] = []
         if profile.arbzg:
             events = await wd.store.events(user, now - ARBZG_HISTORY)
             day = local_date(now, profile.tz).isoformat()
@@ -142,12 +145,14 @@ class PresenceActions:
                 if reminder.id is ReminderId.REST11 and await wd.store.claim_reminder(
                     user, day, reminder.id.value, now
                 ):
-                    await wd.dm(user, render_reminder(reminder, profile.tz, tr))
+                    rest.append(render_reminder(reminder, profile.tz, tr))
         answer = await wd.inbox.take_wrapup(user)
-        if answer:
-            await wd.dm(user, render_wrapup_handback(answer, tr))
-        await wd.digest(user)
-        await wd.availability.release(user)
+        return MorningParts(
+            hours=hours_line(end_of_today(profile.schedule, now), now, profile.tz, tr),
+            handback=render_wrapup_handback(answer, tr) if answer else None,
+            digest=await wd.digest_text(user, tr),
+            rest=" ".join(rest) or None,
+        )
 
     async def back(self, actor: Actor) -> None:
         await self.enter(actor)

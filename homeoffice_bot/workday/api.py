@@ -28,6 +28,11 @@ class Availability(Protocol):
         no working time ahead)."""
         ...
 
+    async def wants_standup_reminder(self, user_id: UserID) -> bool:
+        """False when the person turned the stand-up reminder off (``!erinnerungen
+        standup aus``); True otherwise, also for people who never used the workday."""
+        ...
+
     async def deliver(
         self, user_id: UserID, markdown: str, *, room_id: RoomID | None = None
     ) -> None:

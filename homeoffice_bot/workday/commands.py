@@ -194,7 +194,10 @@ def build_commands(
             "timezone",
             settings.timezone,
             Arg("zone", Text(max_length=64), optional=True, label={"de": "Zone", "en": "zone"}),
-            examples={"de": ("zeitzone Europe/Berlin",), "en": ("timezone Europe/Berlin",)},
+            examples={
+                "de": ("zeitzone", "zeitzone Europe/Berlin", "zeitzone standard"),
+                "en": ("timezone", "timezone Europe/Berlin", "timezone default"),
+            },
         ),
         command(
             ("feiertage",),
@@ -214,6 +217,21 @@ def build_commands(
             settings.arbzg,
             Arg("switch", switch, optional=True),
             examples={"de": ("arbzg aus", "arbzg an"), "en": ("arbzg off", "arbzg on")},
+        ),
+        command(
+            ("erinnerungen",),
+            ("reminders",),
+            "reminders",
+            settings.reminders,
+            _rest(
+                "choice",
+                "feierabend|standup|sammlung|alle] [an|aus",
+                "end-of-day|standup|digest|all] [on|off",
+            ),
+            examples={
+                "de": ("erinnerungen", "erinnerungen feierabend aus", "erinnerungen sammlung an"),
+                "en": ("reminders", "reminders end-of-day off", "reminders digest on"),
+            },
         ),
         command(
             ("dringend",),

@@ -184,4 +184,11 @@ MIGRATIONS: list[MigrationStep] = [
     );
     CREATE INDEX workday_questions_event ON workday_questions(event_id)
     """,
+    # Which reminders a person wants (``!erinnerungen``): the end-of-day reminder with its
+    # wrap-up question, the stand-up reminder, the digest of mentions. On unless turned off.
+    """
+    ALTER TABLE workday_people ADD COLUMN remind_dayend INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workday_people ADD COLUMN remind_standup INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workday_people ADD COLUMN remind_digest INTEGER NOT NULL DEFAULT 1
+    """,
 ]

@@ -68,6 +68,12 @@ class RoomState(Protocol):
 
     def event_link(self, room_id: RoomID, event_id: EventID) -> str: ...
     async def leave(self, room_id: RoomID) -> None: ...
+    async def profile_field(
+        self, user_id: UserID, field: str, *, fresh: bool = False
+    ) -> str | None:
+        """A person's profile field as text (``m.tz``), cached; None when not set or
+        not readable (``kernel/matrix/profile.py``)."""
+        ...
 
 
 class AccountBase:
