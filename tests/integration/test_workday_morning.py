@@ -79,7 +79,7 @@ async def an_evening(
 
     mark_anna = anna.mark()
     await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
-    await anna.wait_message(room, "nicht im Dienst", sender=bot.matrix.user_id, since=mark_anna)
+    await anna.wait_message(room, "außer Dienst", sender=bot.matrix.user_id, since=mark_anna)
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
     await command(anna, room, f"!status {ben.user_id}", bot, "Feierabend")
     await collected(plugin, ben, 2)  # each message's handler is a task of its own
@@ -168,7 +168,7 @@ async def test_reminders_a_person_turned_off_are_not_sent(
     mark_anna, mark_ben = anna.mark(), ben.mark()
     clock.set(at(12, 16, 16))
     await plugin.tick()
-    await direct(ben, bot, "Was nimmst du mit in morgen?", mark_ben)
+    await direct(ben, bot, "für den nächsten Arbeitstag merken", mark_ben)
     await confirmed(anna, room, "!erinnerungen", bot, "Deine Erinnerungen")  # the sentinel
     bodies = [m.body for m in bot_direct_messages(anna, bot, mark_anna)]
     assert not any("endet um" in body or "mit in morgen" in body for body in bodies), bodies
@@ -185,7 +185,7 @@ async def test_reminders_a_person_turned_off_are_not_sent(
     mark_anna = anna.mark()
     clock.set(at(13, 16, 16))
     await plugin.tick()
-    await direct(anna, bot, "Was nimmst du mit in morgen?", mark_anna)
+    await direct(anna, bot, "für den nächsten Arbeitstag merken", mark_anna)
 
 
 async def test_the_stand_up_reminds_only_those_who_did_not_turn_it_off(

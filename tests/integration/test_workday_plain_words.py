@@ -47,7 +47,7 @@ async def board_shows(person: Person, bot: App, contains: str, since: int) -> No
             return event.sender == bot.matrix.user_id and contains in event.new_body
         return (
             isinstance(event, Message) and event.sender == bot.matrix.user_id
-            and "Wer ist da?" in event.body and contains in event.body
+            and "Teamübersicht" in event.body and contains in event.body
         )  # fmt: skip
 
     await person.wait_for(object, shown, since=since)
@@ -64,9 +64,9 @@ async def test_plain_words_set_each_state_and_the_board_shows_it(
     dm = await direct_chat(ben, bot)
 
     for text, understood, board in [
-        ("moin", "Verstanden: Arbeitsbeginn", "Ben — 🟢 Im Dienst"),
-        ("Mittagspause bis 13 Uhr", "Verstanden: Pause bis 13:00 Uhr", "Ben — ☕ Pause bis 13:00"),
-        ("bin zurück", "Verstanden: du bist wieder da", "Ben — 🟢 Im Dienst"),
+        ("moin", "Verstanden: Arbeitsbeginn", "Ben — Im Dienst 🟢"),
+        ("Mittagspause bis 13 Uhr", "Verstanden: Pause bis 13:00 Uhr", "Ben — Pause bis 13:00 ☕"),
+        ("bin zurück", "Verstanden: du bist wieder da", "Ben — Im Dienst 🟢"),
         ("bin kurz weg bis 14 Uhr (Arzt)", "Verstanden: kurz weg bis 14:00 Uhr", "bis 14:00"),
         ("Feierabend", "Verstanden: Feierabend", None),
     ]:
@@ -227,7 +227,7 @@ async def test_after_the_end_of_day_question_a_state_is_a_state_and_other_words_
     await plugin.tick()
     question = await ben.wait_for(
         Message,
-        lambda m: m.sender == bot.matrix.user_id and "Was nimmst du mit in morgen?" in m.body,
+        lambda m: m.sender == bot.matrix.user_id and "für den nächsten Arbeitstag merken" in m.body,
         since=mark,
     )
     dm = question.room_id
