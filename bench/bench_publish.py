@@ -85,6 +85,8 @@ class StepMeter:
 
     def __init__(self) -> None:
         self.longest_ms = 0.0
+        self.longest_what = ""
+        """What ran in the longest step (the callback or task, shortened)."""
         self._original = asyncio.events.Handle._run
 
     def __enter__(self) -> StepMeter:
@@ -95,7 +97,9 @@ class StepMeter:
             try:
                 original(handle)
             finally:
-                meter.longest_ms = max(meter.longest_ms, (time.thread_time() - before) * 1000)
+                took = (time.thread_time() - before) * 1000
+                if took > meter.longest_ms:
+                    meter.longest_ms, meter.longest_what = took, repr(handle)[:160]
 
         asyncio.events.Handle._run = run  # type: ignore[method-assign]
         return self
@@ -115,6 +119,7 @@ class PublishFigures:
     round_trips_ms: list[float] = field(default_factory=list)
     longest_step_ms: float = 0.0
     """The longest step of the event loop in CPU time (``StepMeter``)."""
+    longest_step_what: str = ""
 
     def report(self) -> str:
         lag = self.lag_ms or [0.0]
@@ -172,8 +177,9 @@ async def publish_figures(
     sizes = await asyncio.to_thread(file_sizes, out_dir)
     largest = max(sizes, key=sizes.__getitem__)
     return PublishFigures(
-        seconds, len(sizes), largest, sizes[largest], lag, trips, steps.longest_ms
-    )
+        seconds, len(sizes), largest, sizes[largest], lag, trips, steps.longest_ms,
+        steps.longest_what,
+    )  # fmt: skip
 
 
 async def offline(count: int, base: Path) -> None:
@@ -299,6 +305,7 @@ async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: P
 
         idle, busy, idle_lag, busy_lag = [], [], [], []
         idle_step = busy_step = 0.0
+        busy_what = ""
         for cycle in range(cycles):
             with StepMeter() as steps:
                 trips, lag = await lag_while(idle_rounds())
@@ -310,11 +317,13 @@ async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: P
             )
             busy += figures.round_trips_ms
             busy_lag += figures.lag_ms
-            busy_step = max(busy_step, figures.longest_step_ms)
+            if figures.longest_step_ms > busy_step:
+                busy_step, busy_what = figures.longest_step_ms, figures.longest_step_what
             print(f"cycle {cycle + 1}: {figures.report()}", flush=True)
         print(f"event-loop lag idle: {spread(idle_lag)}; while publishing: {spread(busy_lag)}")
         print(f"longest loop step (CPU) idle: {idle_step:.1f} ms; while publishing: "
-              f"{busy_step:.1f} ms (the bot and the bench's client share the loop)")  # fmt: skip
+              f"{busy_step:.1f} ms (the bot and the bench's client share the loop): "
+              f"{busy_what}")  # fmt: skip
         print(f"round trip idle ({len(idle)}): {spread(idle)}")
         print(f"round trip while publishing ({len(busy)}): {spread(busy)}")
         p50 = statistics.median(busy) - statistics.median(idle)

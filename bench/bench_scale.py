@@ -7,9 +7,10 @@ once into a cache shared by the run's bots, as the container image ships them): 
 healthy (process start to ``/healthz`` ok) and the CPU used until then, RSS after an idle
 time, CPU per idle minute, and the ``!pause`` round trip of a person in a team room.
 Then, in this process, the due-time processing: the wake-up when nobody is due, a look
-at one due person, and the busiest minute of the next 24 hours. Once per run: the kickoffs of many rooms at one minute
-(first and last after the minute, and the same number of sends by a bare client, the
-homeserver's share) and publishing many #DigitalNah offerings (time, largest file).
+at one due person, and the busiest minute of the next 24 hours. Once per run: the
+kickoffs of many rooms at one minute (first and last after the minute, and the same
+number of sends by a bare client, the homeserver's share) and publishing many
+#DigitalNah offerings (time, largest file).
 
     .venv/bin/python bench/bench_scale.py                      # everything, 60 s idle
     .venv/bin/python bench/bench_scale.py --quick              # 1k and 10k, 10 s idle,
