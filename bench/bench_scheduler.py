@@ -119,7 +119,7 @@ async def kickoff_latency(bot: App, clock: FixedClock, minute: datetime, rooms: 
     all_sent = asyncio.Event()
 
     async def timed_send(room_id: RoomID, markdown: str, **kwargs: Any) -> Any:
-        kickoff = markdown.startswith(("☀️", "🎥"))
+        kickoff = markdown.split("\n", 1)[0].endswith(("☀️", "🎥"))
         if kickoff:
             queued[room_id] = time.perf_counter() - t0
         event_id = await outbox_send(room_id, markdown, **kwargs)

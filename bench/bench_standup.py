@@ -48,7 +48,7 @@ async def team_round(bot: App, lead: Person, team: list[Person], room: RoomID) -
     t0 = time.perf_counter()
     await lead.say(room, "!standup jetzt")
     kickoff = await watcher.wait_for(
-        Message, lambda m: m.sender == bot_id and m.body.startswith("☀️"), 30, mark
+        Message, lambda m: m.sender == bot_id and m.body.split("\n", 1)[0].endswith("☀️"), 30, mark
     )
     result = {"kickoff": time.perf_counter() - t0}
     acks: list[float] = []

@@ -92,16 +92,16 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
 
             async def board() -> float:
                 if _has_board(anna, me, before=mark):
-                    await anna.wait_for(Edit, lambda e: "Anna — ☕" in e.new_body, since=mark)
+                    await anna.wait_for(Edit, lambda e: "Anna — Pause" in e.new_body, since=mark)
                 else:
-                    await anna.wait_message(room, "Wer ist da?", sender=me, since=mark)
+                    await anna.wait_message(room, "Teamübersicht · Stand", sender=me, since=mark)
                 return time.perf_counter() - t0
 
             await anna.say(room, "!pause 15m")
             answered, edited = await asyncio.gather(answer(), board())
             mark = anna.mark()
             await anna.say(room, "!zurück")
-            await anna.wait_for(Edit, lambda e: "Anna — 🟢" in e.new_body, since=mark)
+            await anna.wait_for(Edit, lambda e: "Anna — Im Dienst" in e.new_body, since=mark)
             return answered * 1000, edited * 1000
 
         await pause_round()  # warm-up: key sharing, the board is posted
@@ -126,7 +126,7 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
             t0 = time.perf_counter()
             text = f"{ben.user_id} Frage {index}"
             await sender.say_mentioning(room, text, ben.user_id, "Ben")
-            note = sender.wait_message(room, "nicht im Dienst", sender=me, since=mark)
+            note = sender.wait_message(room, "außer Dienst", sender=me, since=mark)
             if index < 2:  # one note per sender and off-period
                 await note
                 notes.append((time.perf_counter() - t0) * 1000)
@@ -157,7 +157,7 @@ async def measure(rounds: int, enrolled: int, base: Path) -> None:
 
 def _has_board(person: Person, bot: str, before: int) -> bool:
     return any(
-        isinstance(e, Message) and e.sender == bot and "Wer ist da?" in e.body
+        isinstance(e, Message) and e.sender == bot and "Teamübersicht · Stand" in e.body
         for e in person.events[:before]
     )
 

@@ -37,6 +37,7 @@ from homeoffice_bot.kernel.plugins import (
     PluginContext,
     Subscriptions,
     plugin_classes,
+    plugin_data_dir,
     plugin_settings,
 )
 from homeoffice_bot.kernel.rooms import RoomSettings
@@ -57,6 +58,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "homeoffice_bot.workday.plugin:WorkdayPlugin",
     "homeoffice_bot.standup.plugin:StandupPlugin",
     "homeoffice_bot.admin.plugin:AdminPlugin",
+    "homeoffice_bot.onboarding.plugin:OnboardingPlugin",
 )
 """Features that are always on, in start order."""
 DELIVERY_TICK = timedelta(minutes=1)
@@ -361,7 +363,7 @@ class App:
             if cls.locales
             else self.kernel_catalogue
         )
-        data_dir = self.settings.data_dir / "plugins" / cls.name
+        data_dir = plugin_data_dir(self.settings.data_dir, cls.name)
         data_dir.mkdir(parents=True, exist_ok=True)
         return PluginContext(
             name=cls.name,

@@ -1,5 +1,7 @@
-"""Command line: ``homeoffice-bot run | check-config | version | publish | migrate-storage |
-demo``."""
+"""Command line: ``homeoffice-bot run | check-config | version | migrate-storage | demo``,
+and the subcommands plugins add (``Plugin.cli_commands``, e.g. #DigitalNah's ``publish``).
+The CLI imports no plugin by name: it lists the installed and enabled ones and dispatches
+to their commands through ``homeoffice_bot.kernel.offline``."""
 
 from __future__ import annotations
 
@@ -11,12 +13,17 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from homeoffice_bot import __version__
 from homeoffice_bot.kernel.errors import BotError, ConfigError
 from homeoffice_bot.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from homeoffice_bot.kernel.plugins import Plugin
+
 log = logging.getLogger("homeoffice_bot")
+CORE_COMMANDS = ("run", "check-config", "version", "migrate-storage", "demo")
 
 CONFIG_HELP = "TOML settings file (or HOMEOFFICE_CONFIG)"
 
@@ -75,19 +82,17 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_publish(args: argparse.Namespace) -> int:
-    """Render the #DigitalNah page and feeds once from the database (no Matrix login)."""
+def cmd_plugin(args: argparse.Namespace) -> int:
+    """A plugin's subcommand: on the host's offline context, without a Matrix login."""
+    from homeoffice_bot.app import BUILTIN_PLUGINS
+    from homeoffice_bot.kernel.offline import check_enabled, run_cli_command
+    from homeoffice_bot.kernel.plugins import load_builtin
+
     settings = load_settings(args.config)
     _configure_logging(settings)
-    if "digitalnah" not in settings.plugins.enabled:
-        raise ConfigError("plugins.enabled", "the digitalnah plugin is not enabled")
-    try:
-        from digitalnah.offline import publish_from_settings
-    except ImportError:
-        raise ConfigError("plugins.enabled", "the digitalnah plugin is not installed") from None
-    out_dir, count = asyncio.run(publish_from_settings(settings))
-    print(f"published {count} #DigitalNah offerings into {out_dir}")
-    return 0
+    plugin: type[Plugin] = args.plugin
+    check_enabled(settings, plugin, [load_builtin(path) for path in BUILTIN_PLUGINS])
+    return asyncio.run(run_cli_command(settings, plugin, args.plugin_command, args))
 
 
 def cmd_migrate_storage(args: argparse.Namespace) -> int:
@@ -122,7 +127,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(keep=args.keep, workdir=args.workdir))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_plugins(argv: Sequence[str] | None) -> list[type[Plugin]]:
+    """The plugins whose subcommands this command line offers: the built-ins, every
+    installed plugin, and the enabled ones of the settings' plugin folders; none for a core
+    subcommand (nothing is imported then)."""
+    from homeoffice_bot.app import BUILTIN_PLUGINS
+    from homeoffice_bot.kernel.plugins import installed_plugins, load_builtin
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config", type=Path, default=None)
+    pre.add_argument("command", nargs="?")
+    known, _ = pre.parse_known_args(argv)
+    if known.command in CORE_COMMANDS:
+        return []
+    enabled: list[str] = []
+    dirs: list[Path] = []
+    with contextlib.suppress(BotError, OSError):  # the command itself reports a broken file
+        plugins = load_settings(known.config).plugins
+        enabled, dirs = plugins.enabled, plugins.dirs
+    builtins = [load_builtin(path) for path in BUILTIN_PLUGINS]
+    return builtins + installed_plugins(enabled, dirs)
+
+
+def _add_plugin_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    with_config: argparse.ArgumentParser,
+    plugins: Sequence[type[Plugin]],
+) -> None:
+    taken = set(CORE_COMMANDS)
+    for plugin in plugins:
+        for command in plugin.cli_commands():
+            if command.name in taken:
+                log.warning("plugin %s: subcommand %r is taken", plugin.name, command.name)
+                continue
+            taken.add(command.name)
+            parser = sub.add_parser(command.name, parents=[with_config], help=command.help)
+            if command.arguments is not None:
+                command.arguments(parser)
+            parser.set_defaults(func=cmd_plugin, plugin=plugin, plugin_command=command)
+
+
+def build_parser(plugins: Sequence[type[Plugin]] | None = None) -> argparse.ArgumentParser:
+    """The parser with the core subcommands and those of ``plugins`` (default: the
+    built-ins and every installed plugin)."""
+    if plugins is None:
+        plugins = command_plugins(None)
     parser = argparse.ArgumentParser(
         prog="homeoffice-bot",
         description="A Matrix bot for remote teams: stand-ups, presence, breaks, boundaries.",
@@ -149,21 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--plugin-dir", action="append", default=[], help="a plugin folder (as plugins.dirs)"
     )
     move.set_defaults(func=cmd_migrate_storage)
-    sub.add_parser(
-        "publish",
-        parents=[with_config],
-        help="render the #DigitalNah page and feeds once from the database",
-    ).set_defaults(func=cmd_publish)
     demo = sub.add_parser("demo", help="play a team conversation on a local homeserver")
     demo.add_argument("--keep", action="store_true", help="keep everything running afterwards")
     demo.add_argument("--workdir", type=Path, default=None, help="folder for the demo's data")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")
     demo.set_defaults(func=cmd_demo)
+    _add_plugin_commands(sub, with_config, plugins)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(command_plugins(argv)).parse_args(argv)
     try:
         return int(args.func(args))
     except ConfigError as exc:

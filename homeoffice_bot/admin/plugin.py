@@ -32,7 +32,7 @@ from homeoffice_bot.kernel.argtypes import Text
 from homeoffice_bot.kernel.command_model import Arg, Command, Permission
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, MatrixError
-from homeoffice_bot.kernel.formatting import escape_markdown
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.plugins import Plugin
 
@@ -89,7 +89,10 @@ class AdminPlugin(Plugin[AdminSettings]):
                         handler=self.leave,
                         args=(Arg("room", Text(), label={"de": "Raum-ID", "en": "room ID"}),),
                         permission=Permission.BOT_ADMIN,
-                        examples=("admin verlassen !AbCdEf:example.org",),
+                        examples={
+                            "de": ("admin verlassen !AbCdEf:example.org",),
+                            "en": ("admin leave !AbCdEf:example.org",),
+                        },
                     ),
                     Command(
                         names={"de": ("backup", "sicherung"), "en": ("backup",)},
@@ -101,7 +104,10 @@ class AdminPlugin(Plugin[AdminSettings]):
                         permission=Permission.BOT_ADMIN,
                     ),
                 ),
-                examples=("admin status", "admin räume", "admin backup"),
+                examples={
+                    "de": ("admin status", "admin räume", "admin backup"),
+                    "en": ("admin status", "admin rooms", "admin backup"),
+                },
             )
         )
 

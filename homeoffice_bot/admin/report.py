@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from homeoffice_bot.kernel.formatting import escape_markdown
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.i18n import Translator
 
 BACKUP_PREFIX = "homeoffice-"

@@ -114,6 +114,14 @@ class Person:
         }
         return await self.client.send_content(room_id, "m.room.message", content)
 
+    async def react(self, room_id: RoomID, event_id: EventID, key: str) -> EventID:
+        """Tap a reaction under a message, as a client does; the reaction's event id."""
+        return await self.client.react(room_id, event_id, key)
+
+    async def unreact(self, room_id: RoomID, reaction_id: EventID) -> None:
+        """Take a reaction back (clients redact it)."""
+        await self.client.redact(room_id, reaction_id)
+
     # ---------------------------------------------------------------- waiting
 
     async def wait_for(

@@ -19,10 +19,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
-from fractions import Fraction
 from typing import ClassVar
 from urllib.parse import unquote
 
+from homeoffice_bot.kernel.durations import duration_minutes, format_duration
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.ids import UserID, is_user_id
 
@@ -80,60 +80,6 @@ def parse_time_of_day(text: str) -> time:
 
 # --- duration -----------------------------------------------------------------------------
 
-_HOUR_UNITS = frozenset({"h", "std", "std.", "stunde", "stunden", "hour", "hours", "hr", "hrs"})
-_MINUTE_UNITS = frozenset({"m", "min", "min.", "mins", "minute", "minuten", "minutes", "mn"})
-_CLOCK_DURATION_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})\s*([^\W\d_]+\.?)?")
-_DURATION_PART_RE = re.compile(r"\s*([0-9]{1,6}(?:\.[0-9]{1,4})?)\s*([^\W\d_]+\.?)?")
-_CONJUNCTION_RE = re.compile(r"\b(?:und|and)\b")
-
-
-def format_duration(value: timedelta) -> str:
-    """ "8 h", "45 min", "1 h 30 min" (whole minutes; the same in German and English)."""
-    minutes = int(value.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{minutes} min"
-
-
-def _duration_minutes(folded: str, bare_unit: timedelta | None) -> Fraction | None:
-    text = _CONJUNCTION_RE.sub(" ", folded).replace(",", ".").strip()
-    clock = _CLOCK_DURATION_RE.fullmatch(text)
-    if clock is not None:
-        unit = clock[3]
-        if (unit is not None and unit not in _HOUR_UNITS) or int(clock[2]) > 59:
-            return None
-        return Fraction(int(clock[1]) * 60 + int(clock[2]))
-    parts: list[tuple[Fraction, str | None]] = []
-    pos = 0
-    while pos < len(text):
-        match = _DURATION_PART_RE.match(text, pos)
-        if match is None or len(parts) == 2:
-            return None
-        unit = match[2]
-        if unit is not None and unit not in _HOUR_UNITS | _MINUTE_UNITS:
-            return None
-        kind = None if unit is None else ("h" if unit in _HOUR_UNITS else "m")
-        parts.append((Fraction(match[1]), kind))
-        pos = match.end()
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-    if len(parts) == 2:
-        (hours, first), (minutes, second) = parts
-        if first != "h" or second == "h" or hours.denominator != 1 or minutes >= 60:
-            return None
-        return hours * 60 + minutes
-    if len(parts) != 1:
-        return None
-    number, kind = parts[0]
-    if kind == "h":
-        return number * 60
-    if kind == "m":
-        return number
-    if bare_unit is None:
-        return None
-    return number * Fraction(int(bare_unit.total_seconds()), 60)
-
 
 def parse_duration(
     text: str, *, maximum: timedelta = timedelta(hours=24), bare_unit: timedelta | None = None
@@ -144,7 +90,7 @@ def parse_duration(
     counts in ``bare_unit`` when one is given, otherwise it is refused.
     """
     folded = fold(text)
-    minutes = _duration_minutes(folded, bare_unit) if len(folded) <= MAX_INPUT else None
+    minutes = duration_minutes(folded, bare_unit=bare_unit) if len(folded) <= MAX_INPUT else None
     if minutes is None or minutes.denominator != 1 or minutes <= 0:
         raise fail("parse.duration", text)
     if minutes * 60 > maximum.total_seconds():

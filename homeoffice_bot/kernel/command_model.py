@@ -86,6 +86,9 @@ class Command:
     examples: tuple[str, ...] | Mapping[str, tuple[str, ...]] = ()
     """Example invocations without the prefix, shown in the detailed help: the same in every
     language, or per language ({"de": ("weg 1h",), "en": ("away 1h",)})."""
+    everyday: bool = False
+    """One of the few commands of an ordinary day (``!moin``, ``!pause`` …): the short help
+    (``!hilfe``) lists only these; ``!hilfe alles`` lists every command."""
 
     def __post_init__(self) -> None:
         if any(arg.multiline for arg in self.args[:-1]):

@@ -22,8 +22,8 @@ from homeoffice_bot.kernel.errors import (
     SendError,
     UnknownCommandError,
 )
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.events import Message
-from homeoffice_bot.kernel.formatting import escape_markdown
 from homeoffice_bot.kernel.i18n import Catalogue, Translator
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.matrix import RoomState
@@ -158,7 +158,8 @@ class CommandDispatcher:
             return
         word, rest = split
         lang = await self.rooms.language(message.room_id)
-        kernel_tr = self.registry.kernel.translator(lang)
+        formal = await self.rooms.formal(message.room_id)
+        kernel_tr = self.registry.kernel.translator(lang, formal)
         permission = self.permission_of(message.room_id, message.sender)
         resolved: ResolvedCommand | None = None
         try:
@@ -173,7 +174,7 @@ class CommandDispatcher:
             handler = resolved.command.handler
             if handler is None:  # a group without a default action
                 raise ParseError("parse.subcommand", options=_options(resolved.command, lang))
-            tr = self.registry.catalogue_of(root).translator(lang)
+            tr = self.registry.catalogue_of(root).translator(lang, formal)
             ctx = CommandContext(
                 message, lang, tr, self.matrix, self.prefix, permission, self.outbox
             )
@@ -182,7 +183,7 @@ class CommandDispatcher:
         except CommandError as exc:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             self.on_handled(name, outcome_of(exc))
-            await self._reply_error(message, exc, kernel_tr, lang, resolved)
+            await self._reply_error(message, exc, kernel_tr, lang, resolved, formal)
         except Exception:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             log.exception("command %s failed", name)
@@ -199,10 +200,11 @@ class CommandDispatcher:
         tr: Translator,
         lang: str,
         resolved: ResolvedCommand | None,
+        formal: bool = False,
     ) -> None:
         params: dict[str, Any] = {k: _plain(v) for k, v in exc.params.items()}
         catalogue = self.registry.catalogue_of(resolved.path[0]) if resolved else None
-        own = catalogue.translator(lang) if catalogue else tr
+        own = catalogue.translator(lang, formal) if catalogue else tr
         text = own(exc.key, **params)
         if isinstance(exc, UnknownCommandError):
             suggestions = exc.params.get("suggestions") or []
@@ -246,15 +248,53 @@ def _options(command: Command, lang: str) -> str:
     return ", ".join(sub.name_in(lang) for sub in command.subcommands)
 
 
+HELP_ALL_WORDS = frozenset({"alles", "alle", "all", "everything"})
+"""``!hilfe alles`` / ``!help all``: every command instead of the everyday ones."""
+PERMISSION_GROUPS = (Permission.MEMBER, Permission.MODERATOR, Permission.BOT_ADMIN)
+
+
+def _help_line(command: Command, lang: str, prefix: str) -> str:
+    return f"- `{prefix}{command.name_in(lang)}` — {command.help_in(lang)}"
+
+
 def render_help_overview(
-    commands: Sequence[Command], lang: str, prefix: str, tr: Translator
+    commands: Sequence[Command],
+    lang: str,
+    prefix: str,
+    tr: Translator,
+    *,
+    permission: Permission = Permission.MEMBER,
 ) -> str:
+    """The short help: the everyday commands the reader may use (a moderator also sees the
+    everyday ones of the moderation, said in words), and how to see the rest."""
     lines = [f"**{tr('help.title')}**", ""]
-    marks = {Permission.MEMBER: "", Permission.MODERATOR: " 🛡️", Permission.BOT_ADMIN: " 🔧"}
-    for command in sorted(commands, key=lambda c: c.name_in(lang)):
-        name, mark = command.name_in(lang), marks[command.permission]
-        lines.append(f"- `{prefix}{name}` — {command.help_in(lang)}{mark}")
-    lines += ["", tr("help.footer", help=f"`{prefix}{_help_name(lang)} <{tr('help.command')}>`")]
+    chosen = [c for c in commands if c.everyday and c.permission <= permission]
+    for command in sorted(chosen, key=lambda c: (c.permission, c.name_in(lang))):
+        line = _help_line(command, lang, prefix)
+        if command.permission is not Permission.MEMBER:
+            line += " " + tr("help.only." + command.permission.name.lower())
+        lines.append(line)
+    everything = f"`{prefix}{_help_name(lang)} {tr('help.all_word')}`"
+    detail = f"`{prefix}{_help_name(lang)} <{tr('help.command')}>`"
+    lines += ["", tr("help.more", all=everything, help=detail)]
+    return "\n".join(lines)
+
+
+def render_help_all(commands: Sequence[Command], lang: str, prefix: str, tr: Translator) -> str:
+    """Every command, grouped by who may use it; the groups say it in words."""
+    lines = [f"**{tr('help.all_title')}**"]
+    for level in PERMISSION_GROUPS:
+        group = sorted(
+            (c for c in commands if c.permission is level), key=lambda c: c.name_in(lang)
+        )
+        if not group:
+            continue
+        lines += ["", tr("help.group." + level.name.lower())]
+        lines += [_help_line(command, lang, prefix) for command in group]
+    lines += [
+        "",
+        tr("help.all_footer", help=f"`{prefix}{_help_name(lang)} <{tr('help.command')}>`"),
+    ]
     return "\n".join(lines)
 
 

@@ -10,8 +10,10 @@ from homeoffice_bot.kernel.argtypes import Choice, RestText
 from homeoffice_bot.kernel.command_model import Arg, Command, Permission
 from homeoffice_bot.kernel.commands import (
     COMMAND_REGISTRY,
+    HELP_ALL_WORDS,
     CommandContext,
     CommandRegistry,
+    render_help_all,
     render_help_detail,
     render_help_overview,
 )
@@ -40,7 +42,11 @@ class CorePlugin(Plugin[NoSettings]):
                         "topic", RestText(), optional=True, label={"de": "Befehl", "en": "command"}
                     ),
                 ),
-                examples=("hilfe standup",),
+                examples={
+                    "de": ("hilfe", "hilfe alles", "hilfe pause"),
+                    "en": ("help", "help all", "help break"),
+                },
+                everyday=True,
             )
         )
         self.ctx.add_command(
@@ -61,7 +67,36 @@ class CorePlugin(Plugin[NoSettings]):
                     ),
                 ),
                 permission=Permission.MODERATOR,
-                examples=("sprache en",),
+                examples={"de": ("sprache en",), "en": ("language en",)},
+            )
+        )
+        self.ctx.add_command(
+            Command(
+                names={"de": ("anrede",), "en": ("address",)},
+                help={
+                    "de": "Stellt ein, ob ich in diesem Raum „du“ oder „Sie“ schreibe.",
+                    "en": "Sets whether I address people informally (du) or formally (Sie) "
+                    "in German in this room.",
+                },
+                handler=self.address,
+                args=(
+                    Arg(
+                        "address",
+                        Choice(
+                            {
+                                "du": ("du", "informal", "informell", "duzen"),
+                                "sie": ("sie", "formal", "förmlich", "foermlich", "siezen"),
+                            },
+                            labels={
+                                "de": {"du": "du", "sie": "sie"},
+                                "en": {"du": "informal", "sie": "formal"},
+                            },
+                        ),
+                        label={"de": "Anrede", "en": "address"},
+                    ),
+                ),
+                permission=Permission.MODERATOR,
+                examples={"de": ("anrede sie", "anrede du"), "en": ("address formal",)},
             )
         )
 
@@ -74,7 +109,16 @@ class CorePlugin(Plugin[NoSettings]):
         registry = self._registry()
         topic = args.get("topic")
         if not topic:
-            await ctx.reply(render_help_overview(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
+            # In a direct chat everyone holds full power over the chat's own things; the
+            # moderation's everyday commands are for team rooms, so it shows a member's list.
+            level = Permission.MEMBER if ctx.message.is_direct else ctx.permission
+            text = render_help_overview(
+                registry.commands, ctx.lang, ctx.prefix, ctx.tr, permission=level
+            )
+            await ctx.reply(text)
+            return
+        if str(topic).strip().casefold() in HELP_ALL_WORDS:
+            await ctx.reply(render_help_all(registry.commands, ctx.lang, ctx.prefix, ctx.tr))
             return
         words = str(topic).removeprefix(ctx.prefix).split()
         try:
@@ -92,7 +136,14 @@ class CorePlugin(Plugin[NoSettings]):
     async def language(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         lang = str(args["lang"])
         await self.ctx.rooms.set_language(ctx.room_id, lang)
-        await ctx.reply(self.ctx.catalogue.translator(lang)("language.set"))
+        formal = await self.ctx.rooms.formal(ctx.room_id)
+        await ctx.reply(self.ctx.catalogue.translator(lang, formal)("language.set"))
+
+    async def address(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        address = str(args["address"])
+        await self.ctx.rooms.set_address(ctx.room_id, address)
+        tr = self.ctx.catalogue.translator(ctx.lang, formal=address == "sie")
+        await ctx.reply(tr(f"address.set.{address}"))
 
 
 def _deepest(commands: Any, words: list[str]) -> list[Command]:

@@ -47,6 +47,7 @@ class DecryptionNotes:
             (session_id, room_id, self.clock.now().isoformat()),
         )
         if first is not None:
-            tr = self.catalogue.translator(await self.rooms.language(room_id))
+            lang = await self.rooms.language(room_id)
+            tr = self.catalogue.translator(lang, await self.rooms.formal(room_id))
             names = self.matrix.names_for(room_id, [sender])
             await self.outbox.send(room_id, tr("decrypt.note", sender=names[sender]))

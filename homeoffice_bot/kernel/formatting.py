@@ -4,7 +4,8 @@ Raw HTML in the source is shown as text, never interpreted, and the rendered HTM
 sanitised (allowed tags and URL schemes only), so nothing a person typed can inject
 markup into a message the bot sends. Mentions are written as ``{@user:server}`` in the
 source — ``mention(user_id)`` makes that token — and become pills in HTML and display
-names in the plain body.
+names in the plain body. User text is escaped before it goes into a source: see
+``homeoffice_bot.kernel.escaping``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-mx-color"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "matrix"}
 
 _MENTION_TOKEN = re.compile(rf"\{{({USER_ID})\}}")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def mention(user_id: str) -> str:
@@ -96,12 +96,6 @@ def format_date_ranges(
         first, last = date.fromordinal(run[0]), date.fromordinal(run[-1])
         parts.append(name(first) if first == last else span(name(first), name(last)))
     return ", ".join(parts)
-
-
-def escape_markdown(text: str) -> str:
-    """Make user-written text inert in a Markdown source (it shows as typed)."""
-    text = text.replace("\r", "")
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True, slots=True)

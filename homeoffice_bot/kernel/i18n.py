@@ -3,6 +3,11 @@
 Each component keeps its catalogues in a ``locales`` folder: ``de.toml`` and ``en.toml``,
 optionally split into ``<part>.de.toml`` / ``<part>.en.toml``. Nested tables are flattened
 to dotted keys. Placeholders use ``str.format`` syntax: ``"Hallo {name}"``.
+
+Formal address: a room can ask for "Sie" instead of "du" (``!anrede sie``). A catalogue then
+carries the formal variants of the strings that address the reader in ``de-sie.toml`` (or
+``<part>.de-sie.toml``): the same keys and placeholders as ``de.toml``, only the keys that
+differ. A formal translator takes the variant where there is one and the plain text otherwise.
 """
 
 from __future__ import annotations
@@ -18,6 +23,19 @@ log = logging.getLogger(__name__)
 
 LANGUAGES: tuple[str, ...] = ("de", "en")
 DEFAULT_LANGUAGE = "de"
+ADDRESSES: tuple[str, ...] = ("du", "sie")
+"""How the bot addresses people in a room: informal ("du", the default) or formal ("Sie")."""
+DEFAULT_ADDRESS = "du"
+FORMAL_SUFFIX = "-sie"
+
+
+def formal_of(lang: str) -> str:
+    """The catalogue name of a language's formal variants: ``de`` → ``de-sie``."""
+    return f"{lang}{FORMAL_SUFFIX}"
+
+
+KERNEL_LOCALES = Path(__file__).parent / "locales"
+"""The kernel's own catalogue, the fallback of every component's."""
 
 
 class Translator(Protocol):
@@ -40,6 +58,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 def load_catalogues(folder: Path) -> dict[str, dict[str, str]]:
     """Read every ``*.toml`` catalogue in ``folder``; return {language: {key: text}}."""
     result: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    result.update({formal_of(lang): {} for lang in LANGUAGES})
     for path in sorted(folder.glob("*.toml")):
         lang = path.stem.rsplit(".", 1)[-1]
         if lang not in result:
@@ -69,24 +88,35 @@ class Catalogue:
     def from_folder(cls, folder: Path, fallback: Catalogue | None = None) -> Catalogue:
         return cls(load_catalogues(folder), fallback)
 
-    def lookup(self, lang: str, key: str) -> str | None:
-        for language in (lang, DEFAULT_LANGUAGE):
+    def lookup(self, lang: str, key: str, formal: bool = False) -> str | None:
+        chain: tuple[str, ...] = (lang, DEFAULT_LANGUAGE)
+        if formal:
+            chain = (formal_of(lang), lang, formal_of(DEFAULT_LANGUAGE), DEFAULT_LANGUAGE)
+        for language in chain:
             text = self.messages.get(language, {}).get(key)
             if text is not None:
                 return text
-        return self.fallback.lookup(lang, key) if self.fallback else None
+        return self.fallback.lookup(lang, key, formal) if self.fallback else None
 
-    def translator(self, lang: str) -> Translator:
-        return _BoundTranslator(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    def translator(self, lang: str, formal: bool = False) -> Translator:
+        """The messages in ``lang``; ``formal`` for a room that asked for "Sie"."""
+        return _BoundTranslator(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE, formal)
+
+
+def component_catalogue(folder: Path) -> Catalogue:
+    """A component's catalogue with the kernel's as its fallback, as the host builds it for
+    a plugin: for rendering outside a running bot (tests, offline commands, workers)."""
+    return Catalogue.from_folder(folder, fallback=Catalogue.from_folder(KERNEL_LOCALES))
 
 
 class _BoundTranslator:
-    def __init__(self, catalogue: Catalogue, lang: str) -> None:
+    def __init__(self, catalogue: Catalogue, lang: str, formal: bool = False) -> None:
         self.catalogue = catalogue
         self.lang = lang
+        self.formal = formal
 
     def __call__(self, key: str, /, **params: Any) -> str:
-        text = self.catalogue.lookup(self.lang, key)
+        text = self.catalogue.lookup(self.lang, key, self.formal)
         if text is None:
             log.error("missing message %r (%s)", key, self.lang)
             return key

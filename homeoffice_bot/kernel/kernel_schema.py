@@ -56,4 +56,6 @@ MIGRATIONS: list[MigrationStep] = [
     ALTER TABLE occurrences ADD COLUMN done_at TEXT;
     UPDATE occurrences SET done_at = fired_at
     """,
+    # how the bot addresses people in the room: "du" (NULL, the default) or "sie"
+    "ALTER TABLE rooms ADD COLUMN address TEXT",
 ]

@@ -11,10 +11,14 @@ reach it.
 Optional plugins are found through the entry point group ``homeoffice_bot.plugins`` and
 in configured plugin folders (``*.py`` files or packages defining Plugin subclasses).
 A plugin that fails to load, start or stop is logged and left out; it never stops the bot.
+
+A plugin may add subcommands to ``homeoffice-bot`` (``cli_commands``): they run without a
+Matrix login, on an ``OfflineContext`` that the host builds (homeoffice_bot.kernel.offline).
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.metadata
 import importlib.util
 import logging
@@ -22,7 +26,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -45,6 +49,9 @@ from homeoffice_bot.kernel.services import Services
 from homeoffice_bot.kernel.storage import Database, MigrationStep
 from homeoffice_bot.kernel.tasks import TaskTracker
 from homeoffice_bot.settings import BotSettings
+
+if TYPE_CHECKING:
+    from homeoffice_bot.kernel.offline import OfflineContext
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +76,21 @@ class Subscriptions:
     redaction: list[EventHandler[Redaction]] = field(default_factory=list)
     membership: list[EventHandler[Membership]] = field(default_factory=list)
     presence: list[EventHandler[Presence]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A subcommand a plugin adds to ``homeoffice-bot``: ``homeoffice-bot <name> ...``.
+
+    ``arguments`` adds the subcommand's own options to its argparse parser (``--config`` is
+    there already); ``run(ctx, args)`` does the work on the host's ``OfflineContext`` and
+    returns the exit code. Raise ``ConfigError`` or another ``BotError`` for a clear message
+    instead of a traceback."""
+
+    name: str
+    help: str
+    run: Callable[[OfflineContext[Any], argparse.Namespace], Awaitable[int]]
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
 
 
 @dataclass
@@ -158,8 +180,9 @@ class PluginContext(Generic[SettingsT]):
         return self.catalogue.translator(lang)
 
     async def tr_for(self, room_id: RoomID) -> Translator:
-        """The translator for a room's language."""
-        return self.catalogue.translator(await self.rooms.language(room_id))
+        """The translator for a room's language and address ("du" or "Sie")."""
+        lang = await self.rooms.language(room_id)
+        return self.catalogue.translator(lang, formal=await self.rooms.formal(room_id))
 
 
 class Plugin(Generic[SettingsT]):
@@ -182,9 +205,36 @@ class Plugin(Generic[SettingsT]):
     async def stop(self) -> None:
         """Release what ``start`` acquired."""
 
+    @classmethod
+    def cli_commands(cls) -> Sequence[CliCommand]:
+        """Subcommands of ``homeoffice-bot`` that work on the plugin's data without the bot
+        running (e.g. #DigitalNah's ``publish``). None by default."""
+        return ()
+
+
+def plugin_data_dir(data_dir: Path, name: str) -> Path:
+    """A plugin's own folder inside the bot's data folder (``PluginContext.data_dir``)."""
+    return data_dir / "plugins" / name
+
 
 def discover(enabled: Sequence[str], dirs: Sequence[Path]) -> dict[str, type[Plugin]]:
     """Find the enabled optional plugins; log and skip those that fail to import."""
+    found = _find(enabled, dirs)
+    for name in enabled:
+        if name not in found:
+            log.error("plugin %s is enabled but was not found", name)
+    return found
+
+
+def installed_plugins(enabled: Sequence[str] = (), dirs: Sequence[Path] = ()) -> list[type[Plugin]]:
+    """Every optional plugin installed as a package (entry points), enabled or not, and
+    the enabled ones in plugin folders: the ones whose CLI subcommands the command line
+    offers (a subcommand of a plugin that is not enabled says so when it is run)."""
+    names = [entry.name for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)]
+    return list(_find([*names, *enabled], dirs).values())
+
+
+def _find(enabled: Sequence[str], dirs: Sequence[Path]) -> dict[str, type[Plugin]]:
     found: dict[str, type[Plugin]] = {}
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if entry.name not in enabled:
@@ -203,9 +253,6 @@ def discover(enabled: Sequence[str], dirs: Sequence[Path]) -> dict[str, type[Plu
             for cls in _plugins_in(path):
                 if cls.name in enabled and cls.name not in found:
                     found[cls.name] = cls
-    for name in enabled:
-        if name not in found:
-            log.error("plugin %s is enabled but was not found", name)
     return found
 
 

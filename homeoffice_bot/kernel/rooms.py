@@ -1,8 +1,9 @@
-"""Per-room settings the kernel keeps: the room's language and time zone."""
+"""Per-room settings the kernel keeps: the room's language, its address ("du" or "Sie") and
+its time zone."""
 
 from __future__ import annotations
 
-from homeoffice_bot.kernel.i18n import LANGUAGES
+from homeoffice_bot.kernel.i18n import ADDRESSES, DEFAULT_ADDRESS, LANGUAGES
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.storage import Database
 
@@ -13,6 +14,7 @@ class RoomSettings:
         self.default_language = default_language
         self.default_timezone = default_timezone
         self._languages: dict[RoomID, str] = {}
+        self._addresses: dict[RoomID, str] = {}
 
     async def language(self, room_id: RoomID) -> str:
         cached = self._languages.get(room_id)
@@ -32,6 +34,30 @@ class RoomSettings:
             (room_id, lang),
         )
         self._languages[room_id] = lang
+
+    async def address(self, room_id: RoomID) -> str:
+        """How the bot addresses people in the room: ``du`` (the default) or ``sie``."""
+        cached = self._addresses.get(room_id)
+        if cached is not None:
+            return cached
+        value = await self._db.fetchval("SELECT address FROM rooms WHERE room_id = ?", (room_id,))
+        address = value if value in ADDRESSES else DEFAULT_ADDRESS
+        self._addresses[room_id] = address
+        return address
+
+    async def formal(self, room_id: RoomID) -> bool:
+        """Whether the room asked for "Sie"."""
+        return await self.address(room_id) == "sie"
+
+    async def set_address(self, room_id: RoomID, address: str) -> None:
+        if address not in ADDRESSES:
+            raise ValueError(address)
+        await self._db.execute(
+            "INSERT INTO rooms(room_id, address) VALUES (?, ?)"
+            " ON CONFLICT(room_id) DO UPDATE SET address = excluded.address",
+            (room_id, address),
+        )
+        self._addresses[room_id] = address
 
     async def timezone(self, room_id: RoomID) -> str:
         value = await self._db.fetchval("SELECT timezone FROM rooms WHERE room_id = ?", (room_id,))

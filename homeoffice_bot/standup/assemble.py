@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import mention, people_list
 from homeoffice_bot.standup.answers import answered_at, collect_answer, is_late
 from homeoffice_bot.standup.config import AnswerChannel, StandupConfig, StandupMode
@@ -22,7 +23,7 @@ from homeoffice_bot.standup.minutes import Item, OpenAction, items_of, render_op
 from homeoffice_bot.standup.questions import blocker_question_index, section_keywords
 from homeoffice_bot.standup.report import Note, Person, PersonAnswer, ReportData, ReportDetails
 from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord
-from homeoffice_bot.standup.text import Translate, escape_user_text
+from homeoffice_bot.standup.text import Translate
 
 
 def who_is_asked(
@@ -119,6 +120,15 @@ def everyone(occurrence: OccurrenceRecord, writers: Iterable[str] = ()) -> list[
     return list(dict.fromkeys(users))
 
 
+NOTHING_NEW = "👍"
+"""The bot's reaction under a written kickoff: a participant's tap answers "Nichts Neues"."""
+
+
+def is_nothing_new(key: str) -> bool:
+    """Whether a reaction key is the kickoff's "nichts Neues" (skin tones count too)."""
+    return key.replace("\ufe0f", "").startswith(NOTHING_NEW)
+
+
 def kickoff_markdown(
     occurrence: OccurrenceRecord,
     tr: Translate,
@@ -132,7 +142,7 @@ def kickoff_markdown(
     config = occurrence.config
     order = [_person(user, names).display_name for user in occurrence.speaking_order]
     speakers = people_list([mention(user) for user in occurrence.speaking_order], tr)
-    top = render_open_actions(open_actions, names, tr, escape_user_text)
+    top = render_open_actions(open_actions, names, tr, escape_markdown)
     if config.mode is StandupMode.LIVE:
         absent = [_person(user, names).display_name for user in occurrence.absent]
         return render_agenda(
@@ -151,6 +161,7 @@ def kickoff_markdown(
     )
     if config.answer_channel is AnswerChannel.THREAD:
         text += "\n" + tr("standup.kickoff.dm_hint")
+    text += "\n" + tr("standup.tap.hint")
     if config.mode is StandupMode.BOTH and top:
         text += "\n\n" + "\n".join(top)
     if config.mode is StandupMode.BOTH and order:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.standup import calendar
@@ -20,7 +21,6 @@ from homeoffice_bot.standup.errors import StandupSettingError
 from homeoffice_bot.standup.live import validate_call_link
 from homeoffice_bot.standup.text import (
     Translate,
-    escape_user_text,
     format_clock,
     format_date,
     format_dates,
@@ -253,14 +253,14 @@ class StandupConfig:
         names = display_names or {}
 
         def people(users: frozenset[str]) -> str:
-            return people_list((escape_user_text(names.get(u, u)) for u in sorted(users)), tr)
+            return people_list((escape_markdown(names.get(u, u)) for u in sorted(users)), tr)
 
-        lines = [tr("standup.status.title", name=escape_user_text(self.name))]
+        lines = [tr("standup.status.title", name=escape_markdown(self.name))]
         lines.append(
             tr(
                 "standup.status.schedule",
                 time=format_clock(self.at),
-                tz=escape_user_text(self.tz),
+                tz=escape_markdown(self.tz),
                 weekdays=format_weekdays(self.weekdays, tr),
             )
         )
@@ -273,7 +273,7 @@ class StandupConfig:
         )
         if self.questions:
             lines.append(tr("standup.status.questions_custom", count=len(self.questions)))
-            lines.extend(f"{n}\\. {escape_user_text(q)}" for n, q in enumerate(self.questions, 1))
+            lines.extend(f"{n}\\. {escape_markdown(q)}" for n, q in enumerate(self.questions, 1))
         else:
             lines.append(tr("standup.status.questions_default"))
         lines.append(
@@ -301,7 +301,7 @@ class StandupConfig:
             lines.append(tr("standup.status.mass_mention"))
         lines.append(self._describe_details(tr))
         lines.append(
-            tr("standup.status.region", region=escape_user_text(self.region))
+            tr("standup.status.region", region=escape_markdown(self.region))
             if self.region
             else tr("standup.status.region_none")
         )
@@ -329,7 +329,7 @@ class StandupConfig:
         if self.observers:
             lines.append(tr("standup.status.observers", names=people(self.observers)))
         if self.call_link:
-            lines.append(tr("standup.status.call_link", url=escape_user_text(self.call_link)))
+            lines.append(tr("standup.status.call_link", url=escape_markdown(self.call_link)))
         if self.paused:
             lines.append(tr("standup.status.paused"))
         else:

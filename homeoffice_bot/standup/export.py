@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from homeoffice_bot.kernel.csv_safety import guard_formula
+from homeoffice_bot.kernel.escaping import escape_for_file
 from homeoffice_bot.standup.config import ReportFormat
 from homeoffice_bot.standup.report import ReportData, ReportDetails, render_report
-from homeoffice_bot.standup.text import Translate, escape_for_file
+from homeoffice_bot.standup.text import Translate
 
 CSV_COLUMNS = (
     "date",

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, PermissionDeniedError
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.config import StandupConfig
 from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.store import StandupRecord, StandupStore
-from homeoffice_bot.standup.text import Translate, escape_user_text, format_datetime
+from homeoffice_bot.standup.text import Translate, format_datetime
 
 
 class HandlerBase:
@@ -81,7 +82,7 @@ class HandlerBase:
         await self.runner.schedule_standup(updated)
         if reply:
             await ctx.reply(
-                ctx.tr("standup.cmd.updated", name=escape_user_text(config.name))
+                ctx.tr("standup.cmd.updated", name=escape_markdown(config.name))
                 + "\n"
                 + self.next_line(updated, ctx.tr)
             )
@@ -100,7 +101,7 @@ class HandlerBase:
         return ctx.message.server_ts.astimezone(ZoneInfo(tz)).date()
 
     def name_of(self, room_id: RoomID, user_id: str) -> str:
-        return escape_user_text(self.plugin.matrix.display_name(room_id, UserID(user_id)))
+        return escape_markdown(self.plugin.matrix.display_name(room_id, UserID(user_id)))
 
 
 def _names(records: list[StandupRecord]) -> str:

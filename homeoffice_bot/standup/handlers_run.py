@@ -11,6 +11,7 @@ from homeoffice_bot.kernel.command_model import Permission
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.dateargs import DateRangeSpec, DateSpec
 from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.standup.assemble import report_details
 from homeoffice_bot.standup.export import export_csv, export_markdown
@@ -120,7 +121,8 @@ class RunHandlers(HandlerBase):
         await ctx.outbox.upload(ctx.room_id, f"{stem}.md", markdown.encode(), "text/markdown")
         csv_text = export_csv(reports, details)
         await ctx.outbox.upload(ctx.room_id, f"{stem}.csv", csv_text.encode(), "text/csv")
-        await ctx.reply(ctx.tr("standup.cmd.export_done", count=len(reports), start=start, end=end))
+        done = plural(ctx.tr, "standup.cmd.export_done", len(reports), start=start, end=end)
+        await ctx.reply(done)
 
     # ---------------------------------------------------------------- absences
 

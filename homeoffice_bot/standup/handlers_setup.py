@@ -11,6 +11,7 @@ from typing import Any
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.dateargs import DateRangeSpec, DateSpec
 from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.standup.argtypes import OFF_WORDS
@@ -29,7 +30,7 @@ from homeoffice_bot.standup.handlers_base import HandlerBase
 from homeoffice_bot.standup.live import validate_call_link
 from homeoffice_bot.standup.messages import render_no_standup
 from homeoffice_bot.standup.tandem import DEFAULT_TANDEM_NAME
-from homeoffice_bot.standup.text import escape_user_text, format_clock, format_date, format_dates
+from homeoffice_bot.standup.text import format_clock, format_date, format_dates
 
 MAX_CLOSURE_DAYS = 366
 MAX_TANDEM_DAYS = 62
@@ -62,7 +63,7 @@ class SetupHandlers(HandlerBase):
             raise CommandError("standup.cmd.exists", name=name)
         await self.runner.schedule_standup(record)
         await ctx.reply(
-            ctx.tr("standup.cmd.setup_done", name=escape_user_text(name))
+            ctx.tr("standup.cmd.setup_done", name=escape_markdown(name))
             + "\n"
             + self.next_line(record, ctx.tr)
             + "\n"
@@ -104,13 +105,13 @@ class SetupHandlers(HandlerBase):
         await ctx.reply(
             ctx.tr(
                 "standup.tandem.done_setup",
-                name=escape_user_text(name),
+                name=escape_markdown(name),
                 names=people_list(names, ctx.tr),
                 time=format_clock(TANDEM_TIME),
                 date=shown,
             )
             + "\n"
-            + ctx.tr("standup.tandem.setup_hint", name=escape_user_text(name))
+            + ctx.tr("standup.tandem.setup_hint", name=escape_markdown(name))
             + self._not_in_room(ctx, partner)
         )
 
@@ -177,21 +178,21 @@ class SetupHandlers(HandlerBase):
         record = await self.standup(ctx, args)
         config = _with(record.config, paused=True)
         await self.save(ctx, record, config, reply=False)
-        await ctx.reply(ctx.tr("standup.cmd.paused", name=escape_user_text(record.name)))
+        await ctx.reply(ctx.tr("standup.cmd.paused", name=escape_markdown(record.name)))
 
     async def resume(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         record = await self.standup(ctx, args)
         config = _with(record.config, paused=False)
         record = await self.save(ctx, record, config, new_schedule=True, reply=False)
         upcoming = self.next_line(record, ctx.tr)
-        await ctx.reply(ctx.tr("standup.cmd.resumed", name=escape_user_text(record.name),
+        await ctx.reply(ctx.tr("standup.cmd.resumed", name=escape_markdown(record.name),
                                when=upcoming))  # fmt: skip
 
     async def delete(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         record = await self.standup(ctx, args)
         self.runner.unschedule(record.id)
         await self.store.delete_standup(record.id)
-        await ctx.reply(ctx.tr("standup.cmd.deleted", name=escape_user_text(record.name)))
+        await ctx.reply(ctx.tr("standup.cmd.deleted", name=escape_markdown(record.name)))
 
     # ---------------------------------------------------------------- days off
 
@@ -207,7 +208,7 @@ class SetupHandlers(HandlerBase):
             await ctx.reply(render_no_standup(day, reason, ctx.tr, holiday))
             return
         await self.save(ctx, record, _with(config, skipped=config.skipped | {day}), reply=False)
-        await ctx.reply(ctx.tr("standup.cmd.skipped", name=escape_user_text(record.name),
+        await ctx.reply(ctx.tr("standup.cmd.skipped", name=escape_markdown(record.name),
                                date=format_date(day, ctx.tr)))  # fmt: skip
 
     async def unskip(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
@@ -216,7 +217,7 @@ class SetupHandlers(HandlerBase):
         spec: DateSpec = args["date"]
         day = spec.resolve(self.today(ctx, config.tz), future=True)
         await self.save(ctx, record, _with(config, skipped=config.skipped - {day}), reply=False)
-        await ctx.reply(ctx.tr("standup.cmd.unskipped", name=escape_user_text(record.name),
+        await ctx.reply(ctx.tr("standup.cmd.unskipped", name=escape_markdown(record.name),
                                date=format_date(day, ctx.tr)))  # fmt: skip
 
     async def closure(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
@@ -257,7 +258,7 @@ class SetupHandlers(HandlerBase):
             ]  # fmt: skip
         else:
             lines = [ctx.tr("standup.status.questions_custom", count=len(config.questions))]
-            lines += [f"{n}\\. {escape_user_text(q)}" for n, q in enumerate(config.questions, 1)]
+            lines += [f"{n}\\. {escape_markdown(q)}" for n, q in enumerate(config.questions, 1)]
         return "\n".join(lines)
 
     async def questions_set(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
@@ -291,7 +292,7 @@ class SetupHandlers(HandlerBase):
         record = await self.standup(ctx, args)
         config = _with(record.config, questions=questions or None)
         await self.save(ctx, record, config, reply=False)
-        await ctx.reply(ctx.tr("standup.cmd.updated", name=escape_user_text(config.name))
+        await ctx.reply(ctx.tr("standup.cmd.updated", name=escape_markdown(config.name))
                         + "\n" + self._questions_text(config, ctx))  # fmt: skip
 
     # ---------------------------------------------------------------- people
@@ -301,7 +302,7 @@ class SetupHandlers(HandlerBase):
         bots = [self.plugin.matrix.user_id, *self.settings.bots]
         asked = record.config.participants(self.plugin.matrix.members(ctx.room_id), bots)
         names = people_list((self.name_of(ctx.room_id, user) for user in asked), ctx.tr) or "–"
-        text = ctx.tr("standup.cmd.participants", standup=escape_user_text(record.name),
+        text = ctx.tr("standup.cmd.participants", standup=escape_markdown(record.name),
                       names=names)  # fmt: skip
         if record.config.observers:
             observers = people_list(
@@ -345,7 +346,7 @@ class SetupHandlers(HandlerBase):
                        observers=observers)  # fmt: skip
         await self.save(ctx, record, config, reply=False)
         await ctx.reply(ctx.tr(f"standup.cmd.{action}", name=self.name_of(ctx.room_id, user),
-                               standup=escape_user_text(record.name)))  # fmt: skip
+                               standup=escape_markdown(record.name)))  # fmt: skip
 
 
 def _with(config: StandupConfig, **changes: Any) -> StandupConfig:

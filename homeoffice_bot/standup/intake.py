@@ -6,6 +6,8 @@
   a direct chat; otherwise the open stand-up the person is asked in (thread mode allows
   DMs too). A room of just the bot and the person counts as a direct chat here, even
   when it was not created as one.
+- 👍 under a written kickoff, tapped by a participant, answers "Nichts Neues" until they
+  type an answer (which replaces it); taking the tap back withdraws it.
 - Edits replace the text, redactions remove the message; after the close the report is
   edited. Lateness is judged by the homeserver's timestamp, so answers typed while the
   bot was down count as on time.
@@ -17,7 +19,7 @@ import logging
 
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Reaction, Redaction
-from homeoffice_bot.kernel.ids import RoomID
+from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.answers import (
     AnswerMessage,
@@ -25,6 +27,7 @@ from homeoffice_bot.standup.answers import (
     is_late,
     next_dm_question,
 )
+from homeoffice_bot.standup.assemble import is_nothing_new
 from homeoffice_bot.standup.config import StandupMode
 from homeoffice_bot.standup.messages import (
     render_answer_received,
@@ -37,6 +40,7 @@ from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.showrun import HAND_ON_KEYS, is_hand_on
 from homeoffice_bot.standup.store import AnswerRecord, NoteRecord, OccurrenceRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore
+from homeoffice_bot.standup.store_taps import TapAnswers
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ class Intake:
         self.store = store
         self.runner = runner
         self.live = LiveStore(store.db)
+        self.taps = TapAnswers(store.db)
 
     async def on_message(self, message: Message) -> None:
         if message.msgtype not in ANSWER_MSGTYPES or message.sender == self.ctx.matrix.user_id:
@@ -62,6 +67,21 @@ class Intake:
                 return
         if self._privately(message) and not await self.store.standups_in_room(message.room_id):
             await self._direct(message)
+
+    async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
+        """A conversation (``kernel.conversations``): while a round that asks the person is
+        open (question by question in this direct chat, or a written round that takes
+        direct messages), their words in the direct chat are its answers."""
+        matrix = self.ctx.matrix
+        if not (matrix.is_direct(room_id) or matrix.direct_partner(room_id) == user):
+            return False
+        prompted = await self.store.dm_prompted_occurrence(room_id, user)
+        occurrence = await self.store.occurrence(prompted) if prompted is not None else None
+        if occurrence is not None and occurrence.is_open:
+            return True
+        if await self.store.standups_in_room(room_id):
+            return False
+        return await self._open_for(user) is not None
 
     def _privately(self, message: Message) -> bool:
         """A direct chat, or any room of just the bot and the sender (a room someone made
@@ -100,6 +120,8 @@ class Intake:
         under the note that gave it, ticks it off."""
         if reaction.sender == self.ctx.matrix.user_id:
             return
+        if is_nothing_new(reaction.key) and await self._nothing_new(reaction):
+            return
         if reaction.key in HAND_ON_KEYS:
             found = await self.runner.show.turn_of_prompt(reaction.relates_to)
             if found is not None and found[0].room_id == reaction.room_id:
@@ -107,6 +129,27 @@ class Intake:
             return
         if reaction.key in TICK_KEYS:
             await self.live.tick_action(reaction.relates_to, reaction.sender, reaction.server_ts)
+
+    async def _nothing_new(self, reaction: Reaction) -> bool:
+        """👍 under a written kickoff: a participant's answer "Nichts Neues" (unless they
+        answered already); taking it back is a redaction (``on_redaction``). False when
+        the reaction is not under a kickoff."""
+        occurrence = await self.store.occurrence_by_kickoff(reaction.relates_to)
+        if occurrence is None or occurrence.room_id != reaction.room_id:
+            return False
+        if occurrence.config.mode is StandupMode.LIVE:
+            return True
+        if reaction.sender not in occurrence.participants:
+            return True  # the same people as for typed answers that count
+        tr = await self.ctx.tr_for(reaction.room_id)
+        answer = AnswerRecord(
+            reaction.event_id, occurrence.id, reaction.sender, reaction.room_id,
+            tr("standup.tap.answer"), None, reaction.server_ts,
+            is_late(reaction.server_ts, occurrence.closes_at),
+        )  # fmt: skip
+        if await self.taps.add(answer) and not occurrence.is_open:
+            await self.runner.reports.refresh(occurrence.id)
+        return True
 
     # ---------------------------------------------------------------- thread
 
@@ -134,6 +177,7 @@ class Intake:
         )  # fmt: skip
         if not await self.store.add_answer(answer):
             return
+        await self.taps.drop(occurrence.id, message.sender)  # a typed answer replaces a tap
         tr = await self.ctx.tr_for(message.room_id)
         # 🕒 under an answer in the room is a lateness mark for everyone to see: only
         # where the room turned lateness marks on (the person's direct chat is private)
@@ -161,6 +205,7 @@ class Intake:
             prompted = prompted and occurrence is not None and occurrence.id == prompted_id
         if occurrence is None or await self._chat_after_close(occurrence, message):
             return
+        await self.taps.drop(occurrence.id, message.sender)  # a typed answer replaces a tap
         earlier = [a.message() for a in await self.store.answers_of(occurrence.id, message.sender)]
         n_questions = len(occurrence.questions)
         keywords = section_keywords(occurrence.config.questions)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 from homeoffice_bot.standup.errors import StandupSettingError
-from homeoffice_bot.standup.text import Translate, escape_user_text, format_names, format_time
+from homeoffice_bot.standup.text import Translate, format_names, format_time
 
 MAX_CALL_LINK = 500
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
@@ -90,7 +91,7 @@ def render_agenda(
     (named, not pinged); ``order_markdown``, when given, replaces them (mention tokens, to
     alert the speakers). ``absent``: display names of who is not there today.
     ``call_link`` must come from ``validate_call_link``."""
-    lines = [tr("standup.live.title", name=escape_user_text(name))]
+    lines = [tr("standup.live.title", name=escape_markdown(name))]
     if call_link is not None:
         lines.append(tr("standup.live.call_link", url=call_link))
     if top:
@@ -99,7 +100,7 @@ def render_agenda(
     lines.append("")
     lines.append(tr("standup.live.agenda"))
     lines.extend(
-        f"{number}\\. {escape_user_text(question)}" for number, question in enumerate(questions, 1)
+        f"{number}\\. {escape_markdown(question)}" for number, question in enumerate(questions, 1)
     )
     lines.append("")
     if order_markdown:

@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import mention, people_list
 from homeoffice_bot.standup.calendar import SkipReason
 from homeoffice_bot.standup.config import AnswerChannel
-from homeoffice_bot.standup.text import Translate, escape_user_text, format_date, format_time
+from homeoffice_bot.standup.text import Translate, format_date, format_time
 
 
 def _numbered(questions: Sequence[str]) -> list[str]:
-    return [f"{n}\\. {escape_user_text(q)}" for n, q in enumerate(questions, 1)]
+    return [f"{n}\\. {escape_markdown(q)}" for n, q in enumerate(questions, 1)]
 
 
 def render_kickoff(
@@ -37,7 +38,7 @@ def render_kickoff(
     ``late_start`` says the kickoff comes late because the bot was down;
     ``mass_mention`` adds "@room" (the caller must also set ``m.mentions.room``).
     """
-    lines = [tr("standup.kickoff.title", name=escape_user_text(name))]
+    lines = [tr("standup.kickoff.title", name=escape_markdown(name))]
     if late_start:
         lines.append(tr("standup.kickoff.late_start"))
     if mass_mention:
@@ -67,7 +68,7 @@ def render_reminder(
     who = "@room" if mass_mention else people_list((mention(u) for u in user_ids), tr)
     return tr(
         "standup.reminder.text",
-        name=escape_user_text(name),
+        name=escape_markdown(name),
         who=who,
         time=format_time(closes_at, tz),
     )
@@ -86,16 +87,16 @@ def render_dm_question(
         "standup.dm.question",
         number=index + 1,
         total=len(questions),
-        question=escape_user_text(questions[index]),
+        question=escape_markdown(questions[index]),
     )
     if index == 0:
-        intro = tr("standup.dm.intro", name=escape_user_text(name), time=format_time(closes_at, tz))
+        intro = tr("standup.dm.intro", name=escape_markdown(name), time=format_time(closes_at, tz))
         return f"{intro}\n{question}"
     return question
 
 
 def render_dm_done(name: str, tr: Translate) -> str:
-    return tr("standup.dm.done", name=escape_user_text(name))
+    return tr("standup.dm.done", name=escape_markdown(name))
 
 
 def render_answer_received(tr: Translate, *, late: bool) -> str:
@@ -108,7 +109,7 @@ def render_no_standup(
 ) -> str:
     """ "Am Do, 04.06.2026 ist kein Stand-up: Feiertag (Fronleichnam)." """
     if reason is SkipReason.HOLIDAY and holiday is not None:
-        why = tr("standup.skip_reason.holiday_named", holiday=escape_user_text(holiday))
+        why = tr("standup.skip_reason.holiday_named", holiday=escape_markdown(holiday))
     else:
         why = tr(f"standup.skip_reason.{reason.value}")
     return tr("standup.no_standup", date=format_date(day, tr), reason=why)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.plugins import Plugin
 from homeoffice_bot.kernel.schedule_rules import Daily
+from homeoffice_bot.standup.api import STANDUP_SETUP
 from homeoffice_bot.standup.argtypes import WindowLength
 from homeoffice_bot.standup.commands import standup_command
 from homeoffice_bot.standup.config import MAX_WINDOW_MINUTES
@@ -17,6 +19,7 @@ from homeoffice_bot.standup.personal_data import StandupPersonalData, purge
 from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.schema import MIGRATIONS
 from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.setup_service import GuidedSetup
 from homeoffice_bot.standup.store import StandupStore
 
 JOB_PREFIX = "standup:"
@@ -49,7 +52,13 @@ class StandupPlugin(Plugin[StandupSettings]):
         self.ctx.on_redaction(self.intake.on_redaction)
         self.ctx.on_reaction(self.intake.on_reaction)
         self.ctx.on_membership(self.intake.on_membership)
+        conversations = self.ctx.services.get(CONVERSATIONS)
+        if conversations is not None:  # plain words stay silent while a DM prompt is open
+            conversations.add(self.intake)
         self.ctx.add_personal_data(StandupPersonalData(self.ctx.db, self.ctx.catalogue))
+        self.ctx.services.provide(
+            STANDUP_SETUP, GuidedSetup(self.ctx, self.store, self.runner, settings)
+        )
         every_day = frozenset(range(1, 8))
         daily = Daily(settings.purge_at, every_day, self.ctx.bot.default_timezone)
         await self.ctx.scheduler.schedule(PURGE_JOB, daily, self._on_purge, grace=PURGE_GRACE)

@@ -15,18 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.standup.answers import ParsedAnswer, has_blocker
 from homeoffice_bot.standup.config import ReportFormat, StandupMode
 from homeoffice_bot.standup.minutes import Item, minutes_blockers, notes_summary, render_minutes
 from homeoffice_bot.standup.questions import DEFAULT_BLOCKER_INDEX
-from homeoffice_bot.standup.text import (
-    Translate,
-    escape_user_text,
-    format_date,
-    format_time,
-)
+from homeoffice_bot.standup.text import Translate, format_date, format_time
 
 Escape = Callable[[str], str]
 WARNING = "⚠️"
@@ -265,10 +261,10 @@ def render_report(
     data: ReportData,
     tr: Translate,
     fmt: ReportFormat = ReportFormat.BY_PERSON,
-    escape: Escape = escape_user_text,
+    escape: Escape = escape_markdown,
 ) -> str:
     """The report as Markdown for the kernel's ``render`` (no mention tokens: nobody is
-    pinged). ``escape`` is for user text; ``text.escape_for_file`` for exported files."""
+    pinged). ``escape`` is for user text; ``escaping.escape_for_file`` for exported files."""
     out = [
         tr("standup.report.title", name=escape(data.name), date=format_date(data.day, tr)),
         render_summary(data, tr),

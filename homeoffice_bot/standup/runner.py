@@ -20,12 +20,18 @@ from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
-from homeoffice_bot.standup.assemble import kickoff_markdown, not_answered, who_is_asked
+from homeoffice_bot.standup.assemble import (
+    NOTHING_NEW,
+    kickoff_markdown,
+    not_answered,
+    who_is_asked,
+)
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.records import KickoffRule, kickoff_rule
+from homeoffice_bot.standup.remind import wanting_reminder
 from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.showrun import RunOfShow
@@ -287,6 +293,8 @@ class Runner:
         try:  # the same origin whether the firing runs it or a restart resumes it
             with acting_for(f"standup-occurrence:{occurrence.id}:kickoff"):
                 event_id = await self.ctx.outbox.send(room, text, alert=live)
+                if config.mode is not StandupMode.LIVE:  # the button for "nichts Neues"
+                    await self._react(room, event_id, NOTHING_NEW)
         except MatrixError:
             log.exception("stand-up kickoff could not be posted in %s", room)
             return
@@ -303,6 +311,12 @@ class Runner:
         for user in occurrence.expected():
             if by_dm or user not in members:  # people added from outside cannot see the thread
                 self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
+
+    async def _react(self, room: RoomID, event_id: EventID, key: str) -> None:
+        try:
+            await self.ctx.outbox.react(room, event_id, key)
+        except MatrixError:  # e.g. reactions need a power level here: typing still works
+            log.warning("could not put the kickoff's button in %s", room)
 
     async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
         config = occurrence.config
@@ -326,9 +340,11 @@ class Runner:
         if not await self.store.claim_reminder(occurrence_id):
             return
         missing = not_answered(occurrence, await self.store.answers(occurrence_id))
+        config, room = occurrence.config, RoomID(occurrence.room_id)
+        if not config.mass_mention:
+            missing = await wanting_reminder(self.ctx.services.get(AVAILABILITY), missing)
         if not missing:
             return
-        config, room = occurrence.config, RoomID(occurrence.room_id)
         tr = await self.ctx.tr_for(room)
         if config.answer_channel is AnswerChannel.DM:
             prompts = await self.store.dm_prompts(occurrence_id)

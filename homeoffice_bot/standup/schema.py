@@ -124,4 +124,9 @@ MIGRATIONS: list[MigrationStep] = [
     """
     CREATE INDEX standup_occurrences_standup ON standup_occurrences (standup_id, day)
     """,
+    # An answer given by a tap on the kickoff's "nichts Neues" reaction (it gives way to a
+    # typed answer, and taking the tap back withdraws it).
+    """
+    ALTER TABLE standup_answers ADD COLUMN tapped INTEGER NOT NULL DEFAULT 0
+    """,
 ]

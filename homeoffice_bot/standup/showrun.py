@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from homeoffice_bot.kernel.errors import MatrixError
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import mention
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
@@ -26,7 +27,7 @@ from homeoffice_bot.standup.minutes import OpenAction, describe_action
 from homeoffice_bot.standup.rotation import seat_newcomers, todays_order
 from homeoffice_bot.standup.store import OccurrenceRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore, Turn
-from homeoffice_bot.standup.text import Translate, escape_user_text, format_length, format_time
+from homeoffice_bot.standup.text import Translate, format_length, format_time
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class RunOfShow:
             owner = names.get(action.owner, action.owner) if action.owner else None
             text = tr(
                 "standup.minutes.open_item",
-                action=describe_action(action.text, owner, action.due, tr, escape_user_text),
+                action=describe_action(action.text, owner, action.due, tr, escape_markdown),
             )
             try:
                 root = EventID(occurrence.kickoff_event_id or "")
@@ -178,7 +179,7 @@ class RunOfShow:
         if not early or ended_by is None:
             return tr("standup.live.closed")
         names = self.ctx.matrix.names_for(RoomID(occurrence.room_id), [UserID(ended_by)])
-        return tr("standup.live.ended_early", name=escape_user_text(names.get(ended_by, ended_by)))
+        return tr("standup.live.ended_early", name=escape_markdown(names.get(ended_by, ended_by)))
 
     # ---------------------------------------------------------------- turns
 
@@ -239,7 +240,7 @@ class RunOfShow:
         if following is not None:
             name = self.ctx.matrix.names_for(RoomID(occurrence.room_id), [UserID(following)])
             lines.append(
-                tr("standup.turn.next", name=escape_user_text(name.get(following, following)))
+                tr("standup.turn.next", name=escape_markdown(name.get(following, following)))
             )
         else:
             lines.append(tr("standup.turn.last"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from homeoffice_bot.kernel.errors import MatrixError
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import mention, people_list
 from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.ids import RoomID, UserID
@@ -22,7 +23,7 @@ from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.standup.minutes import Item, Kind, OpenAction, describe_action, items_of
 from homeoffice_bot.standup.store import OccurrenceRecord, StandupRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore
-from homeoffice_bot.standup.text import Translate, escape_user_text, format_short_date
+from homeoffice_bot.standup.text import Translate, format_short_date
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def render_summary(
     name: str, pair: Sequence[str], period: Period, names: Mapping[str, str], tr: Translate
 ) -> str:
     """The one page: who, when, how many rounds, the decisions by day, the open actions."""
-    esc = escape_user_text
+    esc = escape_markdown
     span = tr("standup.format.range", start=format_short_date(period.first, tr),
               end=format_short_date(period.last, tr))  # fmt: skip
     lines = [

@@ -1,50 +1,23 @@
-"""Small text helpers of the stand-up: escaping user text, dates, weekdays, name lists.
+"""Small text helpers of the stand-up: dates, weekdays, name lists.
 
 Everything a person typed (answers, display names, custom questions, the stand-up's name)
-goes through ``escape_user_text`` before it is put into a Markdown source; the kernel's
-``render`` then shows raw HTML as text and sanitises the result.
+goes through the kernel's ``escaping.escape_markdown`` before it is put into a Markdown
+source (``escaping.escape_for_file`` for exported files); the kernel's ``render`` then
+shows raw HTML as text and sanitises the result.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from homeoffice_bot.kernel.formatting import (
-    escape_markdown,
-    format_date_ranges,
-    format_day_ranges,
-    people_list,
-)
+from homeoffice_bot.kernel.escaping import escape_markdown
+from homeoffice_bot.kernel.formatting import format_date_ranges, format_day_ranges, people_list
 from homeoffice_bot.kernel.i18n import plural
 
 Translate = Callable[..., str]
 """``tr(key, **params) -> str``: the formatted message in the room's language."""
-
-WORD_JOINER = "\u2060"
-_MENTION_START = re.compile(r"\{(?=@)")
-_SETEXT_UNDERLINE = re.compile(r"^([ \t]*=+[ \t]*)$", re.M)
-
-
-def escape_user_text(text: str) -> str:
-    """Make user-written text inert in a Markdown source: it shows as typed.
-
-    On top of the kernel's ``escape_markdown`` this breaks mention tokens (``{@user:hs}``,
-    which the kernel's ``render`` would turn into pills — a ping — even when escaped) and
-    lines of ``=`` that would turn the line above into a heading.
-    """
-    text = _MENTION_START.sub("{" + WORD_JOINER, text)
-    text = _SETEXT_UNDERLINE.sub(WORD_JOINER + r"\1", text)
-    return escape_markdown(text)
-
-
-def escape_for_file(text: str) -> str:
-    """Like ``escape_user_text`` for a Markdown file that no kernel ``render`` will see:
-    HTML special characters become entities as well."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escape_user_text(text)
 
 
 def weekday_name(iso_weekday: int, tr: Translate) -> str:
@@ -125,4 +98,4 @@ def format_weekdays(weekdays: Iterable[int], tr: Translate) -> str:
 
 def format_names(names: Iterable[str], tr: Translate) -> str:
     """Display names, escaped, as a list ("Anna, Ben und Clara"): named, never pinged."""
-    return people_list((escape_user_text(name) for name in names), tr)
+    return people_list((escape_markdown(name) for name in names), tr)

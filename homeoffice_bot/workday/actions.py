@@ -1,7 +1,7 @@
 """What a person's state change does, however it was asked for: a command in a room or
 the direct chat (``presence_commands``), plain words in the direct chat, or a tap on the
 board. One place for each change: store it, confirm it, bring the boards up to date, and
-what follows (the morning messages after the start, what was held during a break).
+what follows (the morning message at the start, what was held during a break).
 
 An ``Actor`` says who acted, when (the event's own time), where (a team room, or the
 direct chat) and how the confirmation reaches them: the caller decides (a ✅ and a direct
@@ -11,17 +11,20 @@ message for a command in a room, a reply in the direct chat).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import RoomID, UserID
-from homeoffice_bot.kernel.localtime import local_date
+from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.workday.arbzg import ReminderId, WorkEventKind, assess, render_reminder
 from homeoffice_bot.workday.board import render_wrapup_handback
 from homeoffice_bot.workday.hours import LeavePeriod, end_of_today
 from homeoffice_bot.workday.jobs import ARBZG_HISTORY
+from homeoffice_bot.workday.morning import MorningParts, compose, hours_line
 from homeoffice_bot.workday.profiles import Profile
+from homeoffice_bot.workday.standin import resolve_stand_in
 from homeoffice_bot.workday.states import (
     PresenceState,
     finish_day,
@@ -33,9 +36,7 @@ from homeoffice_bot.workday.states import (
 )
 from homeoffice_bot.workday.texts import (
     Translate,
-    escape_markdown,
     format_date,
-    format_time,
     format_until,
     format_when,
 )
@@ -76,7 +77,32 @@ class PresenceActions:
         return await self.wd.directory.profile(actor.user, looking_from=actor.team_room)
 
     def name(self, actor: Actor, user: UserID) -> str:
-        return escape_markdown(self.wd.ctx.matrix.display_name(actor.room_id, user))
+        """``user``'s display name where the actor is (in the direct chat: as in the rooms
+        they share with the bot)."""
+        names_from = None if actor.direct else actor.room_id
+        return escape_markdown(self.wd.ctx.matrix.display_name(names_from, user))
+
+    def stand_in(self, actor: Actor, typed: str | None) -> UserID | None:
+        """The person ``typed`` names as a stand-in, among the members of the team room
+        acted in (in the direct chat: of the rooms the person shares with the bot). Raises
+        ``CommandError`` (``workday.error.stand_in_*``) as ``standin.resolve_stand_in``."""
+        if typed is None:
+            return None
+        matrix = self.wd.ctx.matrix
+        if actor.direct:
+            rooms = [
+                r for r in sorted(matrix.joined_rooms())
+                if not matrix.is_direct(r) and actor.user in matrix.members(r)
+            ]  # fmt: skip
+        else:
+            rooms = [actor.room_id]
+        members: dict[UserID, str] = {}
+        for room in rooms:
+            for user, name in matrix.names_for(room, matrix.members(room)).items():
+                members.setdefault(UserID(user), name)
+        return resolve_stand_in(
+            typed, actor.user, matrix.user_id, members, or_word=actor.tr("format.or")
+        )
 
     async def boards(self, actor: Actor) -> None:
         """After a change: update the person's boards, and post this room's first one."""
@@ -88,24 +114,27 @@ class PresenceActions:
     # ------------------------------------------------------------ start and back
 
     async def start(self, actor: Actor) -> None:
+        """The start of the day. Its confirmation is the one morning message (the
+        greeting with the day's hours, what is handed back, the collected mentions, the
+        rest-time note); what was held back follows."""
         profile = await self.enter(actor)
         user, now = actor.user, actor.now
         await self.wd.change(user, start_work(user, now), WorkEventKind.START, now, boards=False)
-        end = end_of_today(profile.schedule, now)
-        name = self.name(actor, user)
-        if end is not None and end > now:
-            end_text = format_time(end, profile.tz)
-            await actor.confirm(actor.tr("cmd.start.reply_until", name=name, end=end_text))
-        else:
-            await actor.confirm(actor.tr("cmd.start.reply", name=name))
+        greeting = actor.tr("cmd.start.reply", name=self.name(actor, user))
+        parts = await self.morning(profile, now, actor.tr)
+        await actor.confirm(compose(parts, greeting) or greeting)
         await self.boards(actor)
-        await self.morning(profile, now)
+        await self.wd.availability.release(user)
 
-    async def morning(self, profile: Profile, now: datetime) -> None:
-        """At the start of a day: the rest-time note, yesterday's wrap-up answer, the
-        collected mentions and everything held back."""
+    async def morning(self, profile: Profile, now: datetime, tr: Translate) -> MorningParts:
+        """The parts of the morning message at the start of a day (``morning.compose``
+        puts them together): the day's hours, yesterday's wrap-up answer handed back,
+        the collected mentions and the rest-time note. What is handed back, collected or
+        noted is taken here, so it is said once; the caller sends the message (as the
+        confirmation of the start: an Actor's ``confirm`` must bring these words to the
+        person) and then releases what the delivery gate held back."""
         wd, user = self.wd, profile.user
-        tr = await wd.person_tr(user)
+        rest: list[str] = []
         if profile.arbzg:
             events = await wd.store.events(user, now - ARBZG_HISTORY)
             day = local_date(now, profile.tz).isoformat()
@@ -116,12 +145,14 @@ class PresenceActions:
                 if reminder.id is ReminderId.REST11 and await wd.store.claim_reminder(
                     user, day, reminder.id.value, now
                 ):
-                    await wd.dm(user, render_reminder(reminder, profile.tz, tr))
+                    rest.append(render_reminder(reminder, profile.tz, tr))
         answer = await wd.inbox.take_wrapup(user)
-        if answer:
-            await wd.dm(user, render_wrapup_handback(answer, tr))
-        await wd.digest(user)
-        await wd.availability.release(user)
+        return MorningParts(
+            hours=hours_line(end_of_today(profile.schedule, now), now, profile.tz, tr),
+            handback=render_wrapup_handback(answer, tr) if answer else None,
+            digest=await wd.digest_text(user, tr),
+            rest=" ".join(rest) or None,
+        )
 
     async def back(self, actor: Actor) -> None:
         await self.enter(actor)
@@ -239,3 +270,29 @@ class PresenceActions:
         await self.wd.change(actor.user, status, WorkEventKind.END, actor.now, boards=False)
         await actor.confirm(actor.tr("cmd.absent.reply"))
         await self.boards(actor)
+
+    # ------------------------------------------------------------ until when (a tap's answer)
+
+    async def set_until(self, actor: Actor, since: datetime, until: datetime | None) -> bool:
+        """Give the break or absence that began at ``since`` its end (``None``: it stays
+        open): the answer to "Bis wann?" after a tap on the board. No new work event:
+        the break began with the tap. False when that status is no longer in effect."""
+        profile = await self.enter(actor, enrol=False)
+        status = await self.wd.store.status(actor.user)
+        timed = (PresenceState.BREAK, PresenceState.AWAY)
+        if status is None or status.state not in timed or status.since != as_utc(since):
+            return False
+        if until is not None and until <= status.since:
+            until = None
+        changed = replace(status, until=until)
+        await self.wd.change(actor.user, changed, None, actor.now, boards=False)
+        if status.state is PresenceState.BREAK:
+            if until is None:
+                await actor.confirm(actor.tr("cmd.pause.reply_open"))
+            else:
+                shown = format_until(until, actor.now, profile.tz, actor.tr)
+                await actor.confirm(actor.tr("cmd.pause.reply_until", until=shown))
+        else:
+            await actor.confirm(self.away_text(actor, profile, until))
+        await self.boards(actor)
+        return True

@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.localtime import as_utc, local_date
+from homeoffice_bot.workday.buttons import choices_text
 from homeoffice_bot.workday.states import Presence, PresenceState
 from homeoffice_bot.workday.texts import (
     Translate,
-    escape_markdown,
     excerpt,
     format_date,
     format_time,
@@ -85,7 +86,8 @@ def board_order(entry: BoardEntry) -> tuple[str, str, str]:
 
 
 def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Translate) -> str:
-    """The board as Markdown: one line per person, in alphabetical order."""
+    """The board as Markdown: one line per person, in alphabetical order, then what each
+    of the bot's reactions under it means, in words."""
     ordered = sorted(entries, key=board_order)
     lines = [tr("board.title", time=format_time(now, tz)), ""]
     if not ordered:
@@ -99,7 +101,7 @@ def render_board(entries: Iterable[BoardEntry], now: datetime, tz: str, tr: Tran
         if entry.note:
             line += tr("board.note", note=escape_markdown(entry.note))
         lines.append(line)
-    lines += ["", tr("board.footer")]
+    lines += ["", choices_text(tr), tr("board.footer")]
     return "\n".join(lines)
 
 
@@ -163,5 +165,5 @@ def digest_markdown(
 
 
 def render_wrapup_handback(answer: str, tr: Translate) -> str:
-    """At the next start: the answer to "Was nimmst du mit in morgen?", handed back."""
+    """At the next start: the answer to the wrap-up question, handed back."""
     return tr("wrapup.handback", answer=escape_markdown(excerpt(answer, 1000)))

@@ -6,7 +6,8 @@ down. The board lists the room's members who use the workday, in alphabetical or
 a day it is edited when what it says changes (not for its "as of" time alone); the first
 change on a new day posts a fresh message instead, and yesterday's is redacted (where the
 bot may) and unpinned, so that a board's edit history never reaches past its own day. It
-is pinned when the bot may.
+is pinned when the bot may. Each board message carries the bot's reactions as buttons
+(``buttons``, ``taps``), put there once.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from collections.abc import Set
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from homeoffice_bot.kernel.delivery import acting_for
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.events import Membership
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.board import BoardEntry, board_entry, render_board
+from homeoffice_bot.workday.buttons import BOARD_BUTTONS
 from homeoffice_bot.workday.states import Presence
 from homeoffice_bot.workday.store_board import BoardRow, BoardStore
 from homeoffice_bot.workday.team_rooms import TeamRooms
@@ -79,6 +82,23 @@ class BoardService:
             if row.event_id is None and not create:
                 return
             await self._update(row)
+            row = await self.store.board(room_id)
+            if row.event_id is not None and row.buttons != row.event_id:
+                await self._put_buttons(room_id, row.event_id)
+
+    async def _put_buttons(self, room_id: RoomID, event_id: EventID) -> None:
+        """The bot's reactions under a board message, once: their transaction ids come
+        from the board's event id, so putting them again after a restart cut this short
+        is deduplicated by the outbox (``outbox_sent``) and by the homeserver (the same
+        ``txnId`` from the same device answers with the first event)."""
+        with acting_for(f"workday-board-buttons:{event_id}"):
+            for key, _ in BOARD_BUTTONS:
+                try:
+                    await self.wd.ctx.outbox.react(room_id, event_id, key)
+                except MatrixError:  # e.g. reactions need a power level here
+                    self.wd.log.warning("could not put the board's buttons in %s", room_id)
+                    break
+        await self.store.set_buttons(room_id, event_id)
 
     async def _update(self, row: BoardRow) -> None:
         room_id, outbox = row.room_id, self.wd.ctx.outbox

@@ -16,6 +16,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.kernel.localtime import as_utc
 from homeoffice_bot.workday.hours import (
@@ -33,7 +34,7 @@ from homeoffice_bot.workday.states import (
     expires_at,
     resolve_presence,
 )
-from homeoffice_bot.workday.texts import Translate, escape_markdown, format_time, format_when
+from homeoffice_bot.workday.texts import Translate, format_time, format_when
 
 
 def should_hold(schedule: WorkSchedule, now: datetime, status: PersonStatus | None = None) -> bool:
@@ -137,7 +138,7 @@ def render_off_note(
     tr: Translate,
     stand_in_name: str | None = None,
 ) -> str:
-    """``X ist gerade nicht im Dienst und ab Mo, 08:00 wieder da. Vertretung: Y`` (Markdown).
+    """``X ist gerade außer Dienst und ab Mo um 08:00 Uhr wieder da. Vertretung: Y`` (Markdown).
 
     ``tz`` is the zone the reader sees times in (the room's or the sender's).
     """

@@ -46,6 +46,10 @@ class AvailabilityService:
             return as_utc(after)
         return deliver_at(profile.schedule, as_utc(after), status)
 
+    async def wants_standup_reminder(self, user_id: UserID) -> bool:
+        person = await self.wd.store.person(user_id)
+        return person is None or person.remind_standup
+
     # ------------------------------------------------------------ Attention
 
     async def may_alert(self, user_id: UserID, at: datetime) -> bool:

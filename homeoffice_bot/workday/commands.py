@@ -38,6 +38,7 @@ def build_commands(
         permission: Permission = Permission.MEMBER,
         subcommands: tuple[Command, ...] = (),
         examples: tuple[str, ...] | dict[str, tuple[str, ...]] = (),
+        everyday: bool = False,
     ) -> Command:
         return Command(
             names={"de": de, "en": en},
@@ -47,6 +48,7 @@ def build_commands(
             permission=permission,
             subcommands=subcommands,
             examples=examples,
+            everyday=everyday,
         )
 
     pause_plan = command(
@@ -55,7 +57,10 @@ def build_commands(
         "pause_plan",
         settings.break_plan,
         _rest("spec", "Tage Uhrzeit-Uhrzeit|aus", "days time-time|off"),
-        examples=("pause plan täglich 12:00-12:30", "pause plan aus"),
+        examples={
+            "de": ("pause plan täglich 12:00-12:30", "pause plan aus"),
+            "en": ("break plan daily 12:00-12:30", "break plan off"),
+        },
     )
     team_hours = command(
         ("team",),
@@ -64,7 +69,10 @@ def build_commands(
         settings.team_hours,
         _rest("spec", "Tage Uhrzeit-Uhrzeit", "days time-time"),
         permission=Permission.MODERATOR,
-        examples=("arbeitszeit team mo-fr 08:00-16:30",),
+        examples={
+            "de": ("arbeitszeit team mo-fr 08:00-16:30",),
+            "en": ("hours team mon-fri 08:00-16:30",),
+        },
     )
     team_holidays = command(
         ("team",),
@@ -73,7 +81,7 @@ def build_commands(
         settings.team_holidays,
         Arg("region", Text(max_length=10), optional=True, label={"de": "Region", "en": "region"}),
         permission=Permission.MODERATOR,
-        examples=("feiertage team DE-BY",),
+        examples={"de": ("feiertage team DE-BY",), "en": ("holidays team DE-BY",)},
     )
     confirm = command(
         ("bestätigen", "bestaetigen", "ja"),
@@ -97,7 +105,14 @@ def build_commands(
         },
     )
     return [
-        command(("moin", "guten-morgen"), ("start",), "start", presence.start, examples=("moin",)),
+        command(
+            ("moin", "guten-morgen"),
+            ("start",),
+            "start",
+            presence.start,
+            examples={"de": ("moin",), "en": ("start",)},
+            everyday=True,
+        ),
         command(
             ("pause",),
             ("break",),
@@ -105,9 +120,15 @@ def build_commands(
             presence.pause,
             _rest("when", "Dauer|bis Uhrzeit", "duration|until time"),
             subcommands=(pause_plan,),
-            examples=("pause 15m", "pause bis 12:30", "break until 12:30"),
+            examples={
+                "de": ("pause 15m", "pause bis 12:30"),
+                "en": ("break 15m", "break until 12:30"),
+            },
+            everyday=True,
         ),
-        command(("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back),
+        command(
+            ("zurück", "zurueck", "wieder-da"), ("back",), "back", presence.back, everyday=True
+        ),
         command(
             ("weg",),
             ("away",),
@@ -118,15 +139,20 @@ def build_commands(
                 "de": ("weg 1h", "weg bis 14:00 Arzttermin", "weg 1h öffentlich: Kita-Abholung"),
                 "en": ("away 1h", "away until 14:00 dentist", "away 1h public: school run"),
             },
+            everyday=True,
         ),
-        command(("feierabend",), ("off", "done"), "off", presence.off),
+        command(("feierabend",), ("off", "done"), "off", presence.off, everyday=True),
         command(
             ("urlaub",),
             ("leave", "vacation"),
             "leave",
             presence.leave,
             _rest("period", "Zeitraum [vertretung @name]|aus", "period [stand-in @name]|off"),
-            examples=("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
+            examples={
+                "de": ("urlaub 12.08.–23.08. vertretung @ben:example.org", "urlaub aus"),
+                "en": ("leave 12.08.–23.08. stand-in @ben:example.org", "leave off"),
+            },
+            everyday=True,
         ),
         command(("abwesend",), ("absent",), "absent", presence.absent),
         command(
@@ -136,6 +162,7 @@ def build_commands(
             presence.status,
             Arg("who", UserMention(), optional=True),
             examples=("status", "status @anna:example.org"),
+            everyday=True,
         ),
         command(
             ("arbeitszeit",),
@@ -144,7 +171,10 @@ def build_commands(
             settings.hours,
             _rest("spec", "Tage Uhrzeit-Uhrzeit", "days time-time"),
             subcommands=(team_hours,),
-            examples=("arbeitszeit mo-do 07:30-16:00, fr 07:30-13:00", "arbeitszeit"),
+            examples={
+                "de": ("arbeitszeit mo-do 07:30-16:00, fr 07:30-13:00", "arbeitszeit"),
+                "en": ("hours mon-thu 07:30-16:00, fri 07:30-13:00", "hours"),
+            },
         ),
         command(
             ("kernzeit",),
@@ -153,7 +183,10 @@ def build_commands(
             settings.core,
             _rest("spec", "Tage Uhrzeit-Uhrzeit|aus", "days time-time|off"),
             permission=Permission.MODERATOR,
-            examples=("kernzeit mo-fr 09:00-14:00", "kernzeit aus"),
+            examples={
+                "de": ("kernzeit mo-fr 09:00-14:00", "kernzeit aus"),
+                "en": ("core-hours mon-fri 09:00-14:00", "core-hours off"),
+            },
         ),
         command(
             ("zeitzone",),
@@ -161,7 +194,10 @@ def build_commands(
             "timezone",
             settings.timezone,
             Arg("zone", Text(max_length=64), optional=True, label={"de": "Zone", "en": "zone"}),
-            examples=("zeitzone Europe/Berlin",),
+            examples={
+                "de": ("zeitzone", "zeitzone Europe/Berlin", "zeitzone standard"),
+                "en": ("timezone", "timezone Europe/Berlin", "timezone default"),
+            },
         ),
         command(
             ("feiertage",),
@@ -172,7 +208,7 @@ def build_commands(
                 "region", Text(max_length=10), optional=True, label={"de": "Region", "en": "region"}
             ),
             subcommands=(team_holidays,),
-            examples=("feiertage DE-NW",),
+            examples={"de": ("feiertage DE-NW",), "en": ("holidays DE-NW",)},
         ),
         command(
             ("arbzg",),
@@ -180,7 +216,22 @@ def build_commands(
             "arbzg",
             settings.arbzg,
             Arg("switch", switch, optional=True),
-            examples=("arbzg aus", "arbzg an"),
+            examples={"de": ("arbzg aus", "arbzg an"), "en": ("arbzg off", "arbzg on")},
+        ),
+        command(
+            ("erinnerungen",),
+            ("reminders",),
+            "reminders",
+            settings.reminders,
+            _rest(
+                "choice",
+                "feierabend|standup|sammlung|alle] [an|aus",
+                "end-of-day|standup|digest|all] [on|off",
+            ),
+            examples={
+                "de": ("erinnerungen", "erinnerungen feierabend aus", "erinnerungen sammlung an"),
+                "en": ("reminders", "reminders end-of-day off", "reminders digest on"),
+            },
         ),
         command(
             ("dringend",),
@@ -194,7 +245,10 @@ def build_commands(
                 label={"de": "Wort|aus", "en": "word|off"},
             ),
             permission=Permission.MODERATOR,
-            examples=("dringend #dringend", "dringend aus"),
+            examples={
+                "de": ("dringend #dringend", "dringend aus"),
+                "en": ("urgent #urgent", "urgent off"),
+            },
         ),
         command(
             ("übersicht", "uebersicht", "teamübersicht", "teamuebersicht"),
@@ -215,6 +269,9 @@ def build_commands(
             "delete_data",
             privacy.delete_data,
             subcommands=(confirm,),
-            examples=("daten-löschen", "daten-löschen bestätigen"),
+            examples={
+                "de": ("daten-löschen", "daten-löschen bestätigen"),
+                "en": ("delete-my-data", "delete-my-data confirm"),
+            },
         ),
     ]

@@ -149,7 +149,8 @@ def _day_end(
             at = max(at, as_utc(profile.last_active) + rules.auto_off_grace)
         due.append(at)
     lead = rules.day_end_lead
-    if lead > timedelta() and "dayend" not in sent_today and now < end:
+    wanted = profile.reminders.dayend
+    if wanted and lead > timedelta() and "dayend" not in sent_today and now < end:
         due.append(max(end - lead, now))
     return due
 

@@ -2,7 +2,10 @@
 
 * Any message counts as activity (for switching to off automatically after hours);
   Matrix presence does not, and the board does not show it.
-* A message in the direct chat soon after the end-of-day question is the wrap-up answer.
+* A message in the direct chat is read as plain words (``plain_chat``) unless another
+  feature waits for the person's next words there (``kernel.conversations``): words
+  understood as a state change it; other words soon after the end-of-day question are the
+  wrap-up answer, and otherwise they get examples of what the bot understands.
 * A mention of a colleague who is off, on leave or absent gets one kind note per sender and
   off-period, in a thread, and is collected for the colleague's next start — unless the
   room's urgent keyword is in the message (then only its use is logged).
@@ -13,9 +16,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from homeoffice_bot.kernel.conversations import Conversations
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.boundary import is_urgent, reachability, render_off_note
+from homeoffice_bot.workday.plain_chat import PlainChat
+from homeoffice_bot.workday.taps import BoardTaps
 from homeoffice_bot.workday.texts import excerpt
 
 if TYPE_CHECKING:
@@ -26,8 +32,17 @@ WRAPUP_WINDOW = timedelta(hours=14)
 
 
 class MessageHandlers:
-    def __init__(self, wd: Workday) -> None:
+    def __init__(
+        self,
+        wd: Workday,
+        plain: PlainChat,
+        taps: BoardTaps,
+        conversations: Conversations | None,
+    ) -> None:
         self.wd = wd
+        self.plain = plain
+        self.taps = taps
+        self.conversations = conversations
 
     async def on_message(self, message: Message) -> None:
         wd = self.wd
@@ -36,21 +51,41 @@ class MessageHandlers:
         now = wd.event_time(message)
         await wd.store.touch(message.sender, now)
         if message.is_direct:
-            await self._wrapup_answer(message, now)
+            await self._direct(message, now)
         elif message.mentions:
             await self._mentions(message, now)
 
-    async def _wrapup_answer(self, message: Message, now: datetime) -> None:
+    async def _direct(self, message: Message, now: datetime) -> None:
+        """One flow for the direct chat: an open conversation of another feature takes the
+        words; else plain words that are a state; else the wrap-up answer; else examples."""
+        if message.msgtype != "m.text" or not message.body.strip():
+            return
+        if await self.taps.waiting_for(message.sender, message.room_id):
+            await self.taps.on_message(message)  # the answer to "Bis wann?" after a tap
+            return
+        if await self.plain.waiting_for(message.sender, message.room_id):
+            if not await self.plain.handle(message, now):  # the answer to its own question
+                await self.plain.not_understood(message)
+            return
+        if self.conversations is not None and await self.conversations.waiting_for(
+            message.sender, message.room_id
+        ):
+            return
+        if await self.plain.handle(message, now):
+            return
+        if not await self._wrapup_answer(message, now):
+            await self.plain.not_understood(message)
+
+    async def _wrapup_answer(self, message: Message, now: datetime) -> bool:
         wd = self.wd
         asked = await wd.inbox.wrapup_asked_at(message.sender)
         if asked is None or not asked <= now < asked + WRAPUP_WINDOW:
-            return
+            return False
         text = message.body.strip()
-        if not text:
-            return
         await wd.inbox.answer_wrapup(message.sender, text, now)
         tr = await wd.person_tr(message.sender)
         await wd.ctx.outbox.send(message.room_id, tr("wrapup.saved"), reply_to=message.event_id)
+        return True
 
     async def _mentions(self, message: Message, now: datetime) -> None:
         wd = self.wd

@@ -192,7 +192,7 @@ class Jobs:
         if status is not None and presence.explicit and presence.state in DAY_BOUND:
             await self._person(profile, status, presence.state, now)
         if await wd.inbox.has_mentions(user) and await wd.availability.is_available(user, now):
-            await wd.digest(user)
+            await wd.digest(user)  # at work again without !moin (or turned off: forgotten)
         return profile
 
     async def _expire(self, profile: Profile, now: datetime) -> None:
@@ -262,8 +262,12 @@ class Jobs:
                 await wd.dm(profile.user, render_reminder(reminder, profile.tz, tr))
 
     async def _day_end(self, profile: Profile, now: datetime) -> None:
+        """The end-of-day reminder with the wrap-up question, unless the person turned it
+        off (``!erinnerungen feierabend aus``)."""
         lead = self.wd.settings.day_end_lead
         end = end_of_today(profile.schedule, now)
+        if not profile.reminders.dayend:
+            return
         if lead <= timedelta() or end is None or not end - lead <= now < end:
             return
         day = local_date(now, profile.tz).isoformat()

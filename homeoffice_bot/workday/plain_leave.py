@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from homeoffice_bot.kernel.errors import ParseError
-from homeoffice_bot.workday.when import parse_date_range
+from homeoffice_bot.workday.when import LeaveRequest, find_stand_in, parse_date_range
 
 _MONTHS = {
     "januar": 1, "jänner": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2,
@@ -32,10 +32,6 @@ _DAY_ONLY_AFTER = re.compile(
     r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.?\s*(?:bis|-|–|to|until|till)\s*"
     r"(?P<d2>\d{1,2})(?![\d.])"
 )
-_STAND_IN = re.compile(
-    r"(?:,\s*|\s|^)(?i:vertretung|vertreten\s+durch|stand-?in|covered\s+by|cover(?:ed)?)\s*:?\s*"
-    r"(?P<who>@?[\w.\-]+(?::[\w.\-]+)?(?:\s+[A-ZÄÖÜ][\w\-]+)?)",
-)
 _WEEK_WORDS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\b(?:übernächste[nr]?\s+woche|the\s+week\s+after\s+next)\b"), 2),
     (re.compile(r"\b(?:nächste[nr]?\s+woche|kommende[nr]?\s+woche|next\s+week)\b"), 1),
@@ -45,11 +41,29 @@ _SINGLE_DAY_WORDS = re.compile(r"^(?:am|on|für|for)?\s*(?P<w>heute|today|morgen
 
 
 def split_stand_in(raw: str) -> tuple[str | None, str]:
-    """The stand-in as typed and the text without it."""
-    match = _STAND_IN.search(raw)
-    if match is None:
+    """The stand-in as typed and the text without it (``when.find_stand_in``: one rule
+    for commands and plain words); a keyword without a name is no stand-in."""
+    try:
+        return find_stand_in(raw)
+    except ParseError:
         return None, raw
-    return match["who"].strip(" ,.;"), raw[: match.start()] + " " + raw[match.end() :]
+
+
+def parse_leave_words(text: str, today: date) -> LeaveRequest:
+    """``!urlaub`` 's period: ``14.12.-18.12. vertretung Ben Müller``, ``vom 14. bis
+    18.12.``, ``nächste Woche``: the same dates plain words accept. Raises ``ParseError``
+    (``workday.error.dates`` / ``date_order`` / ``stand_in_missing``)."""
+    stand_in, dates_text = find_stand_in(text)
+    try:
+        first, last = parse_date_range(dates_text, today)
+    except ParseError as exc:
+        dates = leave_dates(dates_text.casefold(), today)
+        if dates is None:
+            raise ParseError(exc.key, **(exc.params | {"text": text})) from None
+        if dates == "reversed":
+            raise ParseError("workday.error.date_order", text=text) from None
+        first, last = dates
+    return LeaveRequest(first, last, stand_in)
 
 
 def leave_dates(text: str, today: date) -> tuple[date, date] | Literal["reversed"] | None:

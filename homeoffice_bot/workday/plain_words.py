@@ -23,7 +23,7 @@ from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.workday.plain_leave import leave_dates, split_stand_in
-from homeoffice_bot.workday.when import MAX_SPAN, parse_duration
+from homeoffice_bot.workday.when import MAX_SPAN, bare_number_readings, parse_duration
 
 Kind = Literal["start", "break", "away", "back", "off", "leave"]
 KINDS: tuple[Kind, ...] = ("start", "break", "away", "back", "off", "leave")
@@ -362,17 +362,12 @@ def _ends(
 def _bare_number(
     n: int, now: datetime, today: date, tz: str
 ) -> tuple[list[datetime], tuple[str, tuple[tuple[str, str], ...]] | None]:
-    """``Pause 13``: 13 minutes, or until 13 o'clock, when both make sense."""
-    readings: list[datetime] = []
-    if 0 < n <= MAX_SPAN.total_seconds() // 60:
-        readings.append(now + timedelta(minutes=n))
-    if n <= 23:
-        at = local_instant(today, time(n, 0), tz)
-        if now < at <= now + MAX_SPAN:
-            readings.append(at)
-    if not readings:
+    """``Pause 13``: 13 minutes, or until 13 o'clock, when both make sense (the rule of
+    ``!pause 13``: ``when.bare_number_readings``)."""
+    try:
+        return list(bare_number_readings(n, now, tz)), None
+    except ParseError:
         return [], ("workday.error.duration", (("text", str(n)),))
-    return readings, None
 
 
 def _strip_times(text: str) -> str:

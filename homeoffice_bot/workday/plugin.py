@@ -14,11 +14,14 @@ from typing import Any
 
 from homeoffice_bot.kernel.command_model import Command, Handler
 from homeoffice_bot.kernel.commands import CommandContext
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.delivery import ATTENTION
 from homeoffice_bot.kernel.plugins import Plugin
-from homeoffice_bot.workday.api import AVAILABILITY
+from homeoffice_bot.workday.actions import PresenceActions
+from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.commands import build_commands
 from homeoffice_bot.workday.handlers import MessageHandlers
+from homeoffice_bot.workday.plain_chat import PlainChat
 from homeoffice_bot.workday.presence_commands import PresenceCommands
 from homeoffice_bot.workday.privacy import WorkdayPersonalData
 from homeoffice_bot.workday.privacy_commands import PrivacyCommands
@@ -26,6 +29,8 @@ from homeoffice_bot.workday.schema import MIGRATIONS
 from homeoffice_bot.workday.service import Workday
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.settings_commands import SettingsCommands
+from homeoffice_bot.workday.taps import BoardTaps
+from homeoffice_bot.workday.team_setup import TeamSetupService
 
 
 class WorkdayPlugin(Plugin[WorkdaySettings]):
@@ -39,15 +44,29 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
     async def start(self) -> None:
         ctx = self.ctx
         self.workday = wd = Workday(ctx, ctx.settings)
+        presence = PresenceCommands(wd)
+        plain = PlainChat(wd, presence.actions)
+        presence.plain = plain
+        taps = BoardTaps(wd, PresenceActions(wd))
+        conversations = ctx.services.get(CONVERSATIONS)
+        if conversations is not None:
+            conversations.add(plain)
+            conversations.add(taps)
         for command in build_commands(
-            ctx.catalogue, PresenceCommands(wd), SettingsCommands(wd), PrivacyCommands(wd)
+            ctx.catalogue, presence, SettingsCommands(wd), PrivacyCommands(wd)
         ):
             ctx.add_command(_rescheduling(command, wd))
-        handlers = MessageHandlers(wd)
+        # One flow for the direct chat: the answer to "Bis wann?", plain words, the
+        # wrap-up answer (``handlers``); taps.on_message is called from there.
+        handlers = MessageHandlers(wd, plain, taps, conversations)
         ctx.on_message(handlers.on_message)
+        ctx.on_reaction(plain.on_reaction)
+        ctx.on_reaction(taps.on_reaction)
+        ctx.on_redaction(taps.on_redaction)
         ctx.on_membership(wd.board.on_membership)
         ctx.services.provide(AVAILABILITY, wd.availability)
         ctx.services.provide(ATTENTION, wd.availability)
+        ctx.services.provide(TEAM_SETUP, TeamSetupService(wd))
         ctx.add_personal_data(WorkdayPersonalData(wd))
         await wd.availability.hand_over_held()
         await wd.jobs.start()

@@ -17,19 +17,21 @@ from typing import TYPE_CHECKING, Any
 from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
 from homeoffice_bot.kernel.errors import CommandError, SendError
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.actions import Actor, PresenceActions
 from homeoffice_bot.workday.board import render_status
+from homeoffice_bot.workday.plain_leave import parse_leave_words
 from homeoffice_bot.workday.profiles import Profile
-from homeoffice_bot.workday.standin import resolve_stand_in
+from homeoffice_bot.workday.store_plain import Choice
 from homeoffice_bot.workday.texts import (
-    escape_markdown,
     format_date,
 )
-from homeoffice_bot.workday.when import parse_away, parse_leave, parse_until
+from homeoffice_bot.workday.when import TwoReadings, parse_away, parse_until
 
 if TYPE_CHECKING:
+    from homeoffice_bot.workday.plain_chat import PlainChat
     from homeoffice_bot.workday.service import Workday
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ class PresenceCommands:
     def __init__(self, wd: Workday) -> None:
         self.wd = wd
         self.actions = PresenceActions(wd)
+        self.plain: PlainChat | None = None
+        """Asks about two readings (``!pause 13``); set by the plugin."""
 
     def _actor(self, ctx: CommandContext) -> Actor:
         return Actor(
@@ -72,13 +76,21 @@ class PresenceCommands:
         actor = self._actor(ctx)
         text = args.get("when")
         profile = await self.actions.enter(actor, enrol=False)
-        until = parse_until(text, actor.now, profile.tz) if text else None
+        try:
+            until = parse_until(text, actor.now, profile.tz) if text else None
+        except TwoReadings as exc:
+            await self._ask(ctx, actor, "break", exc)
+            return
         await self.actions.pause(actor, until)
 
     async def away(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         actor = self._actor(ctx)
         profile = await self.actions.enter(actor, enrol=False)
-        request = parse_away(args.get("rest") or "", actor.now, profile.tz)
+        try:
+            request = parse_away(args.get("rest") or "", actor.now, profile.tz)
+        except TwoReadings as exc:
+            await self._ask(ctx, actor, "away", exc)
+            return
         # A private reason typed in a room is already in the room's timeline: not kept.
         in_room = request.note is not None and not request.note_shared and not actor.direct
         if not in_room:
@@ -93,6 +105,14 @@ class PresenceCommands:
                 await ctx.confirm_privately(f"{text} {ctx.tr('cmd.away.reason_in_room')}")
 
         await self.actions.away(actor, request.until, None, False, confirm=confirm)
+
+    async def _ask(self, ctx: CommandContext, actor: Actor, kind: str, exc: TwoReadings) -> None:
+        """``!pause 13``: 13 minutes or until 13 o'clock? A question with one tap each
+        (in a room without the plain-words part: the message that asks for the form)."""
+        if self.plain is None:
+            raise exc
+        choices = tuple(Choice(kind, until) for until in exc.readings)
+        await self.plain.ask(actor, choices, reply_to=ctx.message.event_id, send=ctx.reply)
 
     async def _redact(self, ctx: CommandContext) -> bool:
         """Remove the command from the room's timeline, where the bot may."""
@@ -113,6 +133,8 @@ class PresenceCommands:
     async def leave(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         actor = self._actor(ctx)
         text = (args.get("period") or "").strip()
+        if text and self.plain is not None:  # leave changed by command: no undo of older words
+            await self.plain.store.drop_undo(ctx.sender)
         if fold(text) in CANCEL_WORDS:
             await self.actions.cancel_leave(actor)
             return
@@ -121,32 +143,11 @@ class PresenceCommands:
         if not text:
             await ctx.confirm_privately(self._leave_list(ctx, profile, today))
             return
-        request = parse_leave(text, today)
+        request = parse_leave_words(text, today)
         if request.last_day < today:
             raise CommandError("workday.error.leave_past", text=text)
-        stand_in = self._stand_in(ctx, request.stand_in)
+        stand_in = self.actions.stand_in(actor, request.stand_in)
         await self.actions.leave(actor, request.first_day, request.last_day, stand_in)
-
-    def _stand_in(self, ctx: CommandContext, typed: str | None) -> UserID | None:
-        """The person ``typed`` names, among the members of this team room (in a direct
-        chat: of the rooms the sender shares with the bot)."""
-        if typed is None:
-            return None
-        matrix = self.wd.ctx.matrix
-        if ctx.message.is_direct:
-            rooms = [
-                r for r in sorted(matrix.joined_rooms())
-                if not matrix.is_direct(r) and ctx.sender in matrix.members(r)
-            ]  # fmt: skip
-        else:
-            rooms = [ctx.room_id]
-        members: dict[UserID, str] = {}
-        for room in rooms:
-            for user, name in matrix.names_for(room, matrix.members(room)).items():
-                members.setdefault(UserID(user), name)
-        return resolve_stand_in(
-            typed, ctx.sender, matrix.user_id, members, or_word=ctx.tr("format.or")
-        )
 
     def _leave_list(self, ctx: CommandContext, profile: Profile, today: date) -> str:
         upcoming = [p for p in profile.schedule.leave if p.last_day >= today]

@@ -1,13 +1,17 @@
-"""A person's working profile: time zone, working hours, holidays, leave, break plans.
+"""A person's working profile: time zone, working hours, holidays, leave, break plans,
+the reminders they want.
 
 ``Directory.profile(user)`` combines the person's own settings with the defaults of
 their team room (the group room they last used the workday in) and the bot's settings.
+The time zone is the one the person set with ``!zeitzone``, else the ``m.tz`` field of
+their Matrix profile (a valid IANA name; the kernel caches it), else the default.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -15,7 +19,13 @@ from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.workday.breaks import BreakPlan, parse_break_plans
-from homeoffice_bot.workday.hours import WorkingHours, WorkSchedule, leave_on, parse_working_hours
+from homeoffice_bot.workday.hours import (
+    WorkingHours,
+    WorkSchedule,
+    leave_on,
+    parse_working_hours,
+    validate_timezone,
+)
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.states import PersonStatus, Presence, PresenceState, resolve_presence
 from homeoffice_bot.workday.store import PersonRow, RoomRow, WorkdayStore
@@ -23,6 +33,23 @@ from homeoffice_bot.workday.store import PersonRow, RoomRow, WorkdayStore
 log = logging.getLogger(__name__)
 
 HoursSource = Literal["own", "team", "default"]
+TzSource = Literal["own", "matrix", "default"]
+PROFILE_TZ = "m.tz"
+"""The Matrix profile field of a person's time zone (spec v1.16)."""
+ProfileTz = Callable[[UserID], Awaitable[str | None]]
+"""The ``m.tz`` field of a person's Matrix profile (None: not set or not readable)."""
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """Which reminders the person wants (``!erinnerungen``)."""
+
+    dayend: bool = True
+    """The end-of-day reminder with the wrap-up question."""
+    standup: bool = True
+    """The stand-up's reminder for those who have not answered."""
+    digest: bool = True
+    """The digest of mentions collected while off."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +64,8 @@ class Profile:
     plans: tuple[BreakPlan, ...]
     home_room: RoomID | None
     last_active: datetime | None
+    tz_source: TzSource = "default"
+    reminders: Reminders = field(default_factory=Reminders)
 
 
 def _hours(text: str | None) -> WorkingHours | None:
@@ -66,19 +95,31 @@ class Directory:
         settings: WorkdaySettings,
         default_tz: str,
         default_region: str,
+        *,
+        profile_tz: ProfileTz | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.default_tz = default_tz
         self.default_region = default_region
+        self.profile_tz = profile_tz
+        self._invalid_zones: set[str] = set()
 
-    def build(self, person: PersonRow | None, room: RoomRow | None, user: UserID) -> Profile:
-        """A profile from rows (pure; leave is added by ``profile``)."""
+    def build(
+        self,
+        person: PersonRow | None,
+        room: RoomRow | None,
+        user: UserID,
+        matrix_tz: str | None = None,
+    ) -> Profile:
+        """A profile from rows and the (validated) ``m.tz`` of the person's Matrix
+        profile (pure; leave is added by ``profile``)."""
         row = person or PersonRow(user)
         own, team = _hours(row.hours), _hours(room.team_hours if room else None)
         source: HoursSource = "own" if own else "team" if team else "default"
         hours = own or team or self.settings.hours
-        tz = row.tz or self.default_tz
+        tz_source: TzSource = "own" if row.tz else "matrix" if matrix_tz else "default"
+        tz = row.tz or matrix_tz or self.default_tz
         region = row.region or (room.region if room else None) or self.default_region
         schedule = WorkSchedule(
             hours=hours, tz=tz, region=region, core=_hours(room.core_hours if room else None)
@@ -93,6 +134,8 @@ class Directory:
             plans=_plans(row.break_plan),
             home_room=row.home_room,
             last_active=row.last_active,
+            tz_source=tz_source,
+            reminders=Reminders(row.remind_dayend, row.remind_standup, row.remind_digest),
         )
 
     async def profile(self, user: UserID, looking_from: RoomID | None = None) -> Profile:
@@ -101,11 +144,34 @@ class Directory:
         person = await self.store.person(user)
         home = person.home_room if person else looking_from
         room = await self.store.room(home) if home else None
-        profile = self.build(person, room, user)
+        asks = person is not None or looking_from is not None  # others get the defaults
+        own_tz = person is not None and person.tz
+        matrix_tz = await self.matrix_tz(user) if asks and not own_tz else None
+        profile = self.build(person, room, user, matrix_tz)
         leave = tuple(await self.store.leave(user)) if person else ()
         if not leave:
             return profile
         return replace(profile, schedule=replace(profile.schedule, leave=leave))
+
+    async def matrix_tz(self, user: UserID) -> str | None:
+        """The ``m.tz`` of the person's Matrix profile when it names an IANA zone; an
+        invalid value is ignored (logged once per value)."""
+        if self.profile_tz is None:
+            return None
+        try:
+            value = await self.profile_tz(user)
+        except Exception:
+            log.exception("the time zone of a Matrix profile could not be read")
+            return None
+        if not value:
+            return None
+        try:
+            return validate_timezone(value.strip())
+        except ParseError:
+            if value not in self._invalid_zones:
+                self._invalid_zones.add(value)
+                log.warning("ignoring m.tz %r of %s: not an IANA time zone", value[:64], user)
+            return None
 
     async def state(
         self, user: UserID, now: datetime, profile: Profile | None = None

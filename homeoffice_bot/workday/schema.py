@@ -133,4 +133,62 @@ MIGRATIONS: list[MigrationStep] = [
     CREATE INDEX workday_mentions_at ON workday_mentions(at);
     CREATE INDEX workday_wrapups_at ON workday_wrapups(asked_at)
     """,
+    # Taps on the board: which board message carries the bot's reactions, the taps the
+    # bot acted on (removing one restores the status before it), and the open "Bis
+    # wann?" question after a tap on a break or "kurz weg".
+    """
+    ALTER TABLE workday_rooms ADD COLUMN board_buttons TEXT;
+    CREATE TABLE workday_taps (
+        event_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        board_event_id TEXT NOT NULL,
+        tap_key TEXT NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        previous TEXT,
+        event_kind TEXT
+    );
+    CREATE INDEX workday_taps_user ON workday_taps(user_id);
+    CREATE INDEX workday_taps_at ON workday_taps(at);
+    CREATE TABLE workday_until_questions (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        team_room TEXT NOT NULL,
+        state TEXT NOT NULL,
+        since TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_until_questions_event ON workday_until_questions(event_id);
+    CREATE INDEX workday_until_questions_asked ON workday_until_questions(asked_at)
+    """,
+    # Plain words in the direct chat: what a change replaced, so that "rückgängig" (or ↩️
+    # on the confirmation) restores it, kept until the next change or a short time; and
+    # the open question about words with two readings ("Pause 13"), with its readings.
+    """
+    CREATE TABLE workday_undo (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        event_id TEXT,
+        previous TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_undo_event ON workday_undo(event_id);
+    CREATE TABLE workday_questions (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        event_id TEXT,
+        readings TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    );
+    CREATE INDEX workday_questions_event ON workday_questions(event_id)
+    """,
+    # Which reminders a person wants (``!erinnerungen``): the end-of-day reminder with its
+    # wrap-up question, the stand-up reminder, the digest of mentions. On unless turned off.
+    """
+    ALTER TABLE workday_people ADD COLUMN remind_dayend INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workday_people ADD COLUMN remind_standup INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workday_people ADD COLUMN remind_digest INTEGER NOT NULL DEFAULT 1
+    """,
 ]

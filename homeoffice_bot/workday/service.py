@@ -12,18 +12,21 @@ from datetime import datetime
 from homeoffice_bot.kernel.events import Message
 from homeoffice_bot.kernel.i18n import Translator
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.localtime import local_date
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.workday.arbzg import WorkEventKind
-from homeoffice_bot.workday.board import MentionItem, digest_markdown
+from homeoffice_bot.workday.board import MentionItem, digest_markdown, render_wrapup_handback
 from homeoffice_bot.workday.board_service import BoardService
 from homeoffice_bot.workday.boundary_service import AvailabilityService
 from homeoffice_bot.workday.jobs import Jobs
-from homeoffice_bot.workday.profiles import Directory
+from homeoffice_bot.workday.morning import MorningParts, compose
+from homeoffice_bot.workday.profiles import PROFILE_TZ, Directory
 from homeoffice_bot.workday.settings import WorkdaySettings
 from homeoffice_bot.workday.states import PersonStatus
 from homeoffice_bot.workday.store import WorkdayStore
 from homeoffice_bot.workday.store_inbox import InboxStore
 from homeoffice_bot.workday.store_privacy import PrivacyStore
+from homeoffice_bot.workday.texts import Translate
 
 
 class Workday:
@@ -35,11 +38,19 @@ class Workday:
         self.inbox = InboxStore(ctx.db)
         self.privacy = PrivacyStore(ctx.db)
         self.directory = Directory(
-            self.store, settings, ctx.bot.default_timezone, ctx.bot.default_holiday_region
+            self.store,
+            settings,
+            ctx.bot.default_timezone,
+            ctx.bot.default_holiday_region,
+            profile_tz=self.profile_tz,
         )
         self.board = BoardService(self)
         self.availability = AvailabilityService(self)
         self.jobs = Jobs(self)
+
+    async def profile_tz(self, user: UserID) -> str | None:
+        """The ``m.tz`` field of the person's Matrix profile (the kernel caches it)."""
+        return await self.ctx.matrix.profile_field(user, PROFILE_TZ)
 
     def now(self) -> datetime:
         return self.ctx.clock.now()
@@ -80,11 +91,18 @@ class Workday:
         """A private message from the bot, held outside the person's working time."""
         await self.availability.deliver(user, markdown)
 
-    async def digest(self, user: UserID) -> bool:
-        """Send the person the mentions collected while they were away (once)."""
+    async def digest_text(self, user: UserID, tr: Translate | None = None) -> str | None:
+        """The mentions collected while the person was away, as one message, taken (they
+        are not handed over twice); None when there are none. A person who turned the
+        digest off (``!erinnerungen sammlung aus``) gets None, and what was collected is
+        forgotten."""
         mentions = await self.inbox.mentions(user)
         if not mentions:
-            return False
+            return None
+        profile = await self.directory.profile(user)
+        if not profile.reminders.digest:
+            await self.inbox.take_mentions(m.id for m in mentions)
+            return None
         matrix = self.ctx.matrix
         items = [
             MentionItem(
@@ -96,9 +114,28 @@ class Workday:
             )
             for m in mentions
         ]
-        profile = await self.directory.profile(user)
-        text = digest_markdown(items, self.now(), profile.tz, await self.person_tr(user))
+        text = digest_markdown(items, self.now(), profile.tz, tr or await self.person_tr(user))
         if text is None or not await self.inbox.take_mentions(m.id for m in mentions):
+            return None
+        return text
+
+    async def digest(self, user: UserID) -> bool:
+        """Send the person the mentions collected while they were away (once), when they
+        are at work again without saying so (``!moin`` puts them into its morning
+        message). At the start of a day, yesterday's wrap-up answer comes with them, so
+        that the morning is one message."""
+        tr = await self.person_tr(user)
+        text = await self.digest_text(user, tr)
+        if text is None:
             return False
-        await self.ctx.outbox.dm(user, text)
+        handback = None
+        asked = await self.inbox.wrapup_asked_at(user)
+        if asked is not None:
+            tz = (await self.directory.profile(user)).tz
+            if local_date(asked, tz) < local_date(self.now(), tz):
+                answer = await self.inbox.take_wrapup(user)
+                handback = render_wrapup_handback(answer, tr) if answer else None
+        await self.ctx.outbox.dm(
+            user, compose(MorningParts(handback=handback, digest=text)) or text
+        )
         return True

@@ -18,7 +18,7 @@ class WorkdaySettings(BaseModel):
     end_of_day_reminder_minutes: int = Field(default=15, ge=0, le=240)
     """How long before the end of working hours the private reminder comes (0: none)."""
     wrapup_question: bool = True
-    """Ask "Was nimmst du mit in morgen?" with the end-of-day reminder."""
+    """Ask "Was willst du dir für den nächsten Arbeitstag merken?" with the end-of-day reminder."""
     auto_off_grace_minutes: int = Field(default=60, ge=1, le=24 * 60)
     """Switch to off this long after the end of working hours when inactive."""
     arbzg_lead_minutes: int = Field(default=15, ge=0, le=120)

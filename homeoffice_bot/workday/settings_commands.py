@@ -1,6 +1,6 @@
 """Handlers of the settings commands: !arbeitszeit (own and team), !kernzeit, !zeitzone,
-!feiertage, !pause plan, !arbzg, !dringend, !übersicht. Nothing here shows another
-person's hours.
+!feiertage, !pause plan, !arbzg, !erinnerungen, !dringend, !übersicht. Nothing here shows
+another person's hours.
 
 A person's own settings are answered privately (``confirm_privately``: a ✅ in the room,
 the words in the direct chat); the team's settings are answered in the room."""
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from homeoffice_bot.kernel.argtypes import fold
 from homeoffice_bot.kernel.commands import CommandContext
-from homeoffice_bot.kernel.errors import CommandError
+from homeoffice_bot.kernel.errors import CommandError, ParseError
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.workday.breaks import format_break_plans, parse_break_plans
 from homeoffice_bot.workday.hours import (
     canonical_spec,
@@ -21,8 +22,8 @@ from homeoffice_bot.workday.hours import (
     validate_region,
     validate_timezone,
 )
-from homeoffice_bot.workday.profiles import Profile
-from homeoffice_bot.workday.texts import escape_markdown
+from homeoffice_bot.workday.profiles import PROFILE_TZ, Profile, Reminders
+from homeoffice_bot.workday.texts import Translate
 
 if TYPE_CHECKING:
     from homeoffice_bot.workday.service import Workday
@@ -30,6 +31,36 @@ if TYPE_CHECKING:
 OFF_WORDS = frozenset({"aus", "keine", "löschen", "loeschen", "off", "none", "delete"})
 RESET_WORDS = frozenset({"standard", "zurücksetzen", "zuruecksetzen", "default", "reset"})
 MAX_KEYWORD = 40
+REMINDER_KINDS: dict[str, tuple[str, ...]] = {
+    "dayend": ("feierabend", "tagesende", "end-of-day", "endofday", "evening", "wrap-up"),
+    "standup": ("standup", "stand-up", "morgenrunde"),
+    "digest": ("sammlung", "erwähnungen", "erwaehnungen", "digest", "mentions"),
+}
+ALL_WORDS = frozenset({"alle", "all"})
+ON_WORDS = frozenset({"an", "ein", "on"})
+REMINDER_OFF_WORDS = frozenset({"aus", "off"})
+
+
+def parse_reminder_choice(text: str) -> tuple[tuple[str, ...], bool | None]:
+    """``feierabend aus`` → (("dayend",), False); ``aus`` or ``alle aus`` → all three;
+    a kind without on/off → (kinds, None): show them. Words in any order; an unknown
+    word is refused with examples (ParseError)."""
+    kinds: list[str] = []
+    switch: bool | None = None
+    for word in text.split():
+        folded = fold(word)
+        kind = next((k for k, words in REMINDER_KINDS.items() if folded in words), None)
+        if kind is not None:
+            kinds.append(kind)
+        elif folded in ALL_WORDS:
+            kinds.extend(REMINDER_KINDS)
+        elif folded in ON_WORDS | REMINDER_OFF_WORDS and switch is None:
+            switch = folded in ON_WORDS
+        else:
+            raise ParseError("reminders.unknown", text=word[:MAX_KEYWORD])
+    if not kinds and switch is not None:
+        kinds = list(REMINDER_KINDS)
+    return tuple(dict.fromkeys(kinds)), switch
 
 
 def _text(args: Mapping[str, Any], name: str) -> str:
@@ -130,15 +161,24 @@ class SettingsCommands:
         await ctx.reply(ctx.tr("cmd.hours.core_saved", hours=format_working_hours(hours, ctx.tr)))
 
     async def timezone(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!zeitzone Europe/Berlin`` sets the person's own zone (it wins over the
+        ``m.tz`` of their Matrix profile); ``!zeitzone standard`` removes it again;
+        without a word: the zone and where it comes from (the profile read afresh)."""
         text = _text(args, "zone")
-        profile = await self._enter(ctx, enrol=bool(text))
-        if text:
+        if text and fold(text) not in RESET_WORDS:
             zone = validate_timezone(text)
+            await self._enter(ctx, enrol=True)
             await self.wd.store.set_person(ctx.sender, "tz", zone)
             await self._changed(ctx)
             await ctx.confirm_privately(ctx.tr("cmd.hours.tz_saved", tz=zone))
-        else:
-            await ctx.confirm_privately(ctx.tr("cmd.hours.tz_shown", tz=profile.tz))
+            return
+        await self.wd.ctx.matrix.profile_field(ctx.sender, PROFILE_TZ, fresh=True)
+        profile = await self._enter(ctx, enrol=False)  # removing one's own enrols nobody
+        if text and profile.tz_source == "own":
+            await self.wd.store.set_person(ctx.sender, "tz", None)
+            profile = await self.wd.directory.profile(ctx.sender)
+            await self._changed(ctx)
+        await ctx.confirm_privately(ctx.tr(f"timezone_source.{profile.tz_source}", tz=profile.tz))
 
     async def holidays(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         text = _text(args, "region")
@@ -197,6 +237,19 @@ class SettingsCommands:
             await self.wd.store.set_person(ctx.sender, "arbzg", int(enabled))
         await ctx.confirm_privately(ctx.tr("arbzg.enabled" if enabled else "arbzg.disabled"))
 
+    async def reminders(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        """``!erinnerungen [feierabend|standup|sammlung|alle] [an|aus]``: which reminders
+        the person wants; without on/off, how they are now."""
+        kinds, switch = parse_reminder_choice(_text(args, "choice"))
+        profile = await self._enter(ctx, enrol=switch is not None)
+        if switch is not None:
+            for kind in kinds:
+                await self.wd.store.set_person(ctx.sender, f"remind_{kind}", int(switch))
+            await self.wd.jobs.reschedule(ctx.sender)
+            profile = await self.wd.directory.profile(ctx.sender)
+        shown = kinds if kinds and switch is None else tuple(REMINDER_KINDS)
+        await ctx.confirm_privately(describe_reminders(profile.reminders, shown, ctx.tr))
+
     async def urgent(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         text = _text(args, "keyword")
         if fold(text) in OFF_WORDS:
@@ -235,3 +288,13 @@ class SettingsCommands:
         servers = ", ".join(sorted(teams.own_servers()))
         key = "cmd.board.auto_on" if enabled else "cmd.board.auto_off"
         await ctx.reply(ctx.tr(key, servers=escape_markdown(servers)))
+
+
+def describe_reminders(reminders: Reminders, kinds: tuple[str, ...], tr: Translate) -> str:
+    """``Deine Erinnerungen:`` and a line per kind with an, aus (in words)."""
+    lines = [tr("reminders.title")]
+    for kind in kinds:
+        state = tr("reminders.on" if getattr(reminders, kind) else "reminders.off")
+        lines.append(tr("reminders.line", name=tr(f"reminders.kind_{kind}"), state=state))
+    lines.append(tr("reminders.change"))
+    return "\n".join(lines)

@@ -19,7 +19,10 @@ from homeoffice_bot.workday.arbzg import WorkEvent, WorkEventKind
 from homeoffice_bot.workday.hours import LeavePeriod
 from homeoffice_bot.workday.states import PersonStatus, PresenceState
 
-PERSON_FIELDS = frozenset({"tz", "hours", "region", "home_room", "arbzg", "break_plan"})
+PERSON_FIELDS = frozenset(
+    {"tz", "hours", "region", "home_room", "arbzg", "break_plan"}
+    | {"remind_dayend", "remind_standup", "remind_digest"}
+)
 ROOM_FIELDS = frozenset({"team_hours", "core_hours", "region", "urgent_keyword"})
 
 
@@ -50,6 +53,9 @@ class PersonRow:
     arbzg: bool = True
     break_plan: str | None = None
     last_active: datetime | None = None
+    remind_dayend: bool = True
+    remind_standup: bool = True
+    remind_digest: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,9 @@ def _person(row: Row) -> PersonRow:
         bool(row["arbzg"]),
         row["break_plan"],
         _opt_iso(row["last_active"]),
+        bool(row["remind_dayend"]),
+        bool(row["remind_standup"]),
+        bool(row["remind_digest"]),
     )
 
 

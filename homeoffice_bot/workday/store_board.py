@@ -1,5 +1,6 @@
 """The workday's SQL for team rooms: whether a room has the workday on, and its board
-message (which event, what it said, whether it is pinned, the day it belongs to)."""
+message (which event, what it said, whether it is pinned, the day it belongs to, whether
+it carries its buttons)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class BoardRow:
     pinned: bool = False
     day: date | None = None
     """The room's local day the board message was posted for."""
+    buttons: EventID | None = None
+    """The board message that has the bot's reactions (the buttons) already."""
 
 
 def _row(row: Row) -> BoardRow:
@@ -31,10 +34,11 @@ def _row(row: Row) -> BoardRow:
         row["board_text"],
         bool(row["board_pinned"]),
         date.fromisoformat(row["board_day"]) if row["board_day"] else None,
+        EventID(row["board_buttons"]) if row["board_buttons"] else None,
     )
 
 
-_COLUMNS = "room_id, workday, board_event_id, board_text, board_pinned, board_day"
+_COLUMNS = "room_id, workday, board_event_id, board_text, board_pinned, board_day, board_buttons"
 
 
 class BoardStore:
@@ -65,10 +69,15 @@ class BoardStore:
             (room_id, event_id, text, int(pinned), day.isoformat() if day else None),
         )
 
+    async def set_buttons(self, room_id: RoomID, event_id: EventID) -> None:
+        await self.db.execute(
+            "UPDATE workday_rooms SET board_buttons = ? WHERE room_id = ?", (event_id, room_id)
+        )
+
     async def clear_board(self, room_id: RoomID) -> None:
         await self.db.execute(
             "UPDATE workday_rooms SET board_event_id = NULL, board_text = NULL,"
-            " board_pinned = 0, board_day = NULL WHERE room_id = ?",
+            " board_pinned = 0, board_day = NULL, board_buttons = NULL WHERE room_id = ?",
             (room_id,),
         )
 

@@ -31,6 +31,14 @@ EXPORT_QUERIES: dict[str, str] = {
     " WHERE user_id = ?1",
     "deletion_request": "SELECT user_id, requested_at, expires_at FROM workday_delete_requests"
     " WHERE user_id = ?1",
+    "board_taps": "SELECT user_id, room_id, tap_key, at, state, previous FROM workday_taps"
+    " WHERE user_id = ?1 ORDER BY at",
+    "until_question": "SELECT user_id, state, since, asked_at FROM workday_until_questions"
+    " WHERE user_id = ?1",
+    "plain_undo": "SELECT user_id, room_id, event_id, previous, changed_at FROM workday_undo"
+    " WHERE user_id = ?1",
+    "plain_question": "SELECT user_id, room_id, event_id, readings, asked_at"
+    " FROM workday_questions WHERE user_id = ?1",
 }
 
 DELETE_STATEMENTS: tuple[str, ...] = (
@@ -44,6 +52,10 @@ DELETE_STATEMENTS: tuple[str, ...] = (
     "DELETE FROM workday_off_notes WHERE recipient = ?1 OR sender = ?1",
     "DELETE FROM workday_wrapups WHERE user_id = ?1",
     "DELETE FROM workday_delete_requests WHERE user_id = ?1",
+    "DELETE FROM workday_taps WHERE user_id = ?1",
+    "DELETE FROM workday_until_questions WHERE user_id = ?1",
+    "DELETE FROM workday_undo WHERE user_id = ?1",
+    "DELETE FROM workday_questions WHERE user_id = ?1",
     "UPDATE workday_leave SET stand_in = NULL WHERE stand_in = ?1",
     "UPDATE workday_status SET stand_in = NULL WHERE stand_in = ?1",
 )
@@ -58,6 +70,10 @@ PURGE_STATEMENTS: dict[str, str] = {
     "leave": "DELETE FROM workday_leave WHERE last_day < ?1",  # a date, see purge()
     "status": "DELETE FROM workday_status WHERE COALESCE(until, since) < ?1",
     "delete_requests": "DELETE FROM workday_delete_requests WHERE expires_at < ?1",
+    "board_taps": "DELETE FROM workday_taps WHERE at < ?1",
+    "until_questions": "DELETE FROM workday_until_questions WHERE asked_at < ?1",
+    "plain_undo": "DELETE FROM workday_undo WHERE changed_at < ?1",
+    "plain_questions": "DELETE FROM workday_questions WHERE asked_at < ?1",
 }
 
 

@@ -1,8 +1,8 @@
-"""Small text helpers shared by the workday's messages: escaping, dates, times.
+"""Small text helpers shared by the workday's messages: excerpts, dates, times.
 
 Every function that produces user-facing text takes ``tr(key, **params)`` bound to
 the room's (or person's) language and returns Markdown in which user-provided text
-(names, notes, excerpts) is escaped.
+(names, notes, excerpts) is escaped with ``homeoffice_bot.kernel.escaping.escape_line``.
 """
 
 from __future__ import annotations
@@ -15,22 +15,7 @@ from homeoffice_bot.kernel.localtime import as_utc, local_date, zone
 
 Translate = Callable[..., str]
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
-"""The characters Python-Markdown treats as escapable (``|``/``~`` are not: escaping them
-would leave a visible backslash)."""
-_WORD_JOINER = "\u2060"
 _WHITESPACE = re.compile(r"\s+")
-
-
-def escape_markdown(text: str) -> str:
-    """Make user text inert in a Markdown source, on one line.
-
-    Raw HTML is neutralised by the kernel's renderer, so ``<``/``&`` stay as they are.
-    Line breaks are folded, so a name or excerpt cannot start a list or heading, and an
-    invisible word joiner keeps ``{@user:server}`` from becoming a mention token.
-    """
-    one_line = _WHITESPACE.sub(" ", text).strip().replace("{@", "{" + _WORD_JOINER + "@")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
 
 
 def excerpt(text: str, limit: int = 160) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.localtime import as_utc, local_date
@@ -34,6 +34,7 @@ _DATE = re.compile(
     r"|(?P<d>\d{1,2})\.(?P<m>\d{1,2})(?:\.(?P<y>\d{4}|\d{2})?)?"
     r"|(?P<word>heute|today|morgen|tomorrow)"
 )
+_BARE = re.compile(r"^\d{1,3}$")
 _DATE_FILLER = re.compile(
     r"^(?:\s|[-\u2010-\u2015\u2212,]|ab|vom|von|from|bis|to|until|till)*$", re.IGNORECASE
 )
@@ -69,14 +70,47 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(minutes=round(total.total_seconds() / 60))
 
 
+class TwoReadings(ParseError):
+    """A bare number that can be minutes or a clock hour (``13``): the caller asks which
+    is meant (``readings``: minutes first); one that cannot ask shows the message, which
+    asks too (``plain.until_ambiguous``)."""
+
+    def __init__(self, text: str, readings: tuple[datetime, datetime]) -> None:
+        super().__init__("plain.until_ambiguous", text=text, n=text)
+        self.readings = readings
+
+
+def bare_number_readings(n: int, now: datetime, tz: str) -> tuple[datetime, ...]:
+    """What a bare number (``Pause 13``, ``!pause 13``) can mean at ``now``: ``n`` minutes
+    from now, and until ``n`` o'clock today when that lies ahead within 16 hours. One rule
+    for commands and plain words; raises ``workday.error.duration`` when neither fits."""
+    now = as_utc(now)
+    readings: list[datetime] = []
+    if 0 < n <= MAX_SPAN.total_seconds() // 60:
+        readings.append(now + timedelta(minutes=n))
+    if n <= 23:
+        at = local_instant(local_date(now, tz), time(n, 0), tz)
+        if now < at <= now + MAX_SPAN:
+            readings.append(at)
+    if not readings:
+        raise _fail("duration", str(n))
+    return tuple(readings)
+
+
 def parse_until(text: str, now: datetime, tz: str) -> datetime:
     """An end instant (UTC) from ``15m`` / ``1h30`` or ``bis 12:30`` / ``12:30`` / ``14 Uhr``.
 
     A wall-clock time means today in ``tz``; one that has already passed is an error
-    (``workday.error.until_past``). The span must be positive and at most 16 hours.
+    (``workday.error.until_past``). The span must be positive and at most 16 hours. A
+    bare number (``13``) that can be minutes or a clock hour raises ``TwoReadings``.
     """
     now = as_utc(now)
     stripped = text.strip()
+    if _BARE.match(stripped):
+        readings = bare_number_readings(int(stripped), now, tz)
+        if len(readings) == 2:
+            raise TwoReadings(stripped, (readings[0], readings[1]))
+        return readings[0]
     without_word = _UNTIL_WORDS.sub("", stripped)
     clock = _CLOCK.match(without_word)
     if clock and (without_word != stripped or clock["uhr"] or not clock["t"].isdigit()):
@@ -121,6 +155,9 @@ def parse_away(text: str, now: datetime, tz: str) -> AwayRequest:
                 continue
             used = count
             break
+    elif len(words) == 1 and _BARE.match(words[0]):
+        until = parse_until(words[0], now, tz)  # minutes or a clock hour: may ask
+        used = 1
     else:
         for count in (2, 1):
             candidate = " ".join(words[:count])
@@ -198,7 +235,7 @@ def parse_date_range(text: str, today: date) -> tuple[date, date]:
     _, start_d, start_m, start_y = found[0]
     if start_y is None:
         first = _make(text, last.year, start_m, start_d)
-        if first > last:
+        if first > last and start_m > last.month:  # over the new year: 28.12.–03.01.
             first = _make(text, last.year - 1, start_m, start_d)
     else:
         first = _make(text, start_y, start_m, start_d)
@@ -212,26 +249,49 @@ def _is_date(word: str) -> bool:
     return match is not None and not word[match.end() : match.end() + 1].isalpha()
 
 
-def _split_stand_in(after: str) -> tuple[str, str]:
-    """What follows the keyword: the stand-in's name (it may have several words, "Anna
-    von Berg"), up to the dates if they come after it ("Ben bis 23.08."), and the rest."""
+_DATE_START = re.compile(
+    r"^(?:\d{1,2}(?:\.|st|nd|rd|th)?|nächste[nr]?|übernächste[nr]?|kommende[nr]?|diese[nr]?"
+    r"|next|this)$",
+    re.IGNORECASE,
+)
+
+
+def split_stand_in(after: str) -> tuple[str, str]:
+    """What follows the stand-in keyword: the stand-in's name (it may have several words,
+    "Anna von Berg"), up to the dates if they come after it ("Ben bis 23.08.", "Ben Müller
+    vom 14. bis 18.12.", "Ben, nächste Woche"), and the rest. One rule for ``!urlaub``
+    and plain words."""
     words = after.split()
-    end = next((i for i, word in enumerate(words) if _is_date(word)), len(words))
+    end = len(words)
+    for i, word in enumerate(words):
+        if _is_date(word) or _DATE_START.match(word.rstrip(",")):
+            end = i
+            break
+        if word.endswith((",", ";")):
+            end = i + 1
+            break
     while 0 < end < len(words) and words[end - 1].casefold() in _DATE_WORDS:
         end -= 1
-    return " ".join(words[:end]), " ".join(words[end:])
+    name = " ".join(words[:end]).strip(" ,;.!?")
+    return name, " ".join(words[end:])
+
+
+def find_stand_in(text: str) -> tuple[str | None, str]:
+    """The stand-in named after its keyword (``vertretung Ben Müller``), and the text
+    without it; raises ``workday.error.stand_in_missing`` for a keyword without a name."""
+    match = _STAND_IN.search(text)
+    if match is None:
+        return None, text
+    stand_in, rest = split_stand_in(text[match.end() :])
+    if not stand_in:
+        raise _fail("stand_in_missing", text)
+    return stand_in, text[: match.start()] + " " + rest
 
 
 def parse_leave(text: str, today: date) -> LeaveRequest:
     """``12.08.–23.08. vertretung @x`` (also ``stand-in Ben Müller``, ``vertretung @x
-    12.08.–23.08.``) → dates and stand-in."""
-    stand_in: str | None = None
-    dates_text = text
-    match = _STAND_IN.search(text)
-    if match:
-        stand_in, rest = _split_stand_in(text[match.end() :])
-        if not stand_in:
-            raise _fail("stand_in_missing", text)
-        dates_text = text[: match.start()] + " " + rest
+    12.08.–23.08.``) → dates and stand-in. Dates in words ("vom 14. bis 18.12.",
+    "nächste Woche") are read by ``plain_leave.parse_leave_words``, which uses this."""
+    stand_in, dates_text = find_stand_in(text)
     first, last = parse_date_range(dates_text, today)
     return LeaveRequest(first, last, stand_in)

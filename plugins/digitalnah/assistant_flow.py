@@ -5,7 +5,7 @@ approval in the review room (its thread is where the outcome is told)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from digitalnah.assistant import AssistantStatus, AssistantTurn, answer_assistant, start_assistant
 from digitalnah.merge import update_offering
@@ -20,9 +20,29 @@ from homeoffice_bot.kernel.ids import RoomID, UserID
 log = logging.getLogger(__name__)
 
 
+JUST_ENDED = timedelta(minutes=1)
+"""A dialogue that the person's last answer ended still counts as waiting this long: the
+other features read the same message at the same time."""
+
+
 class AssistantFlow:
     def __init__(self, dn: DigitalNah) -> None:
         self.dn = dn
+        self._ended: dict[UserID, tuple[RoomID, datetime]] = {}
+
+    async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
+        """A conversation (``kernel.conversations``): the person's dialogue runs in this
+        direct chat (or has just ended with the message being read), so their words are
+        its answers, not plain words."""
+        session = await self.dn.store.session(user)
+        if session is not None and session.dm_room_id == room_id:
+            return True
+        ended = self._ended.get(user)
+        return (
+            ended is not None
+            and ended[0] == room_id
+            and (self.dn.ctx.clock.now() - ended[1] <= JUST_ENDED)
+        )
 
     async def _tr(self, session: AssistantSession) -> Translator:
         return await self.dn.tr_for(session.origin_room_id or session.dm_room_id)
@@ -49,6 +69,8 @@ class AssistantFlow:
         tr = await self._tr(session)
         turn = answer_assistant(session.state, message.body, categories=self.dn.categories)
         status = turn.state.status
+        if status in (AssistantStatus.DONE, AssistantStatus.CANCELLED):
+            self._ended[message.sender] = (message.room_id, self.dn.ctx.clock.now())
         if status is AssistantStatus.DONE:
             await self._submit(session, turn, tr, message.server_ts)
             return True

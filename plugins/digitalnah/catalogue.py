@@ -1,59 +1,47 @@
-"""The plugin's message catalogues (locales/de.toml, locales/en.toml) as flat dotted keys.
-
-The kernel's i18n may load these files itself; ``translator`` is a small stand-alone ``tr``
-for tests and for rendering outside a room (``homeoffice-bot publish``).
-"""
+"""The plugin's message catalogues (locales/de.toml, locales/en.toml), read by the kernel's
+i18n as for every component; ``translator`` is a stand-alone ``tr`` for tests and for
+rendering outside a room (the render worker, ``homeoffice-bot publish``)."""
 
 from __future__ import annotations
 
-import string
-import tomllib
-from collections.abc import Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from digitalnah.model import Tr
+from homeoffice_bot.kernel.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Catalogue,
+    component_catalogue,
+    load_catalogues,
+)
 
-LANGUAGES: tuple[str, ...] = ("de", "en")
-DEFAULT_LANGUAGE = "de"
+LOCALES = Path(__file__).parent / "locales"
 
 
-def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, name + "."))
-        else:
-            flat[name] = str(value)
-    return flat
+def catalogue() -> Catalogue:
+    """The plugin's messages with the kernel's as fallback, as the host loads them."""
+    return component_catalogue(LOCALES)
 
 
 def load_catalogue(language: str) -> dict[str, str]:
-    """All messages of ``language`` ("de" or "en") by dotted key."""
+    """The plugin's own messages of ``language`` ("de" or "en") by dotted key."""
     if language not in LANGUAGES:
         raise ValueError(f"no #DigitalNah catalogue for language {language!r}")
-    text = resources.files("digitalnah").joinpath("locales", f"{language}.toml").read_text("utf-8")
-    return flatten(tomllib.loads(text))
-
-
-def placeholders(template: str) -> frozenset[str]:
-    """The ``{name}`` placeholders of a message."""
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+    return load_catalogues(LOCALES)[language]
 
 
 def translator(language: str = DEFAULT_LANGUAGE, *, strict: bool = False) -> Tr:
     """``tr(key, **params)`` for ``language``, German for keys it lacks; an unknown key
     comes back as itself (``strict``: raises KeyError)."""
-    catalogue = load_catalogue(language)
-    fallback = catalogue if language == DEFAULT_LANGUAGE else load_catalogue(DEFAULT_LANGUAGE)
+    messages = catalogue()
+    if not strict:
+        return messages.translator(language)
 
     def tr(key: str, /, **params: Any) -> str:
-        template = catalogue.get(key) or fallback.get(key)
+        template = messages.lookup(language, key)
         if template is None:
-            if strict:
-                raise KeyError(key)
-            return key
+            raise KeyError(key)
         return template.format(**params)
 
     return tr

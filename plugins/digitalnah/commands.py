@@ -88,9 +88,12 @@ class OfferingCommands:
         subcommands = (
             _cmd(("neu",), ("new",), "Neues Angebot mit Zeilen „Feld: Wert“ einreichen.",
                  "Submit an offering with “field: value” lines.", handler=self.new,
-                 args=(FIELDS,), examples=("angebot neu\nTitel: Online-Terminbuchung\n"
-                                           "Link: https://termine.example.org\n"
-                                           "Kategorie: Bürgerservice",)),
+                 args=(FIELDS,), examples={"de": ("angebot neu\nTitel: Online-Terminbuchung\n"
+                                                  "Link: https://termine.example.org\n"
+                                                  "Kategorie: Bürgerservice",),
+                                           "en": ("offering new\nTitle: Online appointments\n"
+                                                  "Link: https://termine.example.org\n"
+                                                  "Category: Bürgerservice",)}),
             _cmd(("assistent",), ("assistant",), "Fragt im Direktchat Schritt für Schritt nach "
                  "einem neuen Angebot.", "Asks for a new offering step by step in a direct chat.",
                  handler=self.start_assistant),
@@ -99,15 +102,19 @@ class OfferingCommands:
                  handler=self.edit, args=(NUMBER, FIELDS)),
             _cmd(("freigeben",), ("approve",), "Gibt ein Angebot frei (Moderation).",
                  "Approves an offering (moderators).", handler=decision(Action.APPROVE),
-                 args=(NUMBER,), examples=("angebot freigeben 3",)),
+                 args=(NUMBER,), examples={"de": ("angebot freigeben 3",),
+                                              "en": ("offering approve 3",)}),
             _cmd(("ablehnen",), ("reject",), "Lehnt ein Angebot mit Grund ab (Moderation).",
                  "Rejects an offering, with a reason (moderators).",
                  handler=decision(Action.REJECT), args=(NUMBER, REASON),
-                 examples=("angebot ablehnen 3 Gibt es schon als #2",)),
+                 examples={"de": ("angebot ablehnen 3 Gibt es schon als #2",),
+                           "en": ("offering reject 3 Already listed as #2",)}),
             _cmd(("nachbessern",), ("changes", "request-changes"), "Bittet mit Grund um "
                  "Änderungen an einem Angebot (Moderation).", "Asks for changes to an offering, "
                  "with a reason (moderators).", handler=decision(Action.REQUEST_CHANGES),
-                 args=(NUMBER, REASON), examples=("angebot nachbessern 3 Bitte Kontakt angeben",)),
+                 args=(NUMBER, REASON),
+                 examples={"de": ("angebot nachbessern 3 Bitte Kontakt angeben",),
+                           "en": ("offering changes 3 Please add a contact",)}),
             _cmd(("zurückziehen", "zurueckziehen"), ("withdraw",), "Zieht ein Angebot zurück "
                  "(Einreichende und Moderation).", "Withdraws an offering (submitter and "
                  "moderators).", handler=decision(Action.WITHDRAW), args=(NUMBER,)),
@@ -122,7 +129,8 @@ class OfferingCommands:
                  "freigeben.", "#DigitalNah offerings: show, submit, approve.",
                  handler=self.show, args=(Arg("id", OfferingNumber(), optional=True,
                                               label={"de": "Nr.", "en": "no."}),),
-                 subcommands=subcommands, examples=("angebot 3", "angebot assistent")),
+                 subcommands=subcommands, examples={"de": ("angebot 3", "angebot assistent"),
+                           "en": ("offering 3", "offering assistant")}),
         ]  # fmt: skip
 
     # ------------------------------------------------------------ reading

@@ -8,22 +8,25 @@ alone and the rest of the bot untouched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from digitalnah.assistant_flow import AssistantFlow
+from digitalnah.catalogue import LOCALES
 from digitalnah.commands import OfferingCommands
 from digitalnah.handlers import ChatHandlers
 from digitalnah.model import OfferingState
+from digitalnah.offline import PUBLISH
 from digitalnah.pages import routes
 from digitalnah.personal_data import DigitalNahPersonalData
 from digitalnah.replies import digest_offerings, render_digest
 from digitalnah.schema import MIGRATIONS
 from digitalnah.service import DigitalNah
 from digitalnah.settings import DigitalNahSettings
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import RoomID
-from homeoffice_bot.kernel.plugins import Plugin
+from homeoffice_bot.kernel.plugins import CliCommand, Plugin
 from homeoffice_bot.kernel.schedule_rules import Daily
 
 DIGEST_JOB = "digitalnah.digest"
@@ -33,7 +36,11 @@ class DigitalNahPlugin(Plugin[DigitalNahSettings]):
     name = "digitalnah"
     settings_model = DigitalNahSettings
     migrations = MIGRATIONS
-    locales = Path(__file__).parent / "locales"
+    locales = LOCALES
+
+    @classmethod
+    def cli_commands(cls) -> Sequence[CliCommand]:
+        return (PUBLISH,)
 
     async def start(self) -> None:
         settings: DigitalNahSettings = self.ctx.settings
@@ -44,6 +51,9 @@ class DigitalNahPlugin(Plugin[DigitalNahSettings]):
             self.ctx.add_command(command)
         self.ctx.add_personal_data(DigitalNahPersonalData(self.dn))
         handlers = ChatHandlers(self.dn, assistant)
+        conversations = self.ctx.services.get(CONVERSATIONS)
+        if conversations is not None:  # plain words stay silent while the assistant asks
+            conversations.add(assistant)
         self.ctx.on_message(handlers.on_message)
         self.ctx.on_edit(handlers.on_edit)
         self.ctx.on_reaction(handlers.on_reaction)

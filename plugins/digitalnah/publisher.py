@@ -40,6 +40,7 @@ __all__ = [
     "DebouncedPublisher",
     "PublishError",
     "Published",
+    "output_dir",
     "publish_files",
     "site_settings",
     "write_outputs",
@@ -52,6 +53,11 @@ _PACKAGES = (digitalnah, homeoffice_bot)
 
 class PublishError(Exception):
     """The render worker failed; the files of the last good publish stay in place."""
+
+
+def output_dir(settings: DigitalNahSettings, data_dir: Path) -> Path:
+    """Where the published files go: ``output_dir`` or ``public`` in the plugin's folder."""
+    return settings.output_dir or data_dir / "public"
 
 
 def site_settings(settings: DigitalNahSettings, base_url: str) -> SiteSettings:

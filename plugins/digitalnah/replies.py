@@ -18,7 +18,8 @@ from digitalnah.merge import MergeResult
 from digitalnah.model import AuditEntry, Field, Offering, OfferingState, Problem, Tr
 from digitalnah.render.common import format_date, format_instant, markdown_url, one_line, safe_link
 from digitalnah.validate import MAX_LENGTHS, MAX_TAG_LENGTH, MAX_TAGS, clipped, shown
-from homeoffice_bot.kernel.formatting import escape_markdown, mention
+from homeoffice_bot.kernel.escaping import escape_markdown
+from homeoffice_bot.kernel.formatting import mention
 
 FORM_ORDER: tuple[Field, ...] = ASSISTANT_FIELDS
 DEFAULT_ZONE = "Europe/Berlin"

@@ -20,7 +20,7 @@ from digitalnah.extract import ExtractedFields
 from digitalnah.lifecycle import MODERATOR_ACTIONS, Action, transition
 from digitalnah.merge import MergeResult, update_offering
 from digitalnah.model import AuditEntry, Offering, OfferingState, Source, new_draft
-from digitalnah.publisher import DebouncedPublisher, publish_files, site_settings
+from digitalnah.publisher import DebouncedPublisher, output_dir, publish_files, site_settings
 from digitalnah.render import SiteSettings
 from digitalnah.replies import render_decision, render_draft_reply
 from digitalnah.settings import DigitalNahSettings
@@ -41,7 +41,7 @@ class DigitalNah:
         self.settings = settings
         self.store = OfferingStore(ctx.db)
         self.lock = asyncio.Lock()
-        self.out_dir = settings.output_dir or ctx.data_dir / "public"
+        self.out_dir = output_dir(settings, ctx.data_dir)
         self.publisher = DebouncedPublisher(
             self.publish_now,
             Debounce(

@@ -127,7 +127,7 @@ async def test_a_reminder_alerts_the_person_it_names_and_reports_and_confirmatio
 
     mark = anna.mark()
     await command(lead, room, "!standup jetzt", bot, "Stand-up")  # confirmation and kickoff
-    await anna.wait_for(Message, lambda m: m.body.startswith("☀️"), since=mark)
+    await anna.wait_for(Message, lambda m: m.body.split("\n", 1)[0].endswith("☀️"), since=mark)
     assert await counts(lead, room) == (0, 0), "her command and the kickoff are quiet for her"
     reminder = await anna.wait_for(
         Message, lambda m: "Erinnerung" in m.body and anna.user_id in m.mentions, since=mark,

@@ -88,7 +88,7 @@ async def test_tip_completed_in_thread_approved_by_moderator_and_published(
 
     mark = ben.mark()
     await ben.client.react(room, tip, "✅")
-    note = await bot_in_thread(ben, bot, tip, "nur Moderatorinnen", since=mark)
+    note = await bot_in_thread(ben, bot, tip, "nur die Moderation", since=mark)
     assert "Ben" in note.body
     reply = await ben.ask(room, "!angebot 1", bot.matrix.user_id)
     assert "Ein Angebot #1 gibt es nicht" in reply.body  # a plain member sees no draft

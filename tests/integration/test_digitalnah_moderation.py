@@ -59,7 +59,7 @@ async def test_cdo_asks_for_changes_lead_rejects_and_a_deleted_tip_is_withdrawn(
     await in_thread(anna, bot, tip, "Vollständig", mark)
 
     reply = await anna.ask(room, "!angebot freigeben 1", me)
-    assert "nur Moderatorinnen und Moderatoren" in reply.body
+    assert "nur die Moderation" in reply.body
 
     mark = anna.mark()
     reply = await ask(

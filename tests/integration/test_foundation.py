@@ -30,14 +30,44 @@ async def test_help_in_german_then_english(
 
     reply = await anna.ask(room, "!hilfe", bot.matrix.user_id)
     assert "Das kann ich für euch tun" in reply.body
-    assert "!sprache" in reply.body
+    assert "!moin" in reply.body  # the everyday commands, and how to see the rest
+    assert "!hilfe alles" in reply.body
+    assert "!sprache" not in reply.body
     assert reply.encrypted is encrypted
+    reply = await anna.ask(room, "!hilfe alles", bot.matrix.user_id)
+    assert "Nur für die Moderation dieses Raums:" in reply.body
+    assert "!sprache" in reply.body.split("Nur für die Moderation dieses Raums:")[1]
+    assert "🛡" not in reply.body
 
     reply = await anna.ask(room, "!sprache en", bot.matrix.user_id)
     assert "English" in reply.body
     reply = await anna.ask(room, "!help", bot.matrix.user_id)
     assert "Here is what I can do for you" in reply.body
+    assert "!help all" in reply.body
+    reply = await anna.ask(room, "!help all", bot.matrix.user_id)
     assert "!language" in reply.body
+
+
+async def test_a_room_that_asks_for_sie_is_addressed_formally(
+    start_bot: Callable[..., Awaitable[App]],
+    people: Callable[..., Awaitable[Person]],
+) -> None:
+    bot = await start_bot()
+    anna = await people("anna")
+    room = await team_room(anna, bot, [], encrypted=False)
+
+    reply = await anna.ask(room, "!anrede sie", bot.matrix.user_id)
+    assert "mit „Sie“" in reply.body
+    reply = await anna.ask(room, "!hilfe", bot.matrix.user_id)
+    assert "Das kann ich für Sie tun" in reply.body
+    reply = await anna.ask(room, "!kenn-ich-nicht", bot.matrix.user_id)
+    assert "kenne ich nicht" in reply.body
+    assert " du " not in f" {reply.body} "
+
+    reply = await anna.ask(room, "!address informal", bot.matrix.user_id)
+    assert "duze ich" in reply.body
+    reply = await anna.ask(room, "!hilfe", bot.matrix.user_id)
+    assert "Das kann ich für euch tun" in reply.body
 
 
 async def test_help_for_one_command_and_unknown_command(
@@ -49,7 +79,7 @@ async def test_help_for_one_command_and_unknown_command(
 
     reply = await anna.ask(room, "!hilfe sprache", bot.matrix.user_id)
     assert "Verwendung: !sprache <Sprache>" in reply.body
-    assert "Moderator" in reply.body
+    assert "Moderation" in reply.body
 
     reply = await anna.ask(room, "!hilfr", bot.matrix.user_id)
     assert "kenne ich nicht" in reply.body
@@ -67,8 +97,10 @@ async def test_member_is_refused_a_moderator_command(
     ben = await people("ben")
     room = await team_room(lead, bot, [ben], encrypted=True)
 
+    reply = await ben.ask(room, "!anrede sie", bot.matrix.user_id)
+    assert "nur die Moderation" in reply.body
     reply = await ben.ask(room, "!sprache en", bot.matrix.user_id)
-    assert "nur Moderator*innen" in reply.body
+    assert "nur die Moderation" in reply.body
     assert await bot.rooms.language(room) == "de"
 
 

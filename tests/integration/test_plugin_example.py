@@ -66,3 +66,69 @@ async def test_the_example_plugin_counts_thanks(
     assert "Sich selbst zu danken zählt nicht." in reply.body
     reply = await ben.ask(room, "!hilfe danke", me)
     assert "Sagt jemandem Danke." in reply.body
+
+
+def test_the_example_adds_a_subcommand_that_reads_the_database(tmp_path: Path) -> None:
+    """``homeoffice-bot thanks-top``: the plugin folder's subcommand, run as a process on the
+    host's offline context (settings, database), without a homeserver."""
+    import asyncio
+
+    from homeoffice_bot.kernel.storage import Database
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "thanks.py").write_text(example_source(), encoding="utf-8")
+    data = tmp_path / "data"
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        '[matrix]\nhomeserver = "https://matrix.example.org"\n'
+        'user_id = "@bot:example.org"\npassword = "x"\n'
+        f'[storage]\ndata_dir = "{data}"\n'
+        f'[plugins]\nenabled = ["thanks"]\ndirs = ["{folder}"]\n',
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEOFFICE_")}
+
+    def top() -> subprocess.CompletedProcess[str]:
+        argv = ["--config", str(config), "thanks-top", "--limit", "1"]
+        return subprocess.run(
+            [sys.executable, "-m", "homeoffice_bot.cli", *argv],
+            capture_output=True, text=True, check=False, env=env, cwd=tmp_path,
+        )  # fmt: skip
+
+    done = top()
+    assert done.returncode == 1  # the bot never ran here: no database yet
+    assert "no database" in done.stderr
+    assert not (data / "homeoffice.sqlite3").exists()
+
+    async def bot_ran_once() -> None:
+        db = Database(data / "homeoffice.sqlite3")
+        await db.open()
+        await db.migrate("kernel", ("CREATE TABLE marker (x INTEGER);",))
+        await db.close()
+
+    asyncio.run(bot_ran_once())
+    done = top()
+    assert done.returncode == 0, done.stderr  # the host ran the plugin's migration
+    assert printed(done.stdout) == []
+
+    async def thanked() -> None:
+        db = Database(data / "homeoffice.sqlite3")
+        await db.open()
+        for room, user, count in [
+            ("!a:x", "@anna:x", 2),
+            ("!a:x", "@ben:x", 5),
+            ("!b:x", "@ben:x", 1),
+        ]:
+            await db.execute("INSERT INTO thanks VALUES (?, ?, ?)", (room, user, count))
+        await db.close()
+
+    asyncio.run(thanked())
+    done = top()
+    assert done.returncode == 0, done.stderr
+    assert printed(done.stdout) == ["!a:x  @ben:x  5", "!b:x  @ben:x  1"]
+
+
+def printed(out: str) -> list[str]:
+    """The command's own lines, without the log's (they start with the time)."""
+    return [line for line in out.splitlines() if not line[:4].isdigit()]

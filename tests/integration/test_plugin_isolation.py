@@ -78,6 +78,6 @@ async def test_plugins_from_a_folder_are_isolated(
     assert reply.body == "Echo: Guten Morgen"
     reply = await anna.ask(room, "!kaputt", bot.matrix.user_id)
     assert "nicht geklappt" in reply.body
-    reply = await anna.ask(room, "!hilfe", bot.matrix.user_id)
+    reply = await anna.ask(room, "!hilfe alles", bot.matrix.user_id)
     assert "!echo" in reply.body
     assert bot.tasks.failures >= 1

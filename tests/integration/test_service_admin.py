@@ -50,7 +50,7 @@ async def test_status_for_a_bot_admin_and_refused_for_a_member(
     assert re.search(r"^- Datenbank: \d+,\d (KiB|MiB)$", reply.body, re.M), reply.body
 
     reply = await answer(ben, room, "!admin status", bot)
-    assert "nur Administrator*innen des Bots" in reply.body
+    assert "nur die Bot-Admins" in reply.body
     assert "Bot-Status" not in reply.body
 
 
@@ -105,7 +105,7 @@ async def test_members_of_the_admin_room_are_admins_there_only(
     assert f"- Team *Digital* — {team}, 3 Mitglieder" in reply.body
 
     reply = await answer(ben, team, "!admin räume", bot)
-    assert "nur Administrator*innen des Bots" in reply.body
+    assert "nur die Bot-Admins" in reply.body
 
     reply = await answer(ben, admin_room, f"!admin verlassen {admin_room}", bot)
     assert "Das ist der Admin-Raum" in reply.body

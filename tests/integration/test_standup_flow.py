@@ -40,7 +40,7 @@ async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_p
     bot_id = bot.matrix.user_id
 
     refused = await ask(anna, room, bot, "!standup einrichten 09:00 mo-fr")
-    assert "nur Moderator*innen" in refused.body
+    assert "nur die Moderation" in refused.body
 
     await configure(
         lead, room, bot,
@@ -144,7 +144,7 @@ async def test_status_in_german_date_format_and_export_uploads_two_files(
 
     mark = lead.mark()
     done = await ask(lead, room, bot, "!standup export heute")
-    assert "1 Bericht(e)" in done.body
+    assert "1 Bericht von" in done.body
     files = [
         e for e in lead.events[mark:]
         if isinstance(e, Message) and e.msgtype == "m.file" and e.sender == bot_id

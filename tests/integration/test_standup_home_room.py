@@ -40,7 +40,7 @@ async def test_only_the_moderators_of_the_stand_ups_room_change_it(
     done = await command(lead, room_a, "!standup einrichten 09:00 mo-fr", bot)
     assert "eingerichtet" in done.body
     refused = await command(ben, room_a, "!standup zeit 10:00", bot)
-    assert "nur Moderator" in refused.body
+    assert "nur die Moderation" in refused.body
     elsewhere = await command(ben, room_b, "!standup zeit 10:00", bot)
     assert "noch kein Stand-up" in elsewhere.body
     changed = await command(lead, room_a, "!standup zeit 10:00", bot)

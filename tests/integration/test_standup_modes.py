@@ -140,7 +140,7 @@ async def test_absent_people_are_not_asked_and_a_redacted_answer_is_gone(
 ) -> None:
     bot, room, lead, anna, ben = await _team(start_bot, people, "!standup dauer 10s")
     refused = await ask(anna, room, bot, f"!standup abwesend {ben.user_id}")
-    assert "nur Moderator" in refused.body
+    assert "nur die Moderation" in refused.body
     marked = await ask(lead, room, bot, f"!standup abwesend {ben.user_id} heute")
     assert "Ben ist am" in marked.body
 

@@ -99,7 +99,7 @@ async def test_reports_and_csv_name_no_one_open_and_carry_no_times_unless_turned
     helped = await ask(anna, room, bot, "!hilfe standup zeiten")
     assert "Dienstvereinbarung" in helped.body
     refused = await ask(anna, room, bot, "!standup offene namen")
-    assert "nur Moderator" in refused.body
+    assert "nur die Moderation" in refused.body
 
     await configure(
         lead, room, bot, "!standup zeiten an", "!standup verspätung an", "!standup offene namen"

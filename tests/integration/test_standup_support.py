@@ -56,7 +56,7 @@ async def configure(person: Person, room: RoomID, bot: App, *commands: str) -> l
     for command in commands:
         reply = await ask(person, room, bot, command)
         assert "Verwendung" not in reply.body, reply.body
-        assert "nur Moderator" not in reply.body, reply.body
+        assert "nur die Moderation" not in reply.body, reply.body
         replies.append(reply)
     return replies
 
@@ -76,7 +76,7 @@ def is_kickoff(message: Message, bot: App) -> bool:
     return (
         message.sender == bot.matrix.user_id
         and message.thread_root is None
-        and message.body.startswith(("☀️", "🎥"))
+        and message.body.split("\n", 1)[0].endswith(("☀️", "🎥"))
     )
 
 
@@ -87,7 +87,8 @@ async def wait_kickoff(person: Person, room: RoomID, bot: App, since: int) -> Me
 
 
 async def wait_report(person: Person, room: RoomID, bot: App, since: int) -> Message:
-    # The report opens with its heading "Stand-up „name“ · date" (the kickoff with ☀️).
+    # The report opens with its heading "Stand-up „name“ · date" (the kickoff ends its first
+    # line with ☀️).
     return await person.wait_for(
         Message,
         lambda m: (

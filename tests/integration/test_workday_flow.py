@@ -69,15 +69,15 @@ async def test_break_shows_on_the_board_and_expires(
     mark = ben.mark()
     reply = await confirmed(ben, room, "!pause 15m", bot, "Gute Pause")
     assert "bis 10:15" in reply.body
-    board = await ben.wait_message(room, "Wer ist da?", sender=me, since=mark)
-    assert "Ben — ☕ Pause bis 10:15" in board.body
+    board = await ben.wait_message(room, "Teamübersicht · Stand", sender=me, since=mark)
+    assert "Ben — Pause bis 10:15 ☕" in board.body
 
     mark = ben.mark()
     clock.advance(timedelta(minutes=16))
     await workday_of(bot).tick()
-    edit = await board_edit(ben, bot, "Ben — 🟢 Im Dienst", mark)
+    edit = await board_edit(ben, bot, "Ben — Im Dienst 🟢", mark)
     assert edit.original_event_id == board.event_id
-    assert "Pause" not in edit.new_body
+    assert "Ben — Pause" not in edit.new_body
 
 
 async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
@@ -94,19 +94,17 @@ async def test_evening_mention_gets_one_note_and_a_digest_next_morning(
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     clock.set(datetime(2024, 3, 12, 16, 40, tzinfo=BERLIN))
     reply = await confirmed(ben, room, "!feierabend", bot, "Feierabend")
-    assert "morgen, 08:00" in reply.body
+    assert "morgen um 08:00 Uhr" in reply.body
 
     mark = anna.mark()
     first = await anna.say_mentioning(room, f"{ben.user_id} hast du kurz Zeit?", ben.user_id, "Ben")
-    note = await anna.wait_message(room, "nicht im Dienst", sender=me, since=mark)
+    note = await anna.wait_message(room, "außer Dienst", sender=me, since=mark)
     assert note.thread_root == first
-    assert "morgen, 08:00" in note.body
+    assert "morgen um 08:00 Uhr" in note.body
     await anna.say_mentioning(room, f"{ben.user_id} noch eine Frage", ben.user_id, "Ben")
     status = await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
     assert "Feierabend" in status.body
-    notes = [
-        e for e in anna.events[mark:] if isinstance(e, Message) and "nicht im Dienst" in e.body
-    ]
+    notes = [e for e in anna.events[mark:] if isinstance(e, Message) and "außer Dienst" in e.body]
     assert len(notes) == 1
 
     clock.set(datetime(2024, 3, 13, 7, 55, tzinfo=BERLIN))
@@ -136,8 +134,8 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
     reply = await confirmed(anna, room, "!urlaub 12.03.–15.03. vertretung Ben", bot, "Urlaub")
     assert "12.03. bis 15.03." in reply.body
     assert "Vertretung: Ben" in reply.body
-    board = await lead.wait_message(room, "Wer ist da?", sender=me)
-    assert "Anna — 🏖️ Urlaub bis 15.03. — Vertretung: Ben" in board.body
+    board = await lead.wait_message(room, "Teamübersicht · Stand", sender=me)
+    assert "Anna — Urlaub bis 15.03. 🏖️ — Vertretung: Ben" in board.body
 
     mark = lead.mark()
     asked = await lead.say_mentioning(
@@ -146,7 +144,7 @@ async def test_leave_with_a_stand_in_is_named_in_the_note(
     note = await lead.wait_message(room, "im Urlaub", sender=me, since=mark)
     assert note.thread_root == asked
     assert "Vertretung: Ben" in note.body
-    assert "Mo, 08:00" in note.body  # back on Monday 18.03. at the start of her hours
+    assert "Mo um 08:00 Uhr" in note.body  # back on Monday 18.03. at the start of her hours
 
 
 async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: PeopleFactory) -> None:
@@ -155,8 +153,8 @@ async def test_only_moderators_set_team_hours(start_bot: BotFactory, people: Peo
     ben = await people("ben")
     room = await team_room(lead, bot, [ben], encrypted=False)
 
-    refused = await command(ben, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Moderator")
-    assert "nur Moderator" in refused.body
+    refused = await command(ben, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Moderation")
+    assert "nur die Moderation" in refused.body
     saved = await command(lead, room, "!arbeitszeit team mo-fr 09:00-17:00", bot, "Team")
     assert "Mo–Fr 09:00–17:00" in saved.body
     own = await confirmed(ben, room, "!arbeitszeit", bot, "Deine Arbeitszeit")
@@ -179,17 +177,17 @@ async def test_encrypted_room_break_board_and_off_note(
     mark = anna.mark()
     reply = await confirmed(anna, room, "!pause bis 10:30", bot, "Gute Pause")
     assert reply.encrypted
-    board = await anna.wait_message(room, "Anna — ☕ Pause bis 10:30", sender=me, since=mark)
+    board = await anna.wait_message(room, "Anna — Pause bis 10:30 ☕", sender=me, since=mark)
     assert board.encrypted
 
     mark = anna.mark()
     clock.set(datetime(2024, 3, 12, 17, 31, tzinfo=BERLIN))
     await workday_of(bot).tick()  # the break is long over; an hour after 16:30 she is off
-    await board_edit(anna, bot, "Anna — 🌙 Feierabend", mark)
+    await board_edit(anna, bot, "Anna — Feierabend 🌙", mark)
 
     mark = lead.mark()
     await lead.say_mentioning(room, f"{anna.user_id} kurze Frage", anna.user_id, "Anna")
-    note = await lead.wait_message(room, "morgen, 08:00", sender=me, since=mark)
+    note = await lead.wait_message(room, "morgen um 08:00 Uhr", sender=me, since=mark)
     assert note.encrypted
 
 
@@ -203,20 +201,22 @@ async def test_a_command_typed_while_the_bot_is_down_edits_the_same_board(
     room = await team_room(lead, bot, [ben], encrypted=True)
     mark = ben.mark()
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
-    board = await ben.wait_message(room, "Wer ist da?", sender=bot.matrix.user_id, since=mark)
+    board = await ben.wait_message(
+        room, "Teamübersicht · Stand", sender=bot.matrix.user_id, since=mark
+    )
     await bot.stop()
 
     mark = ben.mark()
     asked = await ben.say(room, "!pause 15m")
     bot = await start_bot(plugins=QUIET, clock=clock, builtins=BUILTINS)
     await confirmation(ben, room, asked, bot, "Gute Pause", mark)
-    edit = await board_edit(ben, bot, "Ben — ☕ Pause bis 10:15", mark)
+    edit = await board_edit(ben, bot, "Ben — Pause bis 10:15 ☕", mark)
     assert edit.original_event_id == board.event_id
 
     mark = ben.mark()
     clock.advance(timedelta(minutes=15))
     await workday_of(bot).tick()
-    edit = await board_edit(ben, bot, "Ben — 🟢 Im Dienst", mark)
+    edit = await board_edit(ben, bot, "Ben — Im Dienst 🟢", mark)
     assert edit.original_event_id == board.event_id
 
 
@@ -228,8 +228,10 @@ async def test_english_room(start_bot: BotFactory, people: PeopleFactory) -> Non
     mark = lead.mark()
     reply = await confirmed(lead, room, "!break until 10:30", bot, "Enjoy your break")
     assert "until 10:30" in reply.body
-    board = await lead.wait_message(room, "Who's around?", sender=bot.matrix.user_id, since=mark)
-    assert "Lead — ☕ On a break until 10:30" in board.body
+    board = await lead.wait_message(
+        room, "Team overview · as of", sender=bot.matrix.user_id, since=mark
+    )
+    assert "Lead — On a break until 10:30 ☕" in board.body
     refused = await command(lead, room, "!break until 9:00", bot, "Usage")
     assert "09:00" in refused.body
 
@@ -251,7 +253,7 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
 
     mark = ben.mark()
     await confirmed(ben, room, "!feierabend", bot, "Feierabend")
-    board = await ben.wait_message(room, "Wer ist da?", sender=me, since=mark)
+    board = await ben.wait_message(room, "Teamübersicht · Stand", sender=me, since=mark)
     pinned: list[str] = []
     for _ in range(50):  # the bot pins right after posting
         state = await lead.client._client.room_get_state_event(room, "m.room.pinned_events")
@@ -261,8 +263,8 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
         await asyncio.sleep(0.1)
     assert pinned == [board.event_id]
 
-    refused = await command(anna, room, "!dringend #dringend", bot, "Moderator")
-    assert "nur Moderator" in refused.body
+    refused = await command(anna, room, "!dringend #dringend", bot, "Moderation")
+    assert "nur die Moderation" in refused.body
     await command(lead, room, "!dringend #dringend", bot, "protokolliert")
     mark = anna.mark()
     await anna.say_mentioning(
@@ -270,5 +272,5 @@ async def test_board_is_pinned_when_the_bot_may_and_the_urgent_keyword_passes(
     )
     await command(anna, room, f"!status {ben.user_id}", bot, "Ben:")
     said = [e.body for e in anna.events[mark:] if isinstance(e, Message) and e.sender == me]
-    assert not any("nicht im Dienst" in body for body in said)
+    assert not any("außer Dienst" in body for body in said)
     assert await workday_of(bot).workday.inbox.mentions(ben.user_id) == []

@@ -113,7 +113,7 @@ async def test_a_reason_typed_in_the_room_is_not_kept_and_the_bot_says_where_it_
 
     error = await error_in_room(anna, room, bot)
     assert not any(isinstance(e, Redaction) for e in anna.events)  # it stands, as said
-    board = await anna.wait_message(room, "Wer ist da?", sender=bot.matrix.user_id)
+    board = await anna.wait_message(room, "Teamübersicht · Stand", sender=bot.matrix.user_id)
     said = [e.body for e in anna.events if isinstance(e, Message) and e.sender != anna.user_id]
     assert not any("Physiotherapie" in body for body in [board.body, error.body, *said])
     for path in bot.settings.data_dir.rglob("*"):  # not in the database, -wal, store, ...

@@ -85,7 +85,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     clock.set(at(12, 12, 1))
     await plugin.tick()
     await direct(ben, bot, "geplante Pause bis 12:30", mark_ben)
-    await lead.wait_for(Edit, lambda e: "Ben — ☕ Pause bis 12:30" in e.new_body, since=mark_lead)
+    await lead.wait_for(Edit, lambda e: "Ben — Pause bis 12:30 ☕" in e.new_body, since=mark_lead)
 
     # 13:46 Anna has worked almost six hours without a break: a friendly note, once
     mark_anna = anna.mark()
@@ -102,7 +102,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     clock.set(at(12, 16, 16))
     await plugin.tick()
     reminder = await direct(ben, bot, "endet um 16:30", mark_ben)
-    assert "Was nimmst du mit in morgen?" in reminder.body
+    assert "Was willst du dir für den nächsten Arbeitstag merken?" in reminder.body
     mark_ben = ben.mark()
     await ben.say(reminder.room_id, "Bericht an Petra schicken")
     await ben.wait_message(reminder.room_id, "Notiert", sender=bot.matrix.user_id, since=mark_ben)
@@ -113,7 +113,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     await plugin.tick()
     await lead.wait_for(
         Edit,
-        lambda e: "Anna — 🌙 Feierabend" in e.new_body and "Ben — 🌙 Feierabend" in e.new_body,
+        lambda e: "Anna — Feierabend 🌙" in e.new_body and "Ben — Feierabend 🌙" in e.new_body,
         since=mark_lead,
     )
     availability = bot.services.get(AVAILABILITY)
@@ -128,7 +128,7 @@ async def test_a_working_day_with_reminders_and_a_quiet_evening(
     mark_ben = ben.mark()
     clock.set(at(13, 7, 50))
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
-    handback = await direct(ben, bot, "Gestern hast du dir mitgenommen", mark_ben)
+    handback = await direct(ben, bot, "Das wolltest du dir merken", mark_ben)
     assert "Bericht an Petra schicken" in handback.body
     await direct(ben, bot, "auf Feierabend gesetzt", mark_ben)
     await direct(ben, bot, "Stand-up morgen um 9:15", mark_ben)

@@ -28,7 +28,7 @@ WEDNESDAY_9 = datetime(2024, 3, 13, 9, 0, tzinfo=BERLIN)
 WORKDAY = "homeoffice_bot.workday.plugin:WorkdayPlugin"
 BUILTINS = BUILTIN_PLUGINS if WORKDAY in BUILTIN_PLUGINS else (*BUILTIN_PLUGINS, WORKDAY)
 QUIET = {"workday": {"tick_seconds": 3600}}
-BOARD = "Wer ist da?"
+BOARD = "Teamübersicht · Stand"
 
 BotFactory = Callable[..., Awaitable[App]]
 PeopleFactory = Callable[..., Awaitable[Person]]
@@ -125,8 +125,8 @@ async def test_status_of_a_person_only_for_those_who_share_a_team_room_with_her(
     assert "Pause" not in hidden.body
     off = await command(ben, room, "!status", bot, "Teamübersicht")
     assert "!übersicht an" in off.body
-    refused = await command(anna, room, "!übersicht an", bot, "Moderator")
-    assert "nur Moderator" in refused.body
+    refused = await command(anna, room, "!übersicht an", bot, "Moderation")
+    assert "nur die Moderation" in refused.body
     await command(lead, room, "!übersicht an", bot, "ist in diesem Raum an")
     again = await command(ben, room, f"!status {anna.user_id}", bot, "Anna:")
     assert "Pause bis 10:15" in again.body
@@ -148,14 +148,14 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     mark = anna.mark()
     await confirmed(anna, room_a, "!moin", bot, "Guten Morgen")
     board_a = await anna.wait_message(room_a, BOARD, sender=me, since=mark)
-    assert "Anna — 🟢 Im Dienst" in board_a.body
+    assert "Anna — Im Dienst 🟢" in board_a.body
 
     auto = await command(ben, room_b, "!übersicht", bot, "richtet sich")
     assert "ist an" in auto.body
     mark = cleo.mark()
     await confirmed(ben, room_b, "!moin", bot, "Guten Morgen")
     board_b = await cleo.wait_message(room_b, BOARD, sender=me, since=mark)
-    assert "Ben — 🟢 Im Dienst" in board_b.body
+    assert "Ben — Im Dienst 🟢" in board_b.body
     assert "Anna" not in board_b.body  # not a member of room B
 
     mark = cleo.mark()
@@ -165,7 +165,9 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     await confirmed(ben, room_a, "!pause 15m", bot, "Pause")
     await anna.wait_for(
         Edit,
-        lambda e: e.original_event_id == board_a.event_id and "Ben — ☕ Pause" in e.new_body,
+        lambda e: (
+            e.original_event_id == board_a.event_id and "Ben — Pause bis 10:15 ☕" in e.new_body
+        ),
         since=mark_a,
     )
     await command(cleo, room_b, "!status", bot, "Teamübersicht")  # a sentinel
@@ -174,7 +176,7 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
     mark = cleo.mark()
     await command(ben, room_b, "!übersicht an", bot, "ist in diesem Raum an")
     board = await cleo.wait_message(room_b, BOARD, sender=me, since=mark)
-    assert "Ben — ☕ Pause bis 10:15" in board.body
+    assert "Ben — Pause bis 10:15 ☕" in board.body
 
     # Leaving a room takes a person off its board at once.
     mark = lead.mark()
@@ -183,7 +185,7 @@ async def test_a_person_is_on_the_boards_of_her_rooms_with_the_workday_on_only(
         Edit,
         lambda e: (
             e.original_event_id == board_a.event_id
-            and "Ben — ☕" in e.new_body
+            and "Ben — Pause" in e.new_body
             and "Anna" not in e.new_body
         ),
         since=mark,
@@ -215,7 +217,7 @@ async def test_each_day_gets_a_fresh_board_in_alphabetical_order(
     mark = ben.mark()
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")
     edit = await ben.wait_for(
-        Edit, lambda e: e.sender == me and "Ben — 🟢" in e.new_body, since=mark
+        Edit, lambda e: e.sender == me and "Ben — Im Dienst" in e.new_body, since=mark
     )
     assert edit.original_event_id == first.event_id  # the same day: the same message
     lines = [line for line in edit.new_body.splitlines() if line.startswith("- ")]
@@ -225,7 +227,7 @@ async def test_each_day_gets_a_fresh_board_in_alphabetical_order(
     clock.set(WEDNESDAY_9)
     mark = ben.mark()
     await confirmed(zoe, room, "!moin", bot, "Guten Morgen")
-    fresh = await ben.wait_message(room, "Zoe — 🟢 Im Dienst", sender=me, since=mark)
+    fresh = await ben.wait_message(room, "Zoe — Im Dienst 🟢", sender=me, since=mark)
     assert fresh.event_id != first.event_id
     assert fresh.encrypted is encrypted
     await redacted(ben, bot, first.event_id, mark)

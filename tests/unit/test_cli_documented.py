@@ -18,7 +18,7 @@ from homeoffice_bot.cli import (
     build_parser,
     cmd_check_config,
     cmd_migrate_storage,
-    cmd_publish,
+    cmd_plugin,
     cmd_run,
     main,
 )
@@ -33,7 +33,7 @@ FENCE = re.compile(r"^\s*```")
 FUNCS = {
     "run": cmd_run,
     "check-config": cmd_check_config,
-    "publish": cmd_publish,
+    "publish": cmd_plugin,
     "migrate-storage": cmd_migrate_storage,
 }
 

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeoffice_bot.kernel import formatting
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.formatting import (
     command_text,
-    escape_markdown,
     format_date_ranges,
     format_day_ranges,
     mention,

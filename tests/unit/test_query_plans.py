@@ -34,15 +34,17 @@ from homeoffice_bot.standup.rotation import Seat
 from homeoffice_bot.standup.schema import MIGRATIONS as STANDUP_MIGRATIONS
 from homeoffice_bot.standup.store import AnswerRecord, NewOccurrence, NoteRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore
+from homeoffice_bot.standup.store_taps import TapAnswers
 from homeoffice_bot.workday.arbzg import WorkEventKind
 from homeoffice_bot.workday.hours import LeavePeriod
 from homeoffice_bot.workday.schema import MIGRATIONS as WORKDAY_MIGRATIONS
-from homeoffice_bot.workday.states import start_work, take_break
+from homeoffice_bot.workday.states import PresenceState, start_work, take_break
 from homeoffice_bot.workday.store import WorkdayStore
 from homeoffice_bot.workday.store_board import _COLUMNS as BOARD_COLUMNS
 from homeoffice_bot.workday.store_board import BoardStore
 from homeoffice_bot.workday.store_inbox import InboxStore
 from homeoffice_bot.workday.store_privacy import PrivacyStore
+from homeoffice_bot.workday.store_taps import Tap, TapStore, UntilQuestion
 
 NOW = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)
 PEOPLE = 300
@@ -55,7 +57,7 @@ GROWING = frozenset(
         "workday_mentions", "workday_wrapups",
         "standups", "standup_occurrences", "standup_answers", "standup_notes",
         "standup_dm_prompts", "standup_absences", "standup_rotation", "standup_turns",
-        "standup_actions", "standup_action_posts",
+        "standup_actions", "standup_action_posts", "workday_taps", "workday_until_questions",
         "digitalnah_offerings", "digitalnah_audit", "digitalnah_events", "digitalnah_assistant",
     }
 )  # fmt: skip
@@ -302,6 +304,36 @@ async def drive_boards(db: Database) -> set[str]:
         ("set_board", lambda: boards.set_board(team, EventID("$b"), "Übersicht", True, None)),
         ("clear_board", lambda: boards.clear_board(team)),
         ("set_workday", lambda: boards.set_workday(team, True)),
+        ("set_buttons", lambda: boards.set_buttons(team, EventID("$b"))),
+    ]
+    for _, call in calls:
+        await call()
+    return {name for name, _ in calls}
+
+
+async def drive_taps(db: Database) -> set[str]:
+    """Taps on the board and on a kickoff."""
+    taps, answers, user = TapStore(db), TapAnswers(db), person(6)
+    tap = Tap(EventID("$tap"), user, room(6), EventID("$board"), "☕", NOW,
+              PresenceState.BREAK, start_work(user, NOW), "break")  # fmt: skip
+    question = UntilQuestion(user, room(99), EventID("$q"), room(6), PresenceState.BREAK,
+                             NOW, NOW)  # fmt: skip
+    config = StandupConfig("taps", room(6), time(9))
+    record = await StandupStore(db).create_standup(config, person(6), NOW)
+    assert record is not None
+    occ = await StandupStore(db).create_occurrence(occurrence(record.id, date(2024, 3, 14), config))
+    assert occ is not None
+    answer = AnswerRecord("$thumb", occ.id, user, room(6), "Nichts Neues", None, NOW, False)
+    calls: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+        ("add_tap", lambda: taps.add_tap(tap)),
+        ("take_tap", lambda: taps.take_tap(EventID("$tap"))),
+        ("take_work_event", lambda: taps.take_work_event(user, NOW, "break")),
+        ("ask", lambda: taps.ask(question)),
+        ("question", lambda: taps.question(user)),
+        ("question_by_event", lambda: taps.question_by_event(EventID("$q"))),
+        ("close_question", lambda: taps.close_question(user, EventID("$q"))),
+        ("add", lambda: answers.add(answer)),
+        ("drop", lambda: answers.drop(occ.id, user)),
     ]
     for _, call in calls:
         await call()
@@ -412,6 +444,8 @@ async def test_no_statement_of_a_command_or_firing_scans_a_growing_table(db: Dat
         StandupStore: await drive_standup(db),
         BoardStore: await drive_boards(db),
         LiveStore: await drive_live(db),
+        TapStore: (tapped := await drive_taps(db)),
+        TapAnswers: tapped,
         OfferingStore: await drive_digitalnah(db),
     }
     trace.on = False

@@ -30,22 +30,25 @@ async def play(stage: Stage) -> None:
     mark = lead.mark()
     await stage.say_personal("anna", "!moin", "Guten Morgen")
     board = await lead.wait_for(
-        Message, lambda m: m.sender == bot and "Wer ist da?" in m.body, timeout=20, since=mark
+        Message,
+        lambda m: m.sender == bot and "Teamübersicht · Stand" in m.body,
+        timeout=20,
+        since=mark,
     )
     stage.show(board)
     mark = lead.mark()
     await stage.say_personal("ben", "!moin", "Guten Morgen")
-    await _board_update(stage, "Ben — 🟢", mark)
+    await _board_update(stage, "Ben — Im Dienst", mark)
 
     stage.narrate("Anna macht eine Viertelstunde Pause; die Übersicht zeigt es")
     mark = lead.mark()
     await stage.say_personal("anna", "!pause 15m", "Pause")
-    await _board_update(stage, "Anna — ☕ Pause bis", mark)
+    await _board_update(stage, "Anna — Pause bis", mark)
 
     stage.narrate("Ben macht Feierabend")
     mark = lead.mark()
     await stage.say_personal("ben", "!feierabend", "Feierabend")
-    await _board_update(stage, "Ben — 🌙", mark)
+    await _board_update(stage, "Ben — Feierabend", mark)
 
     stage.narrate("Anna fragt Ben trotzdem etwas – der Bot antwortet freundlich im Thread")
     anna = stage.people["anna"]

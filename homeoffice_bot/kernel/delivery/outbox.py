@@ -37,7 +37,8 @@ from homeoffice_bot.kernel.clock import Clock
 from homeoffice_bot.kernel.delivery.gate import Attention, decide
 from homeoffice_bot.kernel.delivery.inbox import current_origin, new_txn_id
 from homeoffice_bot.kernel.errors import SendError, TemporarySendError
-from homeoffice_bot.kernel.formatting import escape_markdown, mention, mention_ids, render
+from homeoffice_bot.kernel.escaping import escape_line
+from homeoffice_bot.kernel.formatting import mention, mention_ids, render
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.matrix import MatrixClient
 from homeoffice_bot.kernel.matrix.content import (
@@ -512,7 +513,7 @@ class Outbox:
         )
         plain = [UserID(u) for u in payload.get("plain", ())]
         for user in plain:
-            markdown = markdown.replace(mention(user), escape_markdown(names.get(user, user)))
+            markdown = markdown.replace(mention(user), escape_line(names.get(user, user)))
         rendered = render(markdown, names)
         content = message_content(rendered, payload.get("msgtype", "m.notice"))
         if payload.get("mention_room"):

@@ -5,6 +5,7 @@
     sending.py   events with a chosen transaction id, redactions, pins, uploads (the outbox's)
     sync.py      the sync loop: batches handed on, the token saved after, gaps fetched
     session.py   login once, then restore the device from ``credentials.json``
+    profile.py   other accounts' profile fields (``m.tz``), cached
 
 ``MatrixClient`` puts them together; test clients also create rooms and invite with it.
 nio's error responses become our exceptions and never leak further.
@@ -24,6 +25,7 @@ import nio
 
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.matrix.profile import ProfileMixin
 from homeoffice_bot.kernel.matrix.sending import SendingMixin
 from homeoffice_bot.kernel.matrix.session import Credentials, SessionMixin
 from homeoffice_bot.kernel.matrix.sync import Event, SyncBatch, SyncMixin
@@ -31,7 +33,7 @@ from homeoffice_bot.kernel.matrix.sync import Event, SyncBatch, SyncMixin
 __all__ = ["Credentials", "Event", "MatrixClient", "SyncBatch"]
 
 
-class MatrixClient(SessionMixin, SyncMixin, SendingMixin):
+class MatrixClient(SessionMixin, SyncMixin, SendingMixin, ProfileMixin):
     """A logged-in Matrix account: sync, send, and read room state."""
 
     def __init__(

@@ -138,6 +138,10 @@ class SyncMixin(CryptoMixin):
             inviter = _inviter(info.invite_state, me)
             if inviter is not None:
                 batch.events.append(Invite(RoomID(room_id), inviter))
+        for room_id in response.rooms.leave:
+            # left, kicked or banned: no room of the account's any more (nio keeps it), so
+            # that joined_rooms() is true and a new invitation to it is answered
+            self._client.rooms.pop(room_id, None)
         for room_id, info in response.rooms.join.items():
             for event in [*info.state, *info.timeline.events]:
                 self._note_creators(room_id, event)
@@ -150,7 +154,8 @@ class SyncMixin(CryptoMixin):
                              event.session_id)
                         )  # fmt: skip
                     continue
-                if getattr(event, "sender", None) == me and not self._include_own:
+                own = getattr(event, "sender", None) == me and not self._include_own
+                if own and not _own_membership(event, me):  # its own join still goes on
                     continue
                 converted = convert_timeline_event(room_id, event, is_direct=is_direct)
                 if isinstance(converted, Membership) and converted.membership == "leave":
@@ -198,3 +203,8 @@ def _inviter(state: Sequence[Any], me: str) -> UserID | None:
         if isinstance(event, nio.InviteMemberEvent) and event.state_key == me:
             return UserID(event.sender)
     return None
+
+
+def _own_membership(event: Any, me: str) -> bool:
+    """The account's own membership (it joined a room): features may greet the room."""
+    return isinstance(event, nio.RoomMemberEvent) and event.state_key == me

@@ -23,10 +23,10 @@ from digitalnah.render.common import (
     MARKDOWN_FILE,
     SiteSettings,
     content_type,
-    escape_markdown,
     published,
 )
 from digitalnah.render.exports import (
+    markdown_text,
     part_name,
     render_csv,
     render_csv_parts,
@@ -49,8 +49,8 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "SiteSettings",
     "content_type",
-    "escape_markdown",
     "json_feed_item",
+    "markdown_text",
     "published",
     "render_all",
     "render_atom",

@@ -1,5 +1,6 @@
 """What every output shares: site settings, file names, which offerings are published and
-in what order, stable ids and URLs, dates, and escaping for Markdown."""
+in what order, stable ids and URLs, dates, and safe link destinations for Markdown (user
+text in Markdown files goes through the kernel's ``escaping.escape_for_file``)."""
 
 from __future__ import annotations
 
@@ -163,27 +164,6 @@ def format_instant(instant: datetime, language: str, zone: str) -> str:
     return (
         local.strftime("%d.%m.%Y, %H:%M") if language == "de" else local.strftime("%Y-%m-%d %H:%M")
     )
-
-
-_MD_INLINE = re.compile(r"([\\`*_\[\]{}()])")
-_MD_LINE_START = re.compile(r"^(\s*)(?:(#|[-+](?=\s|$|-))|(\d+)([.)])(?=\s|$))")
-
-
-def escape_markdown(text: str) -> str:
-    """User text that Markdown shows literally, on one line, and that cannot become HTML:
-    ``& < >`` as entities, Markdown punctuation backslash-escaped, a list or heading
-    marker at the start neutralised, newlines folded into spaces."""
-    text = one_line(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(_escape_line_start, text)
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    indent, marker, number, dot = match.groups()
-    if marker:
-        return f"{indent}\\{marker}"
-    return f"{indent}{number}\\{dot}"
 
 
 def markdown_url(url: str) -> str:

@@ -12,7 +12,6 @@ from digitalnah.render.common import (
     SiteSettings,
     by_category,
     clean_text,
-    escape_markdown,
     format_date,
     format_instant,
     markdown_url,
@@ -23,6 +22,7 @@ from digitalnah.render.common import (
     safe_link,
 )
 from homeoffice_bot.kernel.csv_safety import guard_formula
+from homeoffice_bot.kernel.escaping import escape_for_file
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -104,23 +104,29 @@ def part_name(name: str, number: int) -> str:
     return name if number == 1 else f"{stem}-{number}.{extension}"
 
 
+def markdown_text(text: str) -> str:
+    """User text for the Markdown file, on one line (control characters and bidi overrides
+    dropped), escaped by the kernel's rule for Markdown files."""
+    return escape_for_file(one_line(text))
+
+
 def markdown_entry(offering: Offering, tr: Tr, language: str) -> str:
     """``- **[Titel](link)**: Beschreibung`` plus the known details, all escaped."""
-    title = escape_markdown(offering.title)
+    title = markdown_text(offering.title)
     if safe_link(offering.link):
         title = f"[{title}]({markdown_url(offering.link)})"
     line = f"- **{title}**"
     if one_line(offering.description):
-        line += ": " + escape_markdown(offering.description)
+        line += ": " + markdown_text(offering.description)
     details: list[str] = []
     for which in (Field.PROVIDER, Field.TARGET_GROUP, Field.CONTACT):
         value = one_line(offering.get(which))
         if value:
-            details.append(f"{tr(f'digitalnah.field.{which.value}')}: {escape_markdown(value)}")
+            details.append(f"{tr(f'digitalnah.field.{which.value}')}: {markdown_text(value)}")
     if offering.available_since:
         label = tr("digitalnah.field.available_since")
         details.append(f"{label}: {format_date(offering.available_since, language)}")
-    tags = [escape_markdown(t) for t in offering.tags if one_line(t)]
+    tags = [markdown_text(t) for t in offering.tags if one_line(t)]
     if tags:
         details.append(f"{tr('digitalnah.field.tags')}: {', '.join(tags)}")
     if details:
@@ -132,7 +138,7 @@ def render_markdown(
     offerings: Iterable[Offering], site: SiteSettings, *, tr: Tr, generated_at: datetime
 ) -> str:
     """The approved offerings as a Markdown document: a heading per category, a list item
-    per offering. User text is escaped (``escape_markdown``), links are http(s) only."""
+    per offering. User text is escaped (``markdown_text``), links are http(s) only."""
     return render_markdown_parts(offerings, site, tr=tr, generated_at=generated_at, limit=0)[0]
 
 
@@ -147,18 +153,18 @@ def render_markdown_parts(
     """``render_markdown`` cut into files of at most ``limit`` bytes (0: one file); a
     category that goes on in the next file gets its heading there again."""
     intro = site.description or tr("digitalnah.page.intro")
-    head = f"# {escape_markdown(site.title)}\n\n{escape_markdown(intro)}\n\n"
+    head = f"# {markdown_text(site.title)}\n\n{markdown_text(intro)}\n\n"
     shown = format_instant(generated_at, site.language, site.zone)
-    foot = escape_markdown(tr("digitalnah.page.updated", time=shown)) + "\n"
+    foot = markdown_text(tr("digitalnah.page.updated", time=shown)) + "\n"
     groups = by_category(published(offerings), site.categories)
     if not groups:
-        return [head + escape_markdown(tr("digitalnah.page.empty")) + "\n\n" + foot]
+        return [head + markdown_text(tr("digitalnah.page.empty")) + "\n\n" + foot]
     base = len(head.encode()) + len(foot.encode())
     parts: list[str] = []
     lines: list[str] = []
     size = base
     for category, items in groups:
-        heading = f"## {escape_markdown(category)}\n\n"
+        heading = f"## {markdown_text(category)}\n\n"
         lines.append(heading)
         size += len(heading.encode())
         for index, offering in enumerate(items):

@@ -7,10 +7,11 @@ import pytest
 
 import digitalnah
 from digitalnah.assistant import ASSISTANT_FIELDS, AssistantStatus
-from digitalnah.catalogue import load_catalogue, placeholders, translator
+from digitalnah.catalogue import load_catalogue, translator
 from digitalnah.lifecycle import Action
 from digitalnah.model import Field, OfferingState
 from digitalnah.personal_data import SECTIONS, TITLES
+from homeoffice_bot.kernel.i18n import placeholders
 
 PACKAGE = Path(digitalnah.__file__).parent
 KEY_LITERAL = re.compile(r"\"(digitalnah\.[a-z_]+(?:\.[a-z_]+)+)\"")

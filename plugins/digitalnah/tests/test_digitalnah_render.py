@@ -20,7 +20,7 @@ from digitalnah.render import (
     FEED_SIZE,
     SiteSettings,
     content_type,
-    escape_markdown,
+    markdown_text,
     render_all,
     render_atom,
     render_csv,
@@ -394,17 +394,15 @@ def test_markdown_escapes_hostile_text() -> None:
     ],
 )
 def test_escape_markdown_renders_literally(text: str) -> None:
-    html = markdown.markdown(escape_markdown(text))
+    html = markdown.markdown(markdown_text(text))
     page = parse_html(html)
     assert [t for t, _ in page.tags] == ["p"]
     assert "".join(page.text_by_tag["p"]) == text
 
 
 def test_escape_markdown_leaves_ordinary_text_readable() -> None:
-    assert (
-        escape_markdown("01.04.2024 - Termine + mehr, 50 %") == "01.04.2024 - Termine + mehr, 50 %"
-    )
-    assert escape_markdown("Zeile 1\n\nZeile 2") == "Zeile 1 Zeile 2"
+    assert markdown_text("01.04.2024 - Termine + mehr, 50 %") == "01.04.2024 - Termine + mehr, 50 %"
+    assert markdown_text("Zeile 1\n\nZeile 2") == "Zeile 1 Zeile 2"
 
 
 def test_csv_for_cms_import() -> None:

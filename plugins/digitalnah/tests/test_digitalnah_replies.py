@@ -91,8 +91,8 @@ def test_reply_when_complete_and_after_edit_of_approved() -> None:
         draft, ExtractedFields({Field.CATEGORY: "Mobilität"}), actor=ANNA, now=NOW, categories=CATS
     )
     assert render_draft_reply(done, DE, categories=CATS).endswith(
-        "Vollständig! Angebot #7 wartet jetzt auf die Freigabe durch eine Moderatorin oder einen "
-        "Moderator (✅ auf die erste Nachricht oder `!angebot freigeben 7`)."
+        "Vollständig! Angebot #7 wartet jetzt auf die Freigabe durch die Moderation "
+        "(✅ auf die erste Nachricht oder `!angebot freigeben 7`)."
     )
     approved, _ = transition(done.offering, Action.APPROVE, actor=LEAD, now=NOW)
     edited = update_offering(
@@ -175,7 +175,7 @@ def test_moderation_messages_and_notices() -> None:
     approved, entry = transition(pending, Action.APPROVE, actor=LEAD, now=NOW)
     names: dict[str, str] = {LEAD: "Petra"}
     assert readable(render_moderation_message(entry, approved, DE, names=names) or "") == (
-        "✅ Angebot #7 „Parken per App“ wurde von Petra freigegeben."
+        "Angebot #7 „Parken per App“ wurde von Petra freigegeben. ✅"
     )
     notice = render_submitter_notice(
         entry, approved, EN, page_url="https://x.example/dn/", names=names

@@ -8,12 +8,14 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from digitalnah.model import DEFAULT_CATEGORIES, Offering, OfferingState
-from digitalnah.offline import publish_from_settings
+from digitalnah.offline import publish
+from digitalnah.plugin import DigitalNahPlugin
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
 from homeoffice_bot.kernel.errors import ConfigError, StorageError
 from homeoffice_bot.kernel.ids import UserID
+from homeoffice_bot.kernel.offline import offline_context
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.settings import (
     MatrixSettings,
@@ -96,9 +98,16 @@ def bot_settings(data_dir: Path, **plugin: Any) -> Settings:
     )
 
 
+async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
+    """``homeoffice-bot publish`` without the command line: the host's offline context."""
+    async with offline_context(settings, DigitalNahPlugin) as ctx:
+        return await publish(ctx)
+
+
 async def test_publish_from_the_database_without_the_bot(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="no database"):
         await publish_from_settings(bot_settings(tmp_path))
+    assert not (tmp_path / "homeoffice.sqlite3").exists()  # no empty database left behind
     db = Database(tmp_path / "homeoffice.sqlite3")
     await db.open()
     await db.migrate("digitalnah", MIGRATIONS)

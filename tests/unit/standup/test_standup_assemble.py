@@ -125,14 +125,17 @@ def test_everyone_lists_each_user_once() -> None:
 
 def test_written_kickoff_offers_thread_and_direct_message() -> None:
     text = kickoff_markdown(occurrence(), tr_de, NAMES)
-    assert text.startswith("☀️ **Stand-up „team“**\n1\\. Was hast du seit Freitag erledigt?")
-    assert text.endswith("Du kannst mir auch per Direktnachricht antworten.")
+    assert text.startswith("**Stand-up „team“** ☀️\n1\\. Was hast du seit Freitag erledigt?")
+    assert text.endswith(
+        "Du kannst mir auch per Direktnachricht antworten.\n"
+        "Nichts Neues? Dann tippe einfach auf die Reaktion Daumen hoch 👍."
+    )
 
 
 def test_dm_kickoff_has_no_thread_hint() -> None:
     config = StandupConfig("team", ROOM, time(9, 0), answer_channel=AnswerChannel.DM)
     text = kickoff_markdown(occurrence(config=config), tr_de, NAMES)
-    assert "Ich frage jede und jeden per Direktnachricht, bis 09:10 Uhr:" in text
+    assert "Ich frage alle per Direktnachricht, bis 09:10 Uhr:" in text
     assert "Thread" not in text
 
 
@@ -142,7 +145,7 @@ def test_live_kickoff_has_agenda_link_and_mentions_the_speakers_in_order() -> No
     )
     live = occurrence(config=config, speaking_order=(BEN, ANNA))
     text = kickoff_markdown(live, tr_de, NAMES)
-    assert "Zum Call: [Link öffnen](https://meet.jit.si/team)" in text
+    assert "[Call öffnen](https://meet.jit.si/team)" in text
     assert f"**Reihenfolge:** {{{BEN}}} und {{{ANNA}}}" in text
     assert "**Abwesend heute:** Dora" in text
 

@@ -194,5 +194,5 @@ def test_describe_paused() -> None:
     assert (
         config(paused=True)
         .describe(FRIDAY_NOON, tr_de)
-        .endswith("⏸️ Pausiert – fortsetzen mit `!standup fortsetzen`.")
+        .endswith("Pausiert – fortsetzen mit `!standup fortsetzen`. ⏸️")
     )

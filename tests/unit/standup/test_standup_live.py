@@ -32,11 +32,11 @@ def test_timebox_notices() -> None:
 
 
 def test_timebox_notice_texts() -> None:
-    assert render_timebox_notice(TimeboxNotice(KICKOFF, 2), tr_de) == "⏳ Noch 2 Minuten."
-    assert render_timebox_notice(TimeboxNotice(KICKOFF, 1), tr_de) == "⏳ Noch 1 Minute."
-    assert render_timebox_notice(TimeboxNotice(KICKOFF, 2), tr_en) == "⏳ 2 minutes left."
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 2), tr_de) == "Noch 2 Minuten. ⏳"
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 1), tr_de) == "Noch 1 Minute. ⏳"
+    assert render_timebox_notice(TimeboxNotice(KICKOFF, 2), tr_en) == "2 minutes left. ⏳"
     assert render_timebox_notice(TimeboxNotice(KICKOFF, 0), tr_de) == (
-        "🔔 Die Zeit ist um – danke! Das Protokoll folgt."
+        "Die Zeit ist um – danke! Das Protokoll folgt. 🔔"
     )
 
 
@@ -86,8 +86,8 @@ def test_agenda() -> None:
         tr_de,
     )
     assert agenda == (
-        "🎥 **Stand-up „team“ – live**\n"
-        "Zum Call: [Link öffnen](https://meet.jit.si/team?a=1&b=2)\n"
+        "**Stand-up „team“ – live** 🎥\n"
+        "[Call öffnen](https://meet.jit.si/team?a=1&b=2)\n"
         "\n"
         "**Ablauf:**\n"
         "1\\. Was hast du erledigt?\n"
@@ -98,7 +98,7 @@ def test_agenda() -> None:
         "Notizen hier im Thread werden zum Protokoll."
     )
     html = render(agenda).formatted_body
-    assert '<a href="https://meet.jit.si/team?a=1&amp;b=2">Link öffnen</a>' in html
+    assert '<a href="https://meet.jit.si/team?a=1&amp;b=2">Call öffnen</a>' in html
     assert "&lt;b&gt;Bob&lt;/b&gt; und Carl_Maier" in html
     assert render(agenda).mentions == ()
 
@@ -106,7 +106,7 @@ def test_agenda() -> None:
 def test_agenda_without_link_and_order() -> None:
     agenda = render_agenda("team", ["Q?"], [], None, KICKOFF, "Europe/Berlin", tr_en)
     assert agenda == (
-        "🎥 **Stand-up “team” – live**\n"
+        "**Stand-up “team” – live** 🎥\n"
         "\n"
         "**Agenda:**\n"
         "1\\. Q?\n"

@@ -23,7 +23,7 @@ QUESTIONS = ["Was hast du seit Freitag erledigt?", "Was steht heute bei dir an?"
 def test_kickoff_in_the_thread() -> None:
     text = render_kickoff("team", QUESTIONS, CLOSES, BERLIN, AnswerChannel.THREAD, tr_de)
     assert text == (
-        "☀️ **Stand-up „team“**\n"
+        "**Stand-up „team“** ☀️\n"
         "1\\. Was hast du seit Freitag erledigt?\n"
         "2\\. Was steht heute bei dir an?\n"
         "3\\. Blocker?\n"
@@ -46,11 +46,11 @@ def test_kickoff_by_dm_late_with_call_link() -> None:
         late_start=True,
     )
     assert text == (
-        "☀️ **Stand-up “team”**\n"
+        "**Stand-up “team”** ☀️\n"
         "_I was briefly unavailable, so the stand-up starts a little late._\n"
         "I am asking everyone by direct message, until 09:10:\n"
         "1\\. Was hast du seit Freitag erledigt?\n"
-        "Join the call: [open link](https://meet.jit.si/team)"
+        "[Join the call](https://meet.jit.si/team)"
     )
 
 
@@ -59,20 +59,20 @@ def test_reminder_pings_only_those_without_answer() -> None:
     rendered = render(text, {"@dora:example.org": "Dora"})
     assert rendered.mentions == ("@dora:example.org", "@eve:example.org")
     assert rendered.body == (
-        "⏰ Erinnerung an das Stand-up „team“: Dora und @eve:example.org"
-        " – Antworten bitte bis 09:10 Uhr."
+        "Erinnerung an das Stand-up „team“: Dora und @eve:example.org"
+        " – Antworten bitte bis 09:10 Uhr. ⏰"
     )
 
 
 def test_mass_mention_reminder() -> None:
     text = render_reminder("team", ["@dora:example.org"], CLOSES, BERLIN, tr_de, mass_mention=True)
-    assert text == "⏰ Erinnerung an das Stand-up „team“: @room – Antworten bitte bis 09:10 Uhr."
+    assert text == "Erinnerung an das Stand-up „team“: @room – Antworten bitte bis 09:10 Uhr. ⏰"
 
 
 def test_dm_questions() -> None:
     assert render_dm_question("team", 0, QUESTIONS, CLOSES, BERLIN, tr_de) == (
-        "☀️ Stand-up „team“ – bitte antworte bis 09:10 Uhr. Du kannst auch alles in einer"
-        " Nachricht schreiben (1., 2., 3.).\n"
+        "Stand-up „team“ – bitte antworte bis 09:10 Uhr. Du kannst auch alles in einer"
+        " Nachricht schreiben (1., 2., 3.). ☀️\n"
         "**Frage 1/3:** Was hast du seit Freitag erledigt?"
     )
     assert render_dm_question("team", 2, QUESTIONS, CLOSES, BERLIN, tr_en) == (

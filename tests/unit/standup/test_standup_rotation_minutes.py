@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from standup_helpers import tr_de
 
+from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.standup.argtypes import UntilDate
 from homeoffice_bot.standup.minutes import Kind, is_minutes_note, items_of, render_minutes
 from homeoffice_bot.standup.rotation import Seat, seat_newcomers, todays_order
 from homeoffice_bot.standup.showrun import is_hand_on, shown_seconds, speaking_ends, turn_length
-from homeoffice_bot.standup.text import escape_user_text
 
 TEAM = ["@anna:x", "@ben:x", "@clara:x", "@dora:x", "@emil:x"]
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -93,7 +93,7 @@ def test_notes_become_decisions_actions_and_blockers() -> None:
                                                        date(2026, 12, 4))  # fmt: skip
     assert plain == ["sonst nichts Neues"]
     named = [replace(i, author_name="Anna", owner_name="Ben" if i.owner else None) for i in items]
-    lines = render_minutes(named, tr_de, escape_user_text)
+    lines = render_minutes(named, tr_de, escape_markdown)
     assert "**Entscheidungen**" in lines
     assert "- Angebot prüfen – Ben, bis 04.12. (Anna)" in lines
     assert "- Blocker: **VPN fällt aus** (Anna)" in lines

@@ -88,6 +88,9 @@ class FakeRooms:
     async def language(self, room: str) -> str:
         return "de"
 
+    async def formal(self, room: str) -> bool:
+        return False
+
 
 CATALOGUE = Catalogue.from_folder(LOCALES, fallback=Catalogue.from_folder(KERNEL_LOCALES))
 
@@ -129,7 +132,7 @@ async def test_written_kickoff_schedules_reminder_and_close(
     assert occurrence is not None
     assert occurrence.participants == (ANNA, BEN, CARL)
     assert occurrence.questions[0] == "Was hast du seit Freitag erledigt?"
-    assert matrix.sent[0][1].startswith("☀️ **Stand-up „team“**")
+    assert matrix.sent[0][1].startswith("**Stand-up „team“** ☀️")
     prefix = f"standup:{record.id}:occ:{occurrence.id}:"
     assert scheduler.jobs[prefix + "close"][0] == Once(NOW + timedelta(minutes=10))
     assert scheduler.jobs[prefix + "remind"][0] == Once(NOW + timedelta(minutes=8))
@@ -191,9 +194,9 @@ async def test_live_window_gets_a_two_minute_notice_and_a_closing_notice(
     assert "**Reihenfolge:**" in matrix.sent[0][1]
 
     await runner.timebox_notice(occurrence.id, 2)
-    assert matrix.sent[-1] == (ROOM, "⏳ Noch 2 Minuten.", "$event1")
+    assert matrix.sent[-1] == (ROOM, "Noch 2 Minuten. ⏳", "$event1")
     await runner.close(occurrence.id)
-    assert matrix.sent[-2] == (ROOM, "🔔 Die Zeit ist um – danke! Das Protokoll folgt.", "$event1")
+    assert matrix.sent[-2] == (ROOM, "Die Zeit ist um – danke! Das Protokoll folgt. 🔔", "$event1")
     assert matrix.sent[-1][1].startswith("### Stand-up „team“")
     assert not any(job.startswith(prefix) for job in scheduler.jobs)
     closed = await runner.store.occurrence(occurrence.id)

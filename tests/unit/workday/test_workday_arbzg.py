@@ -332,7 +332,7 @@ def test_reminder_text_is_helpful_and_private() -> None:
     assert "20 Min. Pause" in de
     assert "`!arbzg aus`" in de
     en = render_reminder(reminder, BERLIN, Tr("en"), with_footer=False)
-    assert en.startswith("☕ A friendly nudge: you've worked 5 h 45 min today, with 20 min")
+    assert en.startswith("A friendly nudge: you've worked 5 h 45 min today, with 20 min")
     rest = assess(
         [*day((START, 13, 0), (END, 22, 0)), *day((START, 7, 0), date=(2024, 8, 13))],
         berlin(2024, 8, 13, 7, 0),

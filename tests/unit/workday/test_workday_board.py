@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from workday_testing import BERLIN, Tr, berlin
 
+from homeoffice_bot.kernel.escaping import escape_line as escape_markdown
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.workday.board import (
     BoardEntry,
@@ -21,7 +22,7 @@ from homeoffice_bot.workday.board import (
 )
 from homeoffice_bot.workday.hours import WorkSchedule, parse_working_hours
 from homeoffice_bot.workday.states import PresenceState, resolve_presence, step_away
-from homeoffice_bot.workday.texts import escape_markdown, excerpt
+from homeoffice_bot.workday.texts import excerpt
 
 NOW = berlin(2024, 8, 14, 9, 41)
 S = PresenceState
@@ -38,16 +39,17 @@ def test_board_in_german() -> None:
         BoardEntry("Gerd", S.ABSENT),
     ]
     assert render_board(entries, NOW, BERLIN, Tr("de")).splitlines() == [
-        "**Wer ist da?** · Stand 09:41",
+        "**Teamübersicht** · Stand 09:41",
         "",
-        "- Anna — 🟢 Im Dienst",
-        "- Ben — 🟢 Im Dienst",
-        "- carla — ☕ Pause bis 12:30",
-        "- Dana — 🚶 Weg bis 14:00",
-        "- Emil — 🌙 Feierabend",
-        "- Fritz — 🏖️ Urlaub bis 23.08. — Vertretung: Anna",
-        "- Gerd — ⚪ Heute nicht da",
+        "- Anna — Im Dienst 🟢",
+        "- Ben — Im Dienst 🟢",
+        "- carla — Pause bis 12:30 ☕",
+        "- Dana — Kurz weg bis 14:00 🚶",
+        "- Emil — Feierabend 🌙",
+        "- Fritz — Urlaub bis 23.08. 🏖️ — Vertretung: Anna",
+        "- Gerd — Heute nicht da ⚪",
         "",
+        "Tippe auf eine Reaktion: Dienstbeginn 🟢, Pause ☕, kurz weg 🚶, Feierabend 🌙.",
         Tr("de")("board.footer"),
     ]
 
@@ -60,7 +62,7 @@ def test_board_order_is_alphabetical_whatever_the_states() -> None:
         BoardEntry("Anna", S.BREAK, user_id="@anna0:x"),
         BoardEntry("Ben", S.LEAVE, user_id="@ben:x"),
     ]
-    expected = ["Anna — ☕", "Anna — ⚪", "anna — 🌙", "Ben — 🏖️", "Zoe — 🟢"]
+    expected = ["Anna — Pause", "Anna — Heute", "anna — Feierabend", "Ben — Urlaub", "Zoe — Im"]
     for shuffled in (entries, entries[::-1], entries[2:] + entries[:2]):
         lines = render_board(shuffled, NOW, BERLIN, Tr("de")).splitlines()[2:7]
         assert [line[2:].split(" ", 3)[:3] for line in lines] == [e.split(" ") for e in expected]
@@ -74,9 +76,9 @@ def test_board_in_english_with_a_later_day_and_leave_end_from_until() -> None:
     ]
     lines = render_board(entries, NOW, BERLIN, Tr("en")).splitlines()
     assert lines[2:5] == [
-        "- Dana — 🚶 Away until Thu 09:00",
-        "- Emil — ☕ On a break",
-        "- Fritz — 🏖️ On leave until 23 Aug",
+        "- Dana — Briefly away until Thu 09:00 🚶",
+        "- Emil — On a break ☕",
+        "- Fritz — On leave until 23 Aug 🏖️",
     ]
 
 
@@ -94,7 +96,7 @@ def test_board_escapes_names_and_shows_only_shared_notes() -> None:
     ]
     text = render_board(entries, NOW, BERLIN, Tr("de"))
     assert "Arzttermin" not in text
-    assert "- Bea — 🚶 Weg bis 11:00 (Kita)" in text
+    assert "- Bea — Kurz weg bis 11:00 🚶 (Kita)" in text
     assert "\\*\\*Boss\\*\\* \\[x\\]\\(http://evil\\)" in text
     rendered = markdown.markdown(text)
     assert "<strong>Boss" not in rendered
@@ -145,16 +147,16 @@ def test_digest() -> None:
     text = digest_markdown(items, NOW, BERLIN, Tr("de"))
     assert text is not None
     lines = text.splitlines()
-    assert lines[0] == "📬 **Während du weg warst** – 2 Erwähnungen:"
-    assert lines[2].startswith("- gestern, 17:00 · **Carla** in Team: „xxx")
+    assert lines[0] == "**Während du weg warst** – 2 Erwähnungen:"
+    assert lines[2].startswith("- gestern um 17:00 Uhr · **Carla** in Team: „xxx")
     assert "„" + "x" * 159 + "…“" in lines[2]  # excerpt cut to 160 characters
     assert lines[3] == (
-        "- gestern, 18:05 · **Ben** in Team \\*Nord\\*: „Kannst du morgen \\[das\\] prüfen?“ "
+        "- gestern um 18:05 Uhr · **Ben** in Team \\*Nord\\*: „Kannst du morgen \\[das\\] prüfen?“ "
         "([Nachricht von Ben öffnen](https://matrix.to/#/%21r%3Aexample.org/%242?via=example.org))"
     )
     one = digest_markdown(items[:1], NOW, BERLIN, Tr("de"))
     assert one is not None
-    assert one.startswith("📬 **Während du weg warst** – 1 Erwähnung:")
+    assert one.startswith("**Während du weg warst** – 1 Erwähnung:")
     assert digest_markdown([], NOW, BERLIN, Tr("de")) is None
 
 
@@ -166,7 +168,7 @@ def test_excerpt() -> None:
 
 def test_wrapup_handback() -> None:
     assert render_wrapup_handback("Bericht *fertig*", Tr("de")) == (
-        "📝 Gestern hast du dir mitgenommen: Bericht \\*fertig\\*"
+        "Das wolltest du dir merken: Bericht \\*fertig\\*"
     )
 
 
@@ -175,8 +177,8 @@ def test_render_status_of_someone_else_and_oneself() -> None:
     away = step_away(UserID("@a:x"), NOW, berlin(2024, 8, 14, 11), "Zahnarzt")
     presence = resolve_presence(away, NOW, plan)
     assert render_status("Anna_B", presence, NOW, BERLIN, Tr("de")) == (
-        "Anna\\_B: 🚶 Weg bis 11:00"
+        "Anna\\_B: Kurz weg bis 11:00 🚶"
     )
     assert render_status("Anna", presence, NOW, BERLIN, Tr("en"), own=True) == (
-        "Your status: 🚶 Away until 11:00"
+        "Your status: Briefly away until 11:00 🚶"
     )

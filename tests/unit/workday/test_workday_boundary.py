@@ -151,7 +151,7 @@ def test_off_note_text_german_with_stand_in() -> None:
     assert info.stand_in == BEN
     text = render_off_note("Alice *A*", info, now, BERLIN, Tr("de"), stand_in_name="Ben")
     assert text == (
-        "Alice \\*A\\* ist im Urlaub und ab Mo, 26.08., 08:00 wieder da. Vertretung: Ben. "
+        "Alice \\*A\\* ist im Urlaub und ab Mo, 26.08. um 08:00 Uhr wieder da. Vertretung: Ben. "
         "Ich gebe Alice \\*A\\* deine Nachricht beim nächsten Arbeitsbeginn weiter."
     )
 
@@ -160,7 +160,7 @@ def test_off_note_text_next_monday() -> None:
     now = berlin(2024, 8, 16, 14)  # Friday afternoon
     text = render_off_note("Alice", reachability(PLAN, now), now, BERLIN, Tr("de"), "Ben")
     assert text.startswith(
-        "Alice ist gerade nicht im Dienst und ab Mo, 08:00 wieder da. Vertretung: Ben."
+        "Alice ist gerade außer Dienst und ab Mo um 08:00 Uhr wieder da. Vertretung: Ben."
     )
     en = render_off_note("Alice", reachability(PLAN, now), now, BERLIN, Tr("en"))
     assert en.startswith("Alice is off right now and back on Mon at 08:00.")
@@ -174,7 +174,7 @@ def test_day_end_reminder_time() -> None:
     )
     text = render_day_end_reminder(berlin(2024, 8, 16, 13), BERLIN, Tr("de"), ask_wrapup=True)
     assert "13:00" in text
-    assert "Was nimmst du mit in morgen?" in text
+    assert "Was willst du dir für den nächsten Arbeitstag merken?" in text
 
 
 def test_auto_off_after_grace_when_inactive() -> None:

@@ -176,9 +176,9 @@ def test_profile_ignores_stored_text_that_no_longer_parses() -> None:
 
 
 def test_board_changes_ignore_the_as_of_line() -> None:
-    before = "**Wer ist da?** · Stand 10:00\n\n- Anna — 🟢 Im Dienst"
-    later = "**Wer ist da?** · Stand 10:05\n\n- Anna — 🟢 Im Dienst"
-    changed = "**Wer ist da?** · Stand 10:05\n\n- Anna — ☕ Pause"
+    before = "**Teamübersicht** · Stand 10:00\n\n- Anna — Im Dienst 🟢"
+    later = "**Teamübersicht** · Stand 10:05\n\n- Anna — Im Dienst 🟢"
+    changed = "**Teamübersicht** · Stand 10:05\n\n- Anna — Pause ☕"
     assert comparable(before) == comparable(later)
     assert comparable(before) != comparable(changed)
 
