@@ -159,7 +159,8 @@ class Scheduler:
         self._table.discard(job_id)
 
     def cancel_prefix(self, prefix: str) -> None:
-        for job_id in self.job_ids(prefix):
+        """Cancel every job whose id starts with ``prefix``: one pass over the ids."""
+        for job_id in [job_id for job_id in self._jobs if job_id.startswith(prefix)]:
             self.cancel(job_id)
 
     def _put(self, job_id: str, job: _Job) -> None:

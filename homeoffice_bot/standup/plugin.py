@@ -22,7 +22,9 @@ from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.setup_service import GuidedSetup
 from homeoffice_bot.standup.store import StandupStore
 
-PURGE_JOB = "standup:purge"
+JOB_PREFIX = "standup:"
+"""Every job of the stand-up (``runner.job_prefix`` and the purge) starts with it."""
+PURGE_JOB = f"{JOB_PREFIX}purge"
 PURGE_GRACE = timedelta(hours=6)
 
 
@@ -74,6 +76,4 @@ class StandupPlugin(Plugin[StandupSettings]):
         return counts
 
     async def stop(self) -> None:
-        self.ctx.scheduler.cancel(PURGE_JOB)
-        for record in await self.store.all_standups():
-            self.runner.unschedule(record.id)
+        self.ctx.scheduler.cancel_prefix(JOB_PREFIX)  # the purge and every stand-up's jobs

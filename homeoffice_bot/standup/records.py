@@ -7,9 +7,10 @@ Instants are UTC, days ISO dates, the configuration JSON validated by pydantic.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 
 from pydantic import TypeAdapter
@@ -37,6 +38,50 @@ def config_to_json(config: StandupConfig) -> str:
 
 def config_from_json(text: str) -> StandupConfig:
     return _config_adapter().validate_json(text)
+
+
+@dataclass(frozen=True, slots=True)
+class KickoffRule:
+    """What a stand-up's daily kickoff job needs: enough to declare it at start."""
+
+    standup_id: int
+    at: time
+    weekdays: frozenset[int]
+    tz: str
+    paused: bool
+
+
+def kickoff_rule(record: StandupRecord) -> KickoffRule:
+    config = record.config
+    return KickoffRule(record.id, config.at, config.weekdays, config.tz, config.paused)
+
+
+# ``config_to_json`` writes sorted keys with json's default separators, and a quote
+# inside a string value is always escaped, so each of these finds the key itself.
+_AT = re.compile(r'"at": "(\d\d:\d\d(?::\d\d(?:\.\d+)?)?)"')
+_PAUSED = re.compile(r'"paused": (true|false)\b')
+_TZ = re.compile(r'"tz": "([A-Za-z0-9_+\-/]+)"')
+_WEEKDAYS = re.compile(r'"weekdays": \[([1-7](?:, [1-7])*)\]')
+
+
+def kickoff_rule_from_row(row: Row) -> KickoffRule:
+    """The kickoff rule of a stored stand-up (a row with ``id`` and ``config``) without
+    validating its whole configuration: 10,000 of them are read at every start. The
+    configuration was validated when it was stored; a row that is not in the form
+    ``config_to_json`` writes is read the full way."""
+    text = row["config"]
+    found = [p.search(text) for p in (_AT, _PAUSED, _TZ, _WEEKDAYS)]
+    if not all(found):
+        config = config_from_json(text)
+        return KickoffRule(row["id"], config.at, config.weekdays, config.tz, config.paused)
+    at, paused, tz, weekdays = (m.group(1) for m in found if m is not None)
+    return KickoffRule(
+        row["id"],
+        time.fromisoformat(at),
+        frozenset(int(day) for day in weekdays.split(", ")),
+        tz,
+        paused == "true",
+    )
 
 
 def iso(instant: datetime) -> str:

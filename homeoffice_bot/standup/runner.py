@@ -30,6 +30,7 @@ from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMo
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
+from homeoffice_bot.standup.records import KickoffRule, kickoff_rule
 from homeoffice_bot.standup.remind import wanting_reminder
 from homeoffice_bot.standup.reports import Reports
 from homeoffice_bot.standup.settings import StandupSettings
@@ -98,8 +99,8 @@ class Runner:
         """At start: the daily jobs of every stand-up, and everything an open occurrence
         still needs. Whatever is due runs after the first sync, when the bot knows its
         rooms again and answers typed while it was down have been taken in."""
-        for record in await self.store.all_standups():
-            await self.schedule_standup(record)
+        for rule in await self.store.kickoff_rules():
+            await self.schedule_kickoff(rule)
         now = self.ctx.clock.now()
         for occurrence in await self.store.open_occurrences():
             if occurrence.closes_at <= now:
@@ -119,15 +120,17 @@ class Runner:
             log.warning("no sync within %s s; the stand-up goes on anyway", FIRST_SYNC_TIMEOUT)
 
     async def schedule_standup(self, record: StandupRecord) -> None:
-        job_id = f"{job_prefix(record.id)}kickoff"
-        config = record.config
-        if config.paused:
+        await self.schedule_kickoff(kickoff_rule(record))
+
+    async def schedule_kickoff(self, rule: KickoffRule) -> None:
+        job_id = f"{job_prefix(rule.standup_id)}kickoff"
+        if rule.paused:
             self.ctx.scheduler.cancel(job_id)
             return
         await self.ctx.scheduler.schedule(
             job_id,
-            Daily(config.at, config.weekdays, config.tz),
-            self._kickoff_job(record.id),
+            Daily(rule.at, rule.weekdays, rule.tz),
+            self._kickoff_job(rule.standup_id),
             grace=timedelta(minutes=self.settings.kickoff_grace_minutes),
         )
 

@@ -16,6 +16,7 @@ from homeoffice_bot.standup.records import (
     OPEN,
     AbsenceRecord,
     AnswerRecord,
+    KickoffRule,
     NewOccurrence,
     NoteRecord,
     OccurrenceRecord,
@@ -23,6 +24,7 @@ from homeoffice_bot.standup.records import (
     answer_from_row,
     config_to_json,
     iso,
+    kickoff_rule_from_row,
     note_from_row,
     occurrence_from_row,
     standup_from_row,
@@ -31,6 +33,7 @@ from homeoffice_bot.standup.records import (
 __all__ = [
     "AbsenceRecord",
     "AnswerRecord",
+    "KickoffRule",
     "NewOccurrence",
     "NoteRecord",
     "OccurrenceRecord",
@@ -58,6 +61,11 @@ class StandupStore:
 
     async def all_standups(self) -> list[StandupRecord]:
         return [standup_from_row(row) for row in await self.db.fetchall("SELECT * FROM standups")]
+
+    async def kickoff_rules(self) -> list[KickoffRule]:
+        """Every stand-up's kickoff rule, without reading the rest of its settings."""
+        rows = await self.db.fetchall("SELECT id, config FROM standups")
+        return [kickoff_rule_from_row(row) for row in rows]
 
     async def standup(self, standup_id: int) -> StandupRecord | None:
         row = await self.db.fetchone("SELECT * FROM standups WHERE id = ?", (standup_id,))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -18,18 +17,20 @@ from typing import Any
 import aiohttp
 
 from digitalnah.model import Offering
-from digitalnah.render import SiteSettings, published
+from digitalnah.render import SiteSettings
 from digitalnah.store import OfferingStore
-from digitalnah.webhook import RetryPolicy, build_payload, request_headers, should_retry
+from digitalnah.webhook import (
+    Payload,
+    RetryPolicy,
+    content_hash,
+    make_payload,
+    request_headers,
+    should_retry,
+)
 
 log = logging.getLogger(__name__)
 
-_FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def content_hash(offerings: Sequence[Offering], site: SiteSettings) -> str:
-    """A fingerprint of what the webhook would receive, without the time it was made."""
-    return hashlib.sha256(build_payload(offerings, site, generated_at=_FIXED_TIME)).hexdigest()
+__all__ = ["WebhookSender", "content_hash", "post_with_retries"]
 
 
 async def post_with_retries(
@@ -81,18 +82,23 @@ class WebhookSender:
         self._sending_hash: str | None = None
 
     async def offer(self, offerings: Sequence[Offering], site: SiteSettings, now: datetime) -> None:
-        """Send the published offerings if they differ from what the receiver last got.
-        The payload is built in a thread: with thousands of offerings it takes a while."""
-        fingerprint = await asyncio.to_thread(content_hash, offerings, site)
+        """Send the published offerings if they differ from what the receiver last got
+        (for a few; the bot's publishing has the render worker build the payload, see
+        ``offer_payload``: with thousands of offerings that takes a while)."""
+        await self.offer_payload(await asyncio.to_thread(make_payload, offerings, site, now))
+
+    async def offer_payload(self, payload: Payload) -> None:
+        """Send a ready payload if its content differs from what the receiver last got."""
         state = await self.store.publish_state()
-        if fingerprint in (state.webhook_hash, self._sending_hash):
+        if payload.fingerprint in (state.webhook_hash, self._sending_hash):
             return
-        if state.webhook_hash is None and not published(offerings):
+        if state.webhook_hash is None and not payload.count:
             return  # nothing was ever published: nothing to tell the receiver yet
         await self.cancel()
-        body = await asyncio.to_thread(build_payload, offerings, site, generated_at=now)
-        self._sending_hash = fingerprint
-        self._task = self._spawn(self._deliver(body, fingerprint), "digitalnah webhook")
+        self._sending_hash = payload.fingerprint
+        self._task = self._spawn(
+            self._deliver(payload.body, payload.fingerprint), "digitalnah webhook"
+        )
 
     async def _deliver(self, body: bytes, fingerprint: str) -> None:
         headers = request_headers(body, self.secret)

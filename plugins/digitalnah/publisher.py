@@ -1,8 +1,9 @@
 """Publishing: render the page and feeds from the database into the output directory.
 
 ``publish_files`` does it once (the bot after changes, ``homeoffice-bot publish``): it
-reads the offerings and hands them to a worker process that renders and writes, so the
-event loop stays free for commands however many offerings there are.
+reads the offerings and hands them to a worker process that renders and writes (and
+builds the webhook's payload), so the event loop stays free for commands however many
+offerings there are.
 ``DebouncedPublisher`` coalesces bursts of changes: it publishes ``quiet`` seconds after
 the last change, but no later than ``max_wait`` after the first unpublished one.
 Files are replaced atomically, so the web server never serves half a file.
@@ -31,6 +32,7 @@ from digitalnah.render import worker as render_worker
 from digitalnah.render.worker import RenderJob, write_outputs
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
+from digitalnah.webhook import Payload
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class Published:
     """How many offerings are on the page."""
     sizes: dict[str, int]
     """Each file written with its size in bytes."""
+    payload: Payload | None = None
+    """The webhook's payload (when asked for with ``webhook=True``)."""
 
 
 BATCH = 500
@@ -93,11 +97,13 @@ async def publish_files(
     template_dir: Path | None = None,
     page_size: int = MAX_PAGE_SIZE,
     timeout: float = 600,
+    webhook: bool = False,
 ) -> Published:
     """Render every output from the database into ``out_dir`` in a worker process
-    (``digitalnah.render.worker``), the rows handed over a batch at a time. Raises
-    PublishError when the worker fails or takes longer than ``timeout`` seconds."""
-    job = RenderJob(site, now, out_dir, template_dir, page_size)
+    (``digitalnah.render.worker``), the rows handed over a batch at a time; with
+    ``webhook`` the worker builds the webhook's payload too. Raises PublishError when the
+    worker fails or takes longer than ``timeout`` seconds."""
+    job = RenderJob(site, now, out_dir, template_dir, page_size, webhook)
     env = dict(os.environ)
     paths = [os.path.dirname(os.path.dirname(m.__file__ or "")) for m in _PACKAGES]
     env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])
@@ -142,8 +148,14 @@ async def publish_files(
     if code != 0:
         tail = errors.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise PublishError(f"render worker exited with {code}: {' | '.join(tail)}")
-    data = json.loads(summary)
-    result = Published(int(data["published"]), {str(k): int(v) for k, v in data["files"].items()})
+    line, _, body = summary.partition(b"\n")
+    data = json.loads(line)
+    payload = None
+    if "webhook" in data:
+        hook = data["webhook"]
+        payload = Payload(body, str(hook["fingerprint"]), int(hook["count"]))
+    sizes = {str(k): int(v) for k, v in data["files"].items()}
+    result = Published(int(data["published"]), sizes, payload)
     log.debug("published %d files, largest %d bytes", len(result.sizes), max(result.sizes.values()))
     await store.mark_published(now.astimezone(UTC))
     return result

@@ -236,17 +236,17 @@ class DigitalNah:
     async def publish_now(self) -> None:
         site = self.site()
         now = self.ctx.clock.now()
-        await publish_files(
+        result = await publish_files(
             self.store,
             site,
             self.out_dir,
             now=now,
             template_dir=self.settings.template_dir,
             page_size=self.settings.page_size,
+            webhook=self.webhook is not None,
         )
-        if self.webhook is not None:
-            approved = await self.store.in_batches(OfferingState.APPROVED)
-            await self.webhook.offer(approved, site, now)
+        if self.webhook is not None and result.payload is not None:
+            await self.webhook.offer_payload(result.payload)
 
     async def stop(self) -> None:
         await self.publisher.flush()

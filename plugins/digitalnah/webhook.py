@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from digitalnah.model import Offering
 from digitalnah.render.common import JSON_FEED_FILE, SiteSettings, published, rfc3339
@@ -52,6 +52,32 @@ def build_payload(
         "items": items,
     }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+FINGERPRINT_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+"""The time in the payload a fingerprint is taken of (so that it names only the content)."""
+
+
+def content_hash(offerings: Sequence[Offering], site: SiteSettings) -> str:
+    """A fingerprint of what the webhook would receive, without the time it was made."""
+    body = build_payload(offerings, site, generated_at=FINGERPRINT_TIME)
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A webhook body ready to send (the render worker builds it with the files)."""
+
+    body: bytes
+    fingerprint: str
+    """``content_hash`` of the offerings in it."""
+    count: int
+    """How many offerings are in it."""
+
+
+def make_payload(offerings: Sequence[Offering], site: SiteSettings, now: datetime) -> Payload:
+    body = build_payload(offerings, site, generated_at=now)
+    return Payload(body, content_hash(offerings, site), len(published(offerings)))
 
 
 def request_headers(body: bytes, secret: str, event: str = PUBLISHED_EVENT) -> dict[str, str]:

@@ -74,7 +74,8 @@ NOT_HOT: dict[str, str] = {
     "DELETE FROM workday_status WHERE COALESCE(until, since) <": (
         "the daily purge: at most one row per person"
     ),
-    "SELECT * FROM standups": "StandupStore.all_standups: once at start, to schedule them",
+    "SELECT * FROM standups": "StandupStore.all_standups: tests and tools",
+    "SELECT id, config FROM standups": "StandupStore.kickoff_rules: once at start, to schedule",
     "SELECT * FROM digitalnah_offerings ORDER BY id": "OfferingStore.all: tests and tools",
     "SELECT * FROM digitalnah_offerings WHERE state IN": (
         "OfferingStore.in_states: publishing writes every published offering"
@@ -253,6 +254,7 @@ async def drive_standup(db: Database) -> set[str]:
     calls: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("standups_in_room", lambda: store.standups_in_room(room(3))),
         ("all_standups", lambda: store.all_standups()),
+        ("kickoff_rules", lambda: store.kickoff_rules()),
         ("standup", lambda: store.standup(record.id)),
         ("save_config", lambda: store.save_config(record.id, config, NOW)),
         ("occurrence", lambda: store.occurrence(occ.id)),

@@ -6,8 +6,12 @@ each pickled: a ``RenderJob``, then batches of raw offering rows (lists of dicts
 the rows into offerings, renders every file, writes each atomically into the output
 directory, then the manifest (``MANIFEST_FILE``: the published files and where each
 offering is), removes files of the previous manifest that are no longer produced, and
-prints a JSON summary. The bot's event loop only reads rows and passes them on, a batch
-at a time, while thousands of offerings are rendered."""
+prints a JSON summary on one line. With ``RenderJob.webhook`` it also builds the
+webhook's payload (``digitalnah.webhook.make_payload``): its fingerprint and count are in
+the summary, its body follows the summary's line. The bot's event loop only reads rows
+and passes them on, a batch at a time, while thousands of offerings are rendered and
+serialised (a payload of 10,000 offerings is 7 MiB of JSON: encoding it in the bot,
+even in a thread, would hold the interpreter for a fifth of a second)."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from digitalnah.render.common import SiteSettings, content_type, published
 from digitalnah.render.layout import locations as page_locations
 from digitalnah.render.layout import plan_categories
 from digitalnah.store import offering_from_row
+from digitalnah.webhook import make_payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,8 @@ class RenderJob:
     out_dir: Path
     template_dir: Path | None = None
     page_size: int = 50
+    webhook: bool = False
+    """Also build the webhook's payload."""
 
 
 def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
@@ -70,9 +77,10 @@ def read_manifest(out_dir: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def run_job(job: RenderJob, offerings: list[Offering]) -> dict[str, object]:
-    """Render and write everything; returns how many offerings are published and the
-    size of each file written."""
+def run_job(job: RenderJob, offerings: list[Offering]) -> tuple[dict[str, object], bytes]:
+    """Render and write everything; returns the summary (how many offerings are
+    published, the size of each file written, the webhook payload's fingerprint and
+    count) and the webhook payload's body (empty without ``job.webhook``)."""
     tr = translator(job.site.language)
     files = render_all(
         offerings,
@@ -95,7 +103,15 @@ def run_job(job: RenderJob, offerings: list[Offering]) -> dict[str, object]:
         if isinstance(name, str) and name not in files and content_type(name):
             with contextlib.suppress(OSError):
                 (job.out_dir / name).unlink()
-    return {"published": len(items), "files": {name: len(data) for name, data in files.items()}}
+    summary: dict[str, object] = {
+        "published": len(items),
+        "files": {name: len(data) for name, data in files.items()},
+    }
+    if not job.webhook:
+        return summary, b""
+    payload = make_payload(offerings, job.site, job.generated_at)
+    summary["webhook"] = {"fingerprint": payload.fingerprint, "count": payload.count}
+    return summary, payload.body
 
 
 NICENESS = 19
@@ -113,7 +129,11 @@ def main() -> int:
     offerings: list[Offering] = []
     while (batch := pickle.load(stream)) is not None:
         offerings += [offering_from_row(row) for row in batch]
-    sys.stdout.write(json.dumps(run_job(job, offerings)))
+    summary, body = run_job(job, offerings)
+    out = sys.stdout.buffer
+    out.write(json.dumps(summary).encode() + b"\n")
+    out.write(body)
+    out.flush()
     return 0
 
 

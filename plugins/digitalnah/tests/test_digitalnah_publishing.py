@@ -27,7 +27,7 @@ from digitalnah.render import MANIFEST_FILE, SiteSettings
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
-from digitalnah.webhook import RetryPolicy, verify_signature
+from digitalnah.webhook import RetryPolicy, build_payload, verify_signature
 from homeoffice_bot.kernel.ids import UserID
 from homeoffice_bot.kernel.storage import Database
 
@@ -305,5 +305,33 @@ async def test_publishing_in_the_worker_writes_lists_and_tidies_up(tmp_path: Pat
         assert (out / "index.html").read_bytes()[:15] == b"<!DOCTYPE html>"  # the last good one
         with pytest.raises(PublishError, match="took longer than"):
             await publish_files(store, SITE, out, now=NOW, timeout=0.001)
+    finally:
+        await db.close()
+
+
+async def test_the_worker_builds_the_webhook_payload_of_the_published_offerings(
+    tmp_path: Path,
+) -> None:
+    db = Database(tmp_path / "db.sqlite3")
+    await db.open()
+    await db.migrate("digitalnah", MIGRATIONS)
+    store = OfferingStore(db)
+    out = tmp_path / "public"
+    try:
+        for n in range(1, 4):
+            await store.commit(dataclasses.replace(approved(0, f"Angebot {n}"), id=None))
+        draft = dataclasses.replace(
+            approved(0, "Entwurf"), id=None, state=OfferingState.PENDING, approved_at=None
+        )
+        await store.commit(draft)
+        result = await publish_files(store, SITE, out, now=NOW, webhook=True)
+        payload = result.payload
+        assert payload is not None
+        shown = await store.in_batches(OfferingState.APPROVED)
+        assert payload.body == build_payload(shown, SITE, generated_at=NOW)
+        assert payload.fingerprint == content_hash(shown, SITE)
+        assert payload.count == 3
+        assert json.loads(payload.body)["count"] == 3
+        assert (await publish_files(store, SITE, out, now=NOW)).payload is None
     finally:
         await db.close()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.standup.config import StandupConfig
+from homeoffice_bot.standup.records import config_to_json, kickoff_rule
 from homeoffice_bot.standup.schema import MIGRATIONS
 from homeoffice_bot.standup.store import AnswerRecord, NewOccurrence, NoteRecord, StandupStore
 
@@ -149,3 +151,33 @@ async def test_deleting_a_standup_deletes_its_occurrences(store: StandupStore) -
     await store.delete_standup(record.id)
     assert await store.occurrence(occurrence.id) is None
     assert await store.all_standups() == []
+
+
+async def test_kickoff_rules_are_read_without_the_rest_of_the_settings(
+    store: StandupStore,
+) -> None:
+    sneaky = '", "paused": true, "tz": "Asia/Tokyo", "weekdays": [6], "at": "23:59:00'
+    configs = [
+        config("team"),
+        StandupConfig(
+            "frühschicht", ROOM, time(6, 45, 30), tz="America/Port-au-Prince",
+            weekdays=frozenset({6, 7}), paused=True, questions=(sneaky, "Blocker?"),
+            call_link=None, participants_add=frozenset({'@a"b:example.org'}),
+        ),
+        StandupConfig("spaet", ROOM, time(14, 0), tz="Etc/GMT+1", weekdays=frozenset(range(1, 8))),
+    ]  # fmt: skip
+    for one in configs:
+        assert await store.create_standup(one, ANNA, NOW) is not None
+    # A row not in the form config_to_json writes is read the full way.
+    await store.db.execute(
+        "UPDATE standups SET config = ? WHERE name = ?",
+        (json.dumps(json.loads(config_to_json(configs[2])), indent=1), "spaet"),
+    )
+    by_id = {record.id: record for record in await store.all_standups()}
+    rules = await store.kickoff_rules()
+    assert sorted(rule.standup_id for rule in rules) == sorted(by_id)
+    for rule in rules:
+        assert rule == kickoff_rule(by_id[rule.standup_id])
+    assert {(rule.tz, rule.paused) for rule in rules} == {
+        ("Europe/Berlin", False), ("America/Port-au-Prince", True), ("Etc/GMT+1", False)
+    }  # fmt: skip
