@@ -95,6 +95,63 @@ class Stage:
         self.show(words)
         return words
 
+    async def direct(self, name: str) -> RoomID:
+        """``name``'s direct chat with the bot (opened by them if there is none yet)."""
+        person = self.people[name]
+        bot = self.bot.matrix.user_id
+        room = await person.client.direct_room(bot)
+        await person.client.wait_member_joined(room, bot, timeout=20)
+        return room
+
+    async def write_direct(self, name: str, text: str, contains: str = "") -> Message:
+        """``name`` writes plain words (no command) in the direct chat with the bot; show
+        them and the bot's answer that contains ``contains`` (which is returned)."""
+        person = self.people[name]
+        bot = self.bot.matrix.user_id
+        room = await self.direct(name)
+        mark = person.mark()
+        event_id = await person.say(room, text)
+        own = await person.wait_for(Message, lambda m: m.event_id == event_id, since=mark)
+        self.out(f"    ✉ {self.names.get(person.user_id, name)} an den Bot (Direktnachricht):")
+        self.show(own)
+        answer = await person.wait_for(
+            Message,
+            lambda m: m.sender == bot and m.room_id == room and contains in m.body,
+            20,
+            mark,
+        )
+        self.show(answer)
+        return answer
+
+    async def tap(
+        self, name: str, event_id: EventID, key: str, what: str, contains: str
+    ) -> Message:
+        """``name`` taps the bot's reaction ``key`` under a message in the team room (or
+        their direct chat); show it and the words the bot sends by direct message."""
+        person = self.people[name]
+        bot = self.bot.matrix.user_id
+        mark = person.mark()
+        await person.react(self.room_of(event_id), event_id, key)
+        who = self.names.get(person.user_id, name)
+        self.out(f"    👆 {who} tippt {key} an ({what})")
+        words = await person.wait_for(
+            Message,
+            lambda m: m.sender == bot and m.room_id != self.room and contains in m.body,
+            20,
+            mark,
+        )
+        self.out(f"    ✉ Direktnachricht an {who}:")
+        self.show(words)
+        return words
+
+    def room_of(self, event_id: EventID) -> RoomID:
+        """The room of a message the stage has seen (the team room if it has not)."""
+        for person in self.people.values():
+            for event in person.events:
+                if isinstance(event, Message) and event.event_id == event_id:
+                    return event.room_id
+        return self.room
+
     async def expect(
         self,
         name: str,

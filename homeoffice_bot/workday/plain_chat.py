@@ -15,6 +15,7 @@ answer instead is the caller's decision (``handlers``).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -102,8 +103,15 @@ class PlainChat:
 
     async def apply(self, actor: Actor, intent: Intent, reply_to: EventID | None) -> None:
         """Do what was understood, as the command would, and confirm it with the undo
-        offer (the action's own confirmation is replaced by what was understood)."""
+        offer. The action's own confirmation is replaced by what was understood, except
+        after a start: its words are the morning message (hours, hand-back, digest)."""
         wd, user = self.wd, actor.user
+        said: list[str] = []
+
+        async def keep(text: str) -> None:
+            said.append(text)
+
+        actor = replace(actor, confirm=keep)
         before = await wd.store.status(user)
         leave_before = tuple(await wd.store.leave(user)) if isinstance(intent, Leave) else None
         profile = await self.actions.enter(actor, enrol=False)
@@ -136,7 +144,10 @@ class PlainChat:
             user, actor.room_id, Before(before, set_since, leave_before, recorded), actor.now
         )
         what = replies.describe(intent, actor.now, profile.tz, actor.tr, stand_in_name)
-        text = f"{actor.tr('plain.understood', what=what)}\n\n{actor.tr('plain.undo_hint')}"
+        parts = [actor.tr("plain.understood", what=what)]
+        if isinstance(intent, Start):  # the start's words carry the morning message
+            parts += said
+        text = "\n\n".join([*parts, actor.tr("plain.undo_hint")])
         event = await self._say(actor.room_id, text, reply_to)
         await self.store.set_undo_event(user, event)
         await wd.ctx.outbox.react(actor.room_id, event, replies.UNDO_KEY)
@@ -248,7 +259,7 @@ class PlainChat:
 
     def _actor(self, user: UserID, room: RoomID, now: datetime, tr: Translate) -> Actor:
         async def keep_quiet(text: str) -> None:
-            """The confirmation says what was understood instead."""
+            """The confirmation says what was understood instead (``apply``)."""
 
         return Actor(user, now, room, True, tr, keep_quiet)
 

@@ -1,12 +1,22 @@
-"""Workday: the team checks in, Anna takes a break and the board follows, Ben calls it a
-day, and when Anna mentions him the bot answers kindly in a thread; when Ben is back, he
-gets the mention by direct message (so later scenes find everyone at work). Personal
-commands get a ✅ in the room and their answer by direct message."""
+"""Workday, by taps and plain words: the lead says good morning and the board appears with
+its reactions as buttons; Anna taps 🟢, Ben writes "moin" to the bot; Anna taps ☕ and
+chooses how long with one more tap; Ben writes "Feierabend"; when Anna mentions him the
+bot answers kindly in a thread; Anna writes "bin zurück", and when Ben writes "moin" again
+his morning message brings the mention (so later scenes find everyone at work).
+
+Nobody but the lead types a command here, and the team room gets no confirmations: the
+words go to each person's direct chat. The scene ends by counting the bot's messages in
+the team room besides the board."""
 
 from __future__ import annotations
 
 from homeoffice_bot.demo.stage import Stage
-from homeoffice_bot.kernel.events import Edit, Message
+from homeoffice_bot.kernel.events import Edit, Message, Reaction
+from homeoffice_bot.kernel.ids import EventID
+from homeoffice_bot.workday.buttons import BOARD_BUTTONS
+
+NOISE_LINE = "Nachrichten des Bots im Teamraum außer der Übersicht in dieser Szene:"
+"""How the scene reports what the team room got besides the board (the demo's test reads it)."""
 
 
 async def _board_update(stage: Stage, contains: str, since: int) -> None:
@@ -23,51 +33,80 @@ async def _board_update(stage: Stage, contains: str, since: int) -> None:
             stage.out(f"      {line}")
 
 
+async def _buttons(stage: Stage, event_id: EventID, since: int) -> None:
+    """Wait until the bot's reactions are under the board (as the lead sees them)."""
+    bot = stage.bot.matrix.user_id
+    for key, _ in BOARD_BUTTONS:
+
+        def button(r: Reaction, key: str = key) -> bool:
+            return r.relates_to == event_id and r.sender == bot and r.key == key
+
+        await stage.people["lead"].wait_for(Reaction, button, timeout=20, since=since)
+
+
 async def play(stage: Stage) -> None:
     bot = stage.bot.matrix.user_id
     lead = stage.people["lead"]
-    stage.narrate("Der Arbeitstag beginnt: wer da ist, sagt kurz „moin“")
+    anna = stage.people["anna"]
+    ben = stage.people["ben"]
+    scene_start = lead.mark()
+
+    stage.narrate("Die Teamleitung sagt „moin“: die Teamübersicht erscheint, mit Knöpfen")
     mark = lead.mark()
-    await stage.say_personal("anna", "!moin", "Guten Morgen")
+    await stage.say_personal("lead", "!moin", "Guten Morgen")
     board = await lead.wait_for(
-        Message,
-        lambda m: m.sender == bot and "Teamübersicht · Stand" in m.body,
-        timeout=20,
-        since=mark,
+        Message, lambda m: m.sender == bot and "Teamübersicht · Stand" in m.body, 20, mark
     )
     stage.show(board)
+    await _buttons(stage, board.event_id, mark)
+    stage.out(
+        "    (darunter die Reaktionen des Bots: " + " ".join(k for k, _ in BOARD_BUTTONS) + ")"
+    )
+
+    stage.narrate("Anna tippt 🟢 an – ein Tipp statt eines Befehls")
     mark = lead.mark()
-    await stage.say_personal("ben", "!moin", "Guten Morgen")
+    await stage.tap("anna", board.event_id, "🟢", "Dienstbeginn", "Guten Morgen")
+    await _board_update(stage, "Anna — Im Dienst", mark)
+
+    stage.narrate("Ben schreibt dem Bot einfach „moin“, ohne Befehl")
+    mark = lead.mark()
+    await stage.write_direct("ben", "moin", "Verstanden")
     await _board_update(stage, "Ben — Im Dienst", mark)
 
-    stage.narrate("Anna macht eine Viertelstunde Pause; die Übersicht zeigt es")
+    stage.narrate("Anna tippt ☕ an und wählt mit einem zweiten Tipp eine Viertelstunde")
     mark = lead.mark()
-    await stage.say_personal("anna", "!pause 15m", "Pause")
+    question = await stage.tap("anna", board.event_id, "☕", "Pause", "Bis wann?")
+    await anna.wait_for(
+        Reaction,
+        lambda r: r.relates_to == question.event_id and r.sender == bot and r.key == "1️⃣",
+        timeout=20,
+    )
+    await stage.tap("anna", question.event_id, "1️⃣", "15 Minuten", "als Pause ein")
     await _board_update(stage, "Anna — Pause bis", mark)
 
-    stage.narrate("Ben macht Feierabend")
+    stage.narrate("Ben schreibt „Feierabend“")
     mark = lead.mark()
-    await stage.say_personal("ben", "!feierabend", "Feierabend")
+    await stage.write_direct("ben", "Feierabend", "Verstanden")
     await _board_update(stage, "Ben — Feierabend", mark)
 
     stage.narrate("Anna fragt Ben trotzdem etwas – der Bot antwortet freundlich im Thread")
-    anna = stage.people["anna"]
-    ben = stage.people["ben"]
     mark = anna.mark()
     text = f"{ben.user_id} wo finde ich die Präsentation von gestern?"
     event_id = await anna.say_mentioning(stage.room, text, ben.user_id, stage.names[ben.user_id])
     stage.show(await anna.wait_for(Message, lambda m: m.event_id == event_id, since=mark))
-    await stage.expect("anna", 1, since=mark)
+    await stage.expect("anna", 1, room=stage.room, since=mark)
 
-    stage.narrate("Anna ist zurück; Ben meldet sich wieder an und bekommt die Frage per DM")
-    await stage.say_personal("anna", "!zurück", "zurück")
-    mark = ben.mark()
-    await stage.say_personal("ben", "!moin", "Guten Morgen")
-    digest = await ben.wait_for(
-        Message,
-        lambda m: m.sender == bot and m.is_direct and "Während du weg warst" in m.body,
-        timeout=30,
-        since=mark,
-    )
-    stage.out("    ✉ Direktnachricht an Ben:")
-    stage.show(digest)
+    stage.narrate("Anna schreibt „bin zurück“; Ben schreibt wieder „moin“ und bekommt die Frage")
+    await stage.write_direct("anna", "bin zurück", "Verstanden")
+    await stage.write_direct("ben", "moin", "Während du weg warst")
+
+    room_messages = [
+        e for e in lead.events[scene_start:]
+        if isinstance(e, Message) and e.sender == bot and e.room_id == stage.room
+        and e.event_id != board.event_id
+    ]  # fmt: skip
+    stage.out("")
+    stage.out(f"{NOISE_LINE} {len(room_messages)} (für {len(stage.people)} Personen)")
+    for message in room_messages:
+        first = message.body.splitlines()[0] if message.body else ""
+        stage.out(f"    · {first[:90]}")
