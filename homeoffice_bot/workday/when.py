@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from homeoffice_bot.kernel.durations import duration_minutes
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
@@ -18,10 +19,6 @@ from homeoffice_bot.workday.dayspec import parse_time
 MAX_SPAN = timedelta(hours=16)
 MAX_LEAVE_DAYS = 366
 
-_DURATION_PART = re.compile(
-    r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>stunden|stunde|std|hours|hour|hrs|hr|h"
-    r"|minuten|minute|mins|min|m)?(?![a-zäöü])"
-)
 _UNTIL_WORDS = re.compile(r"^(?:bis|until|till|to|um|at)\s+", re.IGNORECASE)
 _CLOCK = re.compile(r"^(?P<t>\d{1,2}(?:[:.]\d{2})?)\s*(?P<uhr>uhr)?$", re.IGNORECASE)
 _STAND_IN = re.compile(
@@ -45,29 +42,12 @@ def _fail(key: str, text: str, **params: object) -> ParseError:
 
 
 def parse_duration(text: str) -> timedelta:
-    """``15m``, ``15 min``, ``1h``, ``1h30``, ``1,5 Std``, ``90`` (minutes)."""
-    folded = text.strip().casefold()
-    pos, total = 0, timedelta()
-    previous_unit: str | None = None
-    while pos < len(folded):
-        match = _DURATION_PART.match(folded, pos)
-        if match is None:
-            if folded[pos].isspace():
-                pos += 1
-                continue
-            raise _fail("duration", text)
-        number = float(match["n"].replace(",", "."))
-        if number > MAX_SPAN.total_seconds() / 60:
-            raise _fail("duration", text)
-        unit = match["unit"] or ("m" if previous_unit and previous_unit[0] in "hs" else None)
-        if unit is None:
-            unit = "m"
-        total += timedelta(hours=number) if unit[0] in "hs" else timedelta(minutes=number)
-        previous_unit = unit
-        pos = match.end()
-    if not folded or total <= timedelta() or total > MAX_SPAN:
+    """``15m``, ``15 min``, ``1h``, ``1h30``, ``1,5 Std``, ``90`` (minutes): the kernel's one
+    duration grammar, a bare number in minutes, at most ``MAX_SPAN``."""
+    minutes = duration_minutes(text, bare_unit=timedelta(minutes=1))
+    if minutes is None or not 0 < minutes <= MAX_SPAN.total_seconds() / 60:
         raise _fail("duration", text)
-    return timedelta(minutes=round(total.total_seconds() / 60))
+    return timedelta(minutes=round(minutes))
 
 
 class TwoReadings(ParseError):
