@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.workday.hours import LeavePeriod
-from homeoffice_bot.workday.states import PersonStatus, PresenceState
+from homeoffice_bot.workday.states import PersonStatus
+from homeoffice_bot.workday.status_json import status_dict, status_from_dict
 from homeoffice_bot.workday.store import from_iso, iso
 
 
@@ -57,33 +57,6 @@ class QuestionRow:
     asked_at: datetime
 
 
-def _status_dict(status: PersonStatus) -> dict[str, Any]:
-    return {
-        "state": status.state.value,
-        "since": iso(status.since),
-        "until": iso(status.until) if status.until else None,
-        "note": status.note,
-        "note_shared": status.note_shared,
-        "stand_in": status.stand_in,
-        "leave_from": status.leave_from.isoformat() if status.leave_from else None,
-        "leave_to": status.leave_to.isoformat() if status.leave_to else None,
-    }
-
-
-def _status_from(user: UserID, data: dict[str, Any]) -> PersonStatus:
-    return PersonStatus(
-        user=user,
-        state=PresenceState(data["state"]),
-        since=from_iso(data["since"]),
-        until=from_iso(data["until"]) if data["until"] else None,
-        note=data["note"],
-        note_shared=bool(data["note_shared"]),
-        stand_in=UserID(data["stand_in"]) if data["stand_in"] else None,
-        leave_from=date.fromisoformat(data["leave_from"]) if data["leave_from"] else None,
-        leave_to=date.fromisoformat(data["leave_to"]) if data["leave_to"] else None,
-    )
-
-
 def _before_json(before: Before) -> str:
     leave = (
         None
@@ -92,7 +65,7 @@ def _before_json(before: Before) -> str:
     )
     return json.dumps(
         {
-            "status": _status_dict(before.status) if before.status else None,
+            "status": status_dict(before.status) if before.status else None,
             "set_since": iso(before.set_since) if before.set_since else None,
             "leave": leave,
             "event": before.event,
@@ -104,7 +77,7 @@ def _before_from(user: UserID, text: str) -> Before:
     data = json.loads(text)
     leave = data["leave"]
     return Before(
-        status=_status_from(user, data["status"]) if data["status"] else None,
+        status=status_from_dict(user, data["status"]) if data["status"] else None,
         set_since=from_iso(data["set_since"]) if data["set_since"] else None,
         leave=None
         if leave is None

@@ -3,51 +3,14 @@ one restores what was before), and the open "Bis wann?" questions in direct chat
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.storage import Database, Row
 from homeoffice_bot.workday.states import PersonStatus, PresenceState
+from homeoffice_bot.workday.status_json import status_from_json, status_json
 from homeoffice_bot.workday.store import from_iso, iso
-
-
-def status_json(status: PersonStatus | None) -> str | None:
-    """A status as stored with a tap (what to restore when the tap is removed)."""
-    if status is None:
-        return None
-    return json.dumps(
-        {
-            "state": status.state.value,
-            "since": iso(status.since),
-            "until": iso(status.until) if status.until else None,
-            "note": status.note,
-            "note_shared": status.note_shared,
-            "stand_in": status.stand_in,
-            "leave_from": status.leave_from.isoformat() if status.leave_from else None,
-            "leave_to": status.leave_to.isoformat() if status.leave_to else None,
-        },
-        sort_keys=True,
-    )
-
-
-def status_from_json(user: UserID, text: str | None) -> PersonStatus | None:
-    if not text:
-        return None
-    data: dict[str, Any] = json.loads(text)
-    return PersonStatus(
-        user=user,
-        state=PresenceState(data["state"]),
-        since=from_iso(data["since"]),
-        until=from_iso(data["until"]) if data.get("until") else None,
-        note=data.get("note"),
-        note_shared=bool(data.get("note_shared")),
-        stand_in=UserID(data["stand_in"]) if data.get("stand_in") else None,
-        leave_from=date.fromisoformat(data["leave_from"]) if data.get("leave_from") else None,
-        leave_to=date.fromisoformat(data["leave_to"]) if data.get("leave_to") else None,
-    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from homeoffice_bot.workday.buttons import (
     until_from_text,
 )
 from homeoffice_bot.workday.states import step_away
-from homeoffice_bot.workday.store_taps import status_from_json, status_json
+from homeoffice_bot.workday.status_json import status_from_json, status_json
 
 NOW = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
 LOCALES = Path(__file__).resolve().parents[2] / "homeoffice_bot" / "workday" / "locales"
