@@ -29,9 +29,12 @@ class Conversations:
     def add(self, conversation: Conversation) -> None:
         self._open.append(conversation)
 
-    async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
+    async def waiting_for(
+        self, user: UserID, room_id: RoomID, *, besides: Conversation | None = None
+    ) -> bool:
+        """Whether a conversation (other than ``besides``) waits for the person's words."""
         for conversation in self._open:
-            if await conversation.waiting_for(user, room_id):
+            if conversation is not besides and await conversation.waiting_for(user, room_id):
                 return True
         return False
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 
+from homeoffice_bot.kernel.conversations import CONVERSATIONS
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.events import Edit, Membership, Message, Reaction, Redaction
 from homeoffice_bot.kernel.ids import RoomID, UserID
@@ -66,7 +67,13 @@ class Intake:
                 await self._in_thread(occurrence, message)
                 return
         if self._privately(message) and not await self.store.standups_in_room(message.room_id):
-            await self._direct(message)
+            # a question another feature asked here (the set-up, "Bis wann?") takes the
+            # answer: it is not also a stand-up answer
+            others = self.ctx.services.get(CONVERSATIONS)
+            if others is None or not await others.waiting_for(
+                message.sender, message.room_id, besides=self
+            ):
+                await self._direct(message)
 
     async def waiting_for(self, user: UserID, room_id: RoomID) -> bool:
         """A conversation (``kernel.conversations``): while a round that asks the person is
