@@ -27,6 +27,9 @@ async def test_a_morgenrunde_room_reads_morgenrunde_and_can_go_back(
 
     refused = await ask(anna, room, bot, "!wortwahl morgenrunde")
     assert "nur die Moderation" in refused.body
+    unknown = await ask(lead, room, bot, "!wortwahl daily")
+    assert "Verwendung: !wortwahl <Wortwahl>" in unknown.body
+    assert "morgenrunde" in unknown.body
     (chosen,) = await configure(lead, room, bot, "!wortwahl morgenrunde")
     assert "„Morgenrunde“ statt „Stand-up“" in chosen.body
     set_up, _ = await configure(
