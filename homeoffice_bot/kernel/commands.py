@@ -24,7 +24,7 @@ from homeoffice_bot.kernel.errors import (
 )
 from homeoffice_bot.kernel.escaping import escape_markdown
 from homeoffice_bot.kernel.events import Message
-from homeoffice_bot.kernel.i18n import Catalogue, Translator
+from homeoffice_bot.kernel.i18n import DEFAULT_WORDING, Catalogue, Translator
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.matrix import RoomState
 from homeoffice_bot.kernel.parser import ResolvedCommand, resolve, split_command, usage_line
@@ -159,7 +159,8 @@ class CommandDispatcher:
         word, rest = split
         lang = await self.rooms.language(message.room_id)
         formal = await self.rooms.formal(message.room_id)
-        kernel_tr = self.registry.kernel.translator(lang, formal)
+        wording = await self.rooms.wording(message.room_id)
+        kernel_tr = self.registry.kernel.translator(lang, formal, wording)
         permission = self.permission_of(message.room_id, message.sender)
         resolved: ResolvedCommand | None = None
         try:
@@ -174,7 +175,7 @@ class CommandDispatcher:
             handler = resolved.command.handler
             if handler is None:  # a group without a default action
                 raise ParseError("parse.subcommand", options=_options(resolved.command, lang))
-            tr = self.registry.catalogue_of(root).translator(lang, formal)
+            tr = self.registry.catalogue_of(root).translator(lang, formal, wording)
             ctx = CommandContext(
                 message, lang, tr, self.matrix, self.prefix, permission, self.outbox
             )
@@ -183,7 +184,7 @@ class CommandDispatcher:
         except CommandError as exc:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             self.on_handled(name, outcome_of(exc))
-            await self._reply_error(message, exc, kernel_tr, lang, resolved, formal)
+            await self._reply_error(message, exc, kernel_tr, lang, resolved, formal, wording)
         except Exception:
             name = resolved.path[0].name_in("en") if resolved else "unknown"
             log.exception("command %s failed", name)
@@ -201,10 +202,11 @@ class CommandDispatcher:
         lang: str,
         resolved: ResolvedCommand | None,
         formal: bool = False,
+        wording: str = DEFAULT_WORDING,
     ) -> None:
         params: dict[str, Any] = {k: _plain(v) for k, v in exc.params.items()}
         catalogue = self.registry.catalogue_of(resolved.path[0]) if resolved else None
-        own = catalogue.translator(lang, formal) if catalogue else tr
+        own = catalogue.translator(lang, formal, wording) if catalogue else tr
         text = own(exc.key, **params)
         if isinstance(exc, UnknownCommandError):
             suggestions = exc.params.get("suggestions") or []

@@ -99,6 +99,44 @@ class CorePlugin(Plugin[NoSettings]):
                 examples={"de": ("anrede sie", "anrede du"), "en": ("address formal",)},
             )
         )
+        self.ctx.add_command(
+            Command(
+                names={"de": ("wortwahl",), "en": ("wording",)},
+                help={
+                    "de": "Stellt ein, ob ich in diesem Raum „Stand-up“ und „Call“ schreibe "
+                    "oder „Morgenrunde“ und „Videokonferenz“.",
+                    "en": "Sets whether I say “Stand-up” and “Call” or “Morgenrunde” and "
+                    "“Videokonferenz” in German in this room.",
+                },
+                handler=self.wording,
+                args=(
+                    Arg(
+                        "wording",
+                        Choice(
+                            {
+                                "stand-up": ("stand-up", "standup", "call", "englisch", "english"),
+                                "morgenrunde": (
+                                    "morgenrunde",
+                                    "videokonferenz",
+                                    "deutsch",
+                                    "german",
+                                ),
+                            },
+                            labels={
+                                "de": {"stand-up": "stand-up", "morgenrunde": "morgenrunde"},
+                                "en": {"stand-up": "stand-up", "morgenrunde": "morgenrunde"},
+                            },
+                        ),
+                        label={"de": "Wortwahl", "en": "wording"},
+                    ),
+                ),
+                permission=Permission.MODERATOR,
+                examples={
+                    "de": ("wortwahl morgenrunde", "wortwahl stand-up"),
+                    "en": ("wording morgenrunde",),
+                },
+            )
+        )
 
     def _registry(self) -> CommandRegistry:
         registry = self.ctx.services.get(COMMAND_REGISTRY)
@@ -137,13 +175,20 @@ class CorePlugin(Plugin[NoSettings]):
         lang = str(args["lang"])
         await self.ctx.rooms.set_language(ctx.room_id, lang)
         formal = await self.ctx.rooms.formal(ctx.room_id)
-        await ctx.reply(self.ctx.catalogue.translator(lang, formal)("language.set"))
+        wording = await self.ctx.rooms.wording(ctx.room_id)
+        await ctx.reply(self.ctx.catalogue.translator(lang, formal, wording)("language.set"))
 
     async def address(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
         address = str(args["address"])
         await self.ctx.rooms.set_address(ctx.room_id, address)
-        tr = self.ctx.catalogue.translator(ctx.lang, formal=address == "sie")
+        wording = await self.ctx.rooms.wording(ctx.room_id)
+        tr = self.ctx.catalogue.translator(ctx.lang, address == "sie", wording)
         await ctx.reply(tr(f"address.set.{address}"))
+
+    async def wording(self, ctx: CommandContext, args: Mapping[str, Any]) -> None:
+        wording = str(args["wording"])
+        await self.ctx.rooms.set_wording(ctx.room_id, wording)
+        await ctx.reply(ctx.tr(f"wording.set.{wording}"))
 
 
 def _deepest(commands: Any, words: list[str]) -> list[Command]:

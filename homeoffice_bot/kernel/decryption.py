@@ -48,6 +48,8 @@ class DecryptionNotes:
         )
         if first is not None:
             lang = await self.rooms.language(room_id)
-            tr = self.catalogue.translator(lang, await self.rooms.formal(room_id))
+            tr = self.catalogue.translator(
+                lang, await self.rooms.formal(room_id), await self.rooms.wording(room_id)
+            )
             names = self.matrix.names_for(room_id, [sender])
             await self.outbox.send(room_id, tr("decrypt.note", sender=names[sender]))

@@ -8,6 +8,13 @@ Formal address: a room can ask for "Sie" instead of "du" (``!anrede sie``). A ca
 carries the formal variants of the strings that address the reader in ``de-sie.toml`` (or
 ``<part>.de-sie.toml``): the same keys and placeholders as ``de.toml``, only the keys that
 differ. A formal translator takes the variant where there is one and the plain text otherwise.
+
+Wording: a room can ask for German words instead of the English loans (``!wortwahl
+morgenrunde``: "Morgenrunde" for "Stand-up", "Videokonferenz" for "Call"). Its variants live in
+``de-morgenrunde.toml``, and the variants that also say "Sie" in ``de-sie-morgenrunde.toml``;
+each is written out, never substituted at runtime (the grammar differs: "das Stand-up", "die
+Morgenrunde"). A translator looks a key up in the order formal+wording → wording → formal →
+plain, in the room's language first and then in German (``variant_chain``).
 """
 
 from __future__ import annotations
@@ -27,11 +34,50 @@ ADDRESSES: tuple[str, ...] = ("du", "sie")
 """How the bot addresses people in a room: informal ("du", the default) or formal ("Sie")."""
 DEFAULT_ADDRESS = "du"
 FORMAL_SUFFIX = "-sie"
+WORDINGS: tuple[str, ...] = ("stand-up", "morgenrunde")
+"""The room's words for the daily meeting and the video call: the English loans ("Stand-up",
+"Call", the default) or German ones ("Morgenrunde", "Videokonferenz")."""
+DEFAULT_WORDING = "stand-up"
 
 
 def formal_of(lang: str) -> str:
     """The catalogue name of a language's formal variants: ``de`` → ``de-sie``."""
     return f"{lang}{FORMAL_SUFFIX}"
+
+
+def variant_of(lang: str, formal: bool = False, wording: str = DEFAULT_WORDING) -> str:
+    """The catalogue name of a variant: ``de``, ``de-sie``, ``de-morgenrunde``,
+    ``de-sie-morgenrunde``."""
+    name = formal_of(lang) if formal else lang
+    return name if wording == DEFAULT_WORDING else f"{name}-{wording}"
+
+
+def variant_chain(
+    lang: str, formal: bool = False, wording: str = DEFAULT_WORDING
+) -> tuple[str, ...]:
+    """The catalogues a key is looked up in, first match wins: for each of the room's
+    language and German, formal+wording → wording → formal → plain (only the ones that apply)."""
+    chain: list[str] = []
+    for language in (lang, DEFAULT_LANGUAGE):
+        for name in (
+            variant_of(language, formal, wording),
+            variant_of(language, False, wording),
+            variant_of(language, formal),
+            language,
+        ):
+            if name not in chain:
+                chain.append(name)
+    return tuple(chain)
+
+
+def catalogue_names() -> tuple[str, ...]:
+    """Every catalogue name a component may carry."""
+    return tuple(
+        variant_of(lang, formal, wording)
+        for lang in LANGUAGES
+        for formal in (False, True)
+        for wording in WORDINGS
+    )
 
 
 KERNEL_LOCALES = Path(__file__).parent / "locales"
@@ -57,8 +103,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 def load_catalogues(folder: Path) -> dict[str, dict[str, str]]:
     """Read every ``*.toml`` catalogue in ``folder``; return {language: {key: text}}."""
-    result: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
-    result.update({formal_of(lang): {} for lang in LANGUAGES})
+    result: dict[str, dict[str, str]] = {name: {} for name in catalogue_names()}
     for path in sorted(folder.glob("*.toml")):
         lang = path.stem.rsplit(".", 1)[-1]
         if lang not in result:
@@ -88,19 +133,26 @@ class Catalogue:
     def from_folder(cls, folder: Path, fallback: Catalogue | None = None) -> Catalogue:
         return cls(load_catalogues(folder), fallback)
 
-    def lookup(self, lang: str, key: str, formal: bool = False) -> str | None:
-        chain: tuple[str, ...] = (lang, DEFAULT_LANGUAGE)
-        if formal:
-            chain = (formal_of(lang), lang, formal_of(DEFAULT_LANGUAGE), DEFAULT_LANGUAGE)
-        for language in chain:
-            text = self.messages.get(language, {}).get(key)
+    def lookup(
+        self, lang: str, key: str, formal: bool = False, wording: str = DEFAULT_WORDING
+    ) -> str | None:
+        for name in variant_chain(lang, formal, wording):
+            text = self.messages.get(name, {}).get(key)
             if text is not None:
                 return text
-        return self.fallback.lookup(lang, key, formal) if self.fallback else None
+        return self.fallback.lookup(lang, key, formal, wording) if self.fallback else None
 
-    def translator(self, lang: str, formal: bool = False) -> Translator:
-        """The messages in ``lang``; ``formal`` for a room that asked for "Sie"."""
-        return _BoundTranslator(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE, formal)
+    def translator(
+        self, lang: str, formal: bool = False, wording: str = DEFAULT_WORDING
+    ) -> Translator:
+        """The messages in ``lang``; ``formal`` for a room that asked for "Sie", ``wording``
+        for a room that asked for "Morgenrunde" (one of ``WORDINGS``)."""
+        return _BoundTranslator(
+            self,
+            lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
+            formal,
+            wording if wording in WORDINGS else DEFAULT_WORDING,
+        )
 
 
 def component_catalogue(folder: Path) -> Catalogue:
@@ -110,13 +162,20 @@ def component_catalogue(folder: Path) -> Catalogue:
 
 
 class _BoundTranslator:
-    def __init__(self, catalogue: Catalogue, lang: str, formal: bool = False) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        lang: str,
+        formal: bool = False,
+        wording: str = DEFAULT_WORDING,
+    ) -> None:
         self.catalogue = catalogue
         self.lang = lang
         self.formal = formal
+        self.wording = wording
 
     def __call__(self, key: str, /, **params: Any) -> str:
-        text = self.catalogue.lookup(self.lang, key, self.formal)
+        text = self.catalogue.lookup(self.lang, key, self.formal, self.wording)
         if text is None:
             log.error("missing message %r (%s)", key, self.lang)
             return key

@@ -58,4 +58,7 @@ MIGRATIONS: list[MigrationStep] = [
     """,
     # how the bot addresses people in the room: "du" (NULL, the default) or "sie"
     "ALTER TABLE rooms ADD COLUMN address TEXT",
+    # the room's words for the stand-up and the video call: "stand-up" (NULL, the default) or
+    # "morgenrunde" ("Morgenrunde", "Videokonferenz")
+    "ALTER TABLE rooms ADD COLUMN wording TEXT",
 ]

@@ -180,9 +180,11 @@ class PluginContext(Generic[SettingsT]):
         return self.catalogue.translator(lang)
 
     async def tr_for(self, room_id: RoomID) -> Translator:
-        """The translator for a room's language and address ("du" or "Sie")."""
+        """The translator for a room's language, address ("du" or "Sie") and wording."""
         lang = await self.rooms.language(room_id)
-        return self.catalogue.translator(lang, formal=await self.rooms.formal(room_id))
+        return self.catalogue.translator(
+            lang, await self.rooms.formal(room_id), await self.rooms.wording(room_id)
+        )
 
 
 class Plugin(Generic[SettingsT]):

@@ -1,9 +1,15 @@
-"""Per-room settings the kernel keeps: the room's language, its address ("du" or "Sie") and
-its time zone."""
+"""Per-room settings the kernel keeps: the room's language, its address ("du" or "Sie"), its
+wording ("Stand-up" or "Morgenrunde") and its time zone."""
 
 from __future__ import annotations
 
-from homeoffice_bot.kernel.i18n import ADDRESSES, DEFAULT_ADDRESS, LANGUAGES
+from homeoffice_bot.kernel.i18n import (
+    ADDRESSES,
+    DEFAULT_ADDRESS,
+    DEFAULT_WORDING,
+    LANGUAGES,
+    WORDINGS,
+)
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.kernel.storage import Database
 
@@ -15,6 +21,7 @@ class RoomSettings:
         self.default_timezone = default_timezone
         self._languages: dict[RoomID, str] = {}
         self._addresses: dict[RoomID, str] = {}
+        self._wordings: dict[RoomID, str] = {}
 
     async def language(self, room_id: RoomID) -> str:
         cached = self._languages.get(room_id)
@@ -58,6 +65,27 @@ class RoomSettings:
             (room_id, address),
         )
         self._addresses[room_id] = address
+
+    async def wording(self, room_id: RoomID) -> str:
+        """The room's words for the stand-up and the video call: ``stand-up`` (the default,
+        "Stand-up"/"Call") or ``morgenrunde`` ("Morgenrunde"/"Videokonferenz")."""
+        cached = self._wordings.get(room_id)
+        if cached is not None:
+            return cached
+        value = await self._db.fetchval("SELECT wording FROM rooms WHERE room_id = ?", (room_id,))
+        wording = value if value in WORDINGS else DEFAULT_WORDING
+        self._wordings[room_id] = wording
+        return wording
+
+    async def set_wording(self, room_id: RoomID, wording: str) -> None:
+        if wording not in WORDINGS:
+            raise ValueError(wording)
+        await self._db.execute(
+            "INSERT INTO rooms(room_id, wording) VALUES (?, ?)"
+            " ON CONFLICT(room_id) DO UPDATE SET wording = excluded.wording",
+            (room_id, wording),
+        )
+        self._wordings[room_id] = wording
 
     async def timezone(self, room_id: RoomID) -> str:
         value = await self._db.fetchval("SELECT timezone FROM rooms WHERE room_id = ?", (room_id,))

@@ -1,6 +1,7 @@
 """Every catalogue reads as docs/language.md says: text before emoji, real plural forms, role
 words instead of the gender star, links that say where they go, examples in the catalogue's
-own language, and a formal ("Sie") variant of every German string that says "du"."""
+own language, a formal ("Sie") variant of every German string that says "du", and a
+"Morgenrunde" variant of every stand-up string that says "Stand-up" or "Call"."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from digitalnah.commands import OfferingCommands
 from homeoffice_bot.admin.plugin import AdminPlugin
 from homeoffice_bot.kernel.command_model import Command
 from homeoffice_bot.kernel.core_plugin import CorePlugin
-from homeoffice_bot.kernel.i18n import Catalogue, formal_of, load_catalogues, placeholders
+from homeoffice_bot.kernel.i18n import (
+    Catalogue,
+    formal_of,
+    load_catalogues,
+    placeholders,
+    variant_chain,
+    variant_of,
+)
 from homeoffice_bot.standup.argtypes import WindowLength
 from homeoffice_bot.standup.commands import standup_command
 from homeoffice_bot.workday.commands import build_commands
@@ -304,3 +312,103 @@ def test_a_formal_translator_takes_the_formal_variant(tmp_path: Path) -> None:
     assert catalogue.translator("de", formal=True)("b") == "Stand-up"  # no variant: the text
     assert catalogue.translator("de", formal=True)("k") == "Ihr Kern"  # the kernel's variant
     assert catalogue.translator("en", formal=True)("a", name="Anna") == "Your turn, Anna."
+
+
+# -- the room's wording: "Morgenrunde" and "Videokonferenz" -----------------------------------
+
+MORGENRUNDE = variant_of("de", wording="morgenrunde")
+SIE_MORGENRUNDE = variant_of("de", formal=True, wording="morgenrunde")
+LOAN_WORDS = re.compile(r"Stand-up|\bCall\b")
+# The stand-up strings that say "Stand-up" and keep it in a Morgenrunde room: the data export's
+# headings and the note after a deletion, read once and not by the team every day.
+NOT_IN_MORGENRUNDE = frozenset(
+    {
+        "standup.personal_data.stays",
+        "standup.personal_data.title.component",
+        "standup.personal_data.title.live_notes",
+        "standup.personal_data.title.standups_you_set_up",
+        "standup.personal_data.title.settings_naming_you",
+    }
+)
+STANDUP_LOCALES = ROOT / "homeoffice_bot" / "standup" / "locales"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, **ID)
+def test_wording_variants_match_the_german_keys_and_placeholders(folder: Path) -> None:
+    catalogues = load_catalogues(folder)
+    de = catalogues["de"]
+    for name in (MORGENRUNDE, SIE_MORGENRUNDE):
+        variants = catalogues[name]
+        assert sorted(set(variants) - set(de)) == [], name
+        for key, text in variants.items():
+            assert placeholders(text) == placeholders(de[key]), (name, key)
+            assert not LOAN_WORDS.search(text), (name, key, text)
+            assert not starts_with_emoji(text), (name, key)
+    for key, text in catalogues[SIE_MORGENRUNDE].items():
+        assert not addresses_the_reader(text), (key, text)
+        assert key in catalogues[MORGENRUNDE], f"{key}: formal wording without plain wording"
+    for key, text in catalogues[MORGENRUNDE].items():
+        assert text != de[key], f"{key}: the Morgenrunde variant is the plain text"
+
+
+def test_every_stand_up_string_that_says_stand_up_has_a_morgenrunde_variant() -> None:
+    catalogues = load_catalogues(STANDUP_LOCALES)
+    de, wording = catalogues["de"], catalogues[MORGENRUNDE]
+    missing = sorted(
+        key
+        for key, text in de.items()
+        if LOAN_WORDS.search(text) and key not in wording and key not in NOT_IN_MORGENRUNDE
+    )
+    assert missing == []
+    assert set(de) >= NOT_IN_MORGENRUNDE
+
+
+def test_a_morgenrunde_string_that_says_du_has_a_formal_variant() -> None:
+    catalogues = load_catalogues(STANDUP_LOCALES)
+    missing = sorted(
+        key
+        for key, text in catalogues[MORGENRUNDE].items()
+        if addresses_the_reader(text) and key not in catalogues[SIE_MORGENRUNDE]
+    )
+    assert missing == []
+
+
+def test_the_lookup_order_is_formal_wording_then_wording_then_formal_then_plain() -> None:
+    assert variant_chain("de", formal=True, wording="morgenrunde") == (
+        "de-sie-morgenrunde",
+        "de-morgenrunde",
+        "de-sie",
+        "de",
+    )
+    assert variant_chain("de", wording="morgenrunde") == ("de-morgenrunde", "de")
+    assert variant_chain("en", formal=True) == ("en-sie", "en", "de-sie", "de")
+    assert variant_chain("en") == ("en", "de")
+
+
+def test_a_wording_translator_takes_the_wording_variant(tmp_path: Path) -> None:
+    (tmp_path / "de.toml").write_text(
+        'a = "Das Stand-up startet."\nb = "Du bist dran."\n'
+        'c = "Was hast du seit dem Stand-up getan?"\n'
+    )
+    (tmp_path / "de-sie.toml").write_text(
+        'b = "Sie sind dran."\nc = "Was haben Sie seit dem Stand-up getan?"\n'
+    )
+    (tmp_path / "de-morgenrunde.toml").write_text(
+        'a = "Die Morgenrunde startet."\nc = "Was hast du seit der Morgenrunde getan?"\n'
+    )
+    (tmp_path / "de-sie-morgenrunde.toml").write_text(
+        'c = "Was haben Sie seit der Morgenrunde getan?"\n'
+    )
+    (tmp_path / "en.toml").write_text('a = "The stand-up starts."\nb = "Your turn."\nc = "?"\n')
+    catalogue = Catalogue.from_folder(tmp_path)
+    plain = catalogue.translator("de", wording="morgenrunde")
+    both = catalogue.translator("de", formal=True, wording="morgenrunde")
+    assert plain("a") == "Die Morgenrunde startet."
+    assert plain("b") == "Du bist dran."
+    assert plain("c") == "Was hast du seit der Morgenrunde getan?"
+    assert both("a") == "Die Morgenrunde startet."  # the wording variant
+    assert both("b") == "Sie sind dran."  # the formal variant
+    assert both("c") == "Was haben Sie seit der Morgenrunde getan?"
+    assert catalogue.translator("de")("a") == "Das Stand-up startet."
+    assert catalogue.translator("en", wording="morgenrunde")("a") == "The stand-up starts."
+    assert catalogue.translator("de", wording="unknown")("a") == "Das Stand-up startet."

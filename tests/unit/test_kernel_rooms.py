@@ -51,3 +51,27 @@ async def test_a_room_keeps_its_address_and_language_apart(tmp_path: Path) -> No
         assert await RoomSettings(db, "de", "Europe/Berlin").address(room) == "du"
     finally:
         await db.close()
+
+
+async def test_a_room_keeps_its_wording_beside_its_address(tmp_path: Path) -> None:
+    db = Database(tmp_path / "rooms.sqlite3")
+    await db.open()
+    try:
+        await db.migrate("kernel", MIGRATIONS)
+        rooms = RoomSettings(db, "de", "Europe/Berlin")
+        room, other = RoomID("!team:example.org"), RoomID("!other:example.org")
+        assert await rooms.wording(room) == "stand-up"
+        await rooms.set_address(room, "sie")
+        await rooms.set_wording(room, "morgenrunde")
+        with pytest.raises(ValueError, match="daily"):
+            await rooms.set_wording(room, "daily")
+
+        fresh = RoomSettings(db, "de", "Europe/Berlin")  # as after a restart
+        assert await fresh.wording(room) == "morgenrunde"
+        assert await fresh.formal(room) is True
+        assert await fresh.wording(other) == "stand-up"
+        await fresh.set_wording(room, "stand-up")
+        assert await RoomSettings(db, "de", "Europe/Berlin").wording(room) == "stand-up"
+        assert await RoomSettings(db, "de", "Europe/Berlin").formal(room) is True
+    finally:
+        await db.close()

@@ -91,6 +91,9 @@ class FakeRooms:
     async def formal(self, room: str) -> bool:
         return False
 
+    async def wording(self, room: str) -> str:
+        return "stand-up"
+
 
 CATALOGUE = Catalogue.from_folder(LOCALES, fallback=Catalogue.from_folder(KERNEL_LOCALES))
 
