@@ -91,7 +91,7 @@ class SetupDialogue:
         lead, dm_room, matrix = dialogue.user_id, dialogue.dm_room_id, self.ctx.matrix
         if not matrix.has_joined(dm_room, lead):
             await matrix.wait_member_joined(dm_room, lead, DM_JOIN_TIMEOUT)
-        tr = self.ctx.translator(dialogue.lang)
+        tr = await self.ctx.tr_for(dialogue.room_id)
         if replaced is not None:
             room = escape_line(matrix.room_name(replaced))
             await self.ctx.outbox.send(dm_room, tr("onboarding.replaced", room=room))
@@ -103,7 +103,7 @@ class SetupDialogue:
 
     async def _ask(self, dialogue: Dialogue, region_source: str | None = None) -> None:
         """Post the dialogue's question with its choices as reactions; remember it."""
-        tr = self.ctx.translator(dialogue.lang)
+        tr = await self.ctx.tr_for(dialogue.room_id)
         if dialogue.step is Step.REGION and region_source is None:
             code, region_source = await detected_region(self.ctx, dialogue.room_id)
             if code != dialogue.region_default:  # changed meanwhile: no reason to give
@@ -127,7 +127,7 @@ class SetupDialogue:
         dialogue = await self.store.dialogue(message.sender)
         if dialogue is None or dialogue.dm_room_id != message.room_id:
             return
-        tr = self.ctx.translator(dialogue.lang)
+        tr = await self.ctx.tr_for(dialogue.room_id)
         if is_cancel(message.body):
             if await self.store.end(message.sender):
                 self.ctx.scheduler.cancel(JOB_PREFIX + message.sender)
@@ -174,7 +174,7 @@ class SetupDialogue:
         if not await self.store.end(dialogue.user_id):
             return  # finished already (a tap and a typed answer at once)
         self.ctx.scheduler.cancel(JOB_PREFIX + dialogue.user_id)
-        tr = self.ctx.translator(dialogue.lang)
+        tr = await self.ctx.tr_for(dialogue.room_id)
         values = dict(dialogue.answers.values)
         try:
             outcome = await apply_setup(self.ctx, dialogue, values)
@@ -218,7 +218,7 @@ class SetupDialogue:
             return  # answered (or restarted) in the meantime
         if not await self.store.end(user):
             return
-        tr = self.ctx.translator(dialogue.lang)
+        tr = await self.ctx.tr_for(dialogue.room_id)
         room = escape_line(self.ctx.matrix.room_name(dialogue.room_id))
         text = tr("onboarding.expired", room=room, prefix=self.prefix)
         await self.ctx.outbox.send(dialogue.dm_room_id, text)
