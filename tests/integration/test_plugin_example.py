@@ -73,17 +73,22 @@ def test_the_example_adds_a_subcommand_that_reads_the_database(tmp_path: Path) -
     host's offline context (settings, database), without a homeserver."""
     import asyncio
 
+    from homeoffice_bot.devserver.postgres import harness_database
     from homeoffice_bot.kernel.storage import Database
 
     folder = tmp_path / "plugins"
     folder.mkdir()
     (folder / "thanks.py").write_text(example_source(), encoding="utf-8")
     data = tmp_path / "data"
+    # the SQLite file, or on the PostgreSQL pass the schema this process's Database gets
+    # for that file: the subcommand's own process must find the same data
+    target = harness_database(data / "homeoffice.sqlite3")
+    database = f'database = "{target}"\n' if isinstance(target, str) else ""
     config = tmp_path / "bot.toml"
     config.write_text(
         '[matrix]\nhomeserver = "https://matrix.example.org"\n'
         'user_id = "@bot:example.org"\npassword = "x"\n'
-        f'[storage]\ndata_dir = "{data}"\n'
+        f'[storage]\ndata_dir = "{data}"\n{database}'
         f'[plugins]\nenabled = ["thanks"]\ndirs = ["{folder}"]\n',
         encoding="utf-8",
     )
