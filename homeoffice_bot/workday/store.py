@@ -14,7 +14,7 @@ from typing import Any
 
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.localtime import as_utc
-from homeoffice_bot.kernel.storage import Database, Row
+from homeoffice_bot.kernel.storage import Database, Row, Transaction
 from homeoffice_bot.workday.arbzg import WorkEvent, WorkEventKind
 from homeoffice_bot.workday.hours import LeavePeriod
 from homeoffice_bot.workday.states import PersonStatus, PresenceState
@@ -255,17 +255,7 @@ class WorkdayStore:
                 "DELETE FROM workday_leave WHERE user_id = ? AND first_day <= ? AND last_day >= ?",
                 (user, period.last_day.isoformat(), period.first_day.isoformat()),
             )
-            await tx.execute(
-                "INSERT INTO workday_leave(user_id, first_day, last_day, stand_in, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (
-                    user,
-                    period.first_day.isoformat(),
-                    period.last_day.isoformat(),
-                    period.stand_in,
-                    iso(now),
-                ),
-            )
+            await insert_leave(tx, user, period, now)
 
     async def delete_leave_from(self, user: UserID, today: date) -> list[LeavePeriod]:
         """Delete leave that has not ended before ``today``; return what was deleted."""
@@ -328,3 +318,18 @@ class WorkdayStore:
             (user, day, reminder, iso(now)),
         )
         return value is not None
+
+
+async def insert_leave(tx: Transaction, user: UserID, period: LeavePeriod, now: datetime) -> None:
+    """One leave row, inside the caller's transaction."""
+    await tx.execute(
+        "INSERT INTO workday_leave(user_id, first_day, last_day, stand_in, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            user,
+            period.first_day.isoformat(),
+            period.last_day.isoformat(),
+            period.stand_in,
+            iso(now),
+        ),
+    )

@@ -13,7 +13,7 @@ from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.workday.hours import LeavePeriod
 from homeoffice_bot.workday.states import PersonStatus
 from homeoffice_bot.workday.status_json import status_dict, status_from_dict
-from homeoffice_bot.workday.store import from_iso, iso
+from homeoffice_bot.workday.store import from_iso, insert_leave, iso
 
 
 @dataclass(frozen=True)
@@ -154,17 +154,7 @@ class PlainStore:
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM workday_leave WHERE user_id = ?", (user,))
             for period in periods:
-                await tx.execute(
-                    "INSERT INTO workday_leave(user_id, first_day, last_day, stand_in,"
-                    " created_at) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        user,
-                        period.first_day.isoformat(),
-                        period.last_day.isoformat(),
-                        period.stand_in,
-                        iso(now),
-                    ),
-                )
+                await insert_leave(tx, user, period, now)
 
     # ------------------------------------------------------------ questions
 
