@@ -1,8 +1,9 @@
 """Daily stand-ups: schedule, questions, answers, reports and live calls.
 
 The pure core (calendar, config, questions, answers, report, export, live, messages, text,
-argtypes, assemble) is plain functions and frozen dataclasses. The plugin wires it to the
-bot: ``plugin`` (StandupPlugin), ``commands`` with ``handlers_*`` (the ``!standup`` group),
-``runner`` (the occurrence lifecycle), ``intake`` (answers, edits, redactions),
-``reports`` (report data and edits), ``store``/``records``/``schema`` (all SQL).
+argtypes, occurrence) is plain functions and frozen dataclasses. The plugin wires it to the
+bot: ``plugin`` (StandupPlugin), ``commands`` with ``command_base``, ``run_commands`` and
+``setup_commands`` (the ``!standup`` group), ``runner`` (the occurrence lifecycle),
+``events`` (answers, edits, redactions), ``report_service`` (report data and edits),
+``store``/``records``/``schema`` (all SQL).
 """

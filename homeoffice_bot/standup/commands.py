@@ -21,8 +21,8 @@ from homeoffice_bot.standup.argtypes import (
     WindowLength,
 )
 from homeoffice_bot.standup.config import MAX_QUESTION_LENGTH
-from homeoffice_bot.standup.handlers_run import RunHandlers
-from homeoffice_bot.standup.handlers_setup import SetupHandlers
+from homeoffice_bot.standup.run_commands import RunHandlers
+from homeoffice_bot.standup.setup_commands import SetupHandlers
 
 MOD = Permission.MODERATOR
 MEMBER = Permission.MEMBER

@@ -12,13 +12,13 @@ from homeoffice_bot.standup.api import STANDUP_SETUP
 from homeoffice_bot.standup.argtypes import WindowLength
 from homeoffice_bot.standup.commands import standup_command
 from homeoffice_bot.standup.config import MAX_WINDOW_MINUTES
-from homeoffice_bot.standup.handlers_run import RunHandlers
-from homeoffice_bot.standup.handlers_setup import SetupHandlers
-from homeoffice_bot.standup.intake import Intake
+from homeoffice_bot.standup.events import Intake
 from homeoffice_bot.standup.personal_data import StandupPersonalData, purge
+from homeoffice_bot.standup.run_commands import RunHandlers
 from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.schema import MIGRATIONS
 from homeoffice_bot.standup.settings import StandupSettings
+from homeoffice_bot.standup.setup_commands import SetupHandlers
 from homeoffice_bot.standup.setup_service import GuidedSetup
 from homeoffice_bot.standup.store import StandupStore
 

@@ -20,19 +20,19 @@ from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Daily, Once
-from homeoffice_bot.standup.assemble import (
+from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
+from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
+from homeoffice_bot.standup.messages import render_dm_question, render_reminder
+from homeoffice_bot.standup.occurrence import (
     NOTHING_NEW,
     kickoff_markdown,
     not_answered,
     who_is_asked,
 )
-from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
-from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
-from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.questions import questions_for
 from homeoffice_bot.standup.records import KickoffRule, kickoff_rule
 from homeoffice_bot.standup.remind import wanting_reminder
-from homeoffice_bot.standup.reports import Reports
+from homeoffice_bot.standup.report_service import Reports
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.showrun import RunOfShow
 from homeoffice_bot.standup.store import (

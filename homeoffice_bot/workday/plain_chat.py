@@ -9,7 +9,7 @@ the command, and the bot says in words what it understood, with an undo offer: "
 one-tap choices (1️⃣/2️⃣, or "1"/"2" typed); while it is open it is a conversation, so
 nothing else takes the answer. A problem is named with an example; words it does not
 understand get the closest examples, never a guess. Whether such words are the wrap-up
-answer instead is the caller's decision (``handlers``).
+answer instead is the caller's decision (``events``).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from homeoffice_bot.kernel.plugins import Plugin
 from homeoffice_bot.workday.actions import PresenceActions
 from homeoffice_bot.workday.api import AVAILABILITY, TEAM_SETUP
 from homeoffice_bot.workday.commands import build_commands
-from homeoffice_bot.workday.handlers import MessageHandlers
+from homeoffice_bot.workday.events import MessageHandlers
 from homeoffice_bot.workday.plain_chat import PlainChat
 from homeoffice_bot.workday.presence_commands import PresenceCommands
 from homeoffice_bot.workday.privacy import WorkdayPersonalData
@@ -57,7 +57,7 @@ class WorkdayPlugin(Plugin[WorkdaySettings]):
         ):
             ctx.add_command(_rescheduling(command, wd))
         # One flow for the direct chat: the answer to "Bis wann?", plain words, the
-        # wrap-up answer (``handlers``); taps.on_message is called from there.
+        # wrap-up answer (``events``); taps.on_message is called from there.
         handlers = MessageHandlers(wd, plain, taps, conversations)
         ctx.on_message(handlers.on_message)
         ctx.on_reaction(plain.on_reaction)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from digitalnah.assistant_flow import AssistantFlow
 from digitalnah.catalogue import LOCALES
 from digitalnah.commands import OfferingCommands
-from digitalnah.handlers import ChatHandlers
+from digitalnah.events import ChatHandlers
 from digitalnah.model import OfferingState
 from digitalnah.offline import PUBLISH
 from digitalnah.pages import routes

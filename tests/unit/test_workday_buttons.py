@@ -11,7 +11,7 @@ import pytest
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.i18n import Catalogue
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.standup.assemble import NOTHING_NEW, is_nothing_new
+from homeoffice_bot.standup.occurrence import NOTHING_NEW, is_nothing_new
 from homeoffice_bot.workday.buttons import (
     BOARD_BUTTONS,
     OPEN_KEY,

@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from standup_helpers import tr_de
 
-from homeoffice_bot.standup.assemble import (
+from homeoffice_bot.standup.config import AnswerChannel, StandupConfig, StandupMode
+from homeoffice_bot.standup.occurrence import (
     build_report,
     everyone,
     kickoff_markdown,
     not_answered,
     person_answers,
 )
-from homeoffice_bot.standup.config import AnswerChannel, StandupConfig, StandupMode
 from homeoffice_bot.standup.records import (
     AnswerRecord,
     NoteRecord,

@@ -1,4 +1,4 @@
-"""From stored rows to what the pure renderers take. Pure functions.
+"""One occurrence, from its stored rows to what the pure renderers take. Pure functions.
 
 who_is_asked(config, members, bots)            -> participants (sorted)
 not_answered(occurrence, answers)              -> who still gets the reminder

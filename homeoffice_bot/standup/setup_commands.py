@@ -16,6 +16,7 @@ from homeoffice_bot.kernel.formatting import people_list
 from homeoffice_bot.kernel.ids import RoomID
 from homeoffice_bot.standup.argtypes import OFF_WORDS
 from homeoffice_bot.standup.calendar import holiday_name, validate_region
+from homeoffice_bot.standup.command_base import HandlerBase
 from homeoffice_bot.standup.config import (
     DEFAULT_NAME,
     MAX_QUESTIONS,
@@ -26,7 +27,6 @@ from homeoffice_bot.standup.config import (
     StandupMode,
     validate_timezone,
 )
-from homeoffice_bot.standup.handlers_base import HandlerBase
 from homeoffice_bot.standup.live import validate_call_link
 from homeoffice_bot.standup.messages import render_no_standup
 from homeoffice_bot.standup.tandem import DEFAULT_TANDEM_NAME

@@ -13,9 +13,9 @@ from homeoffice_bot.kernel.dateargs import DateRangeSpec, DateSpec
 from homeoffice_bot.kernel.errors import CommandError
 from homeoffice_bot.kernel.i18n import plural
 from homeoffice_bot.kernel.ids import UserID
-from homeoffice_bot.standup.assemble import report_details
+from homeoffice_bot.standup.command_base import HandlerBase
 from homeoffice_bot.standup.export import export_csv, export_markdown
-from homeoffice_bot.standup.handlers_base import HandlerBase
+from homeoffice_bot.standup.occurrence import report_details
 from homeoffice_bot.standup.runner import AlreadyRunningError
 from homeoffice_bot.standup.store import StandupRecord
 from homeoffice_bot.standup.text import format_date, format_short_date, format_time

@@ -8,8 +8,8 @@ import logging
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
-from homeoffice_bot.standup.assemble import build_report, everyone
 from homeoffice_bot.standup.minutes import user_ids_in
+from homeoffice_bot.standup.occurrence import build_report, everyone
 from homeoffice_bot.standup.report import ReportData, render_report
 from homeoffice_bot.standup.store import OccurrenceRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore

@@ -28,7 +28,6 @@ from homeoffice_bot.standup.answers import (
     is_late,
     next_dm_question,
 )
-from homeoffice_bot.standup.assemble import is_nothing_new
 from homeoffice_bot.standup.config import StandupMode
 from homeoffice_bot.standup.messages import (
     render_answer_received,
@@ -36,6 +35,7 @@ from homeoffice_bot.standup.messages import (
     render_dm_question,
 )
 from homeoffice_bot.standup.minutes import is_minutes_note
+from homeoffice_bot.standup.occurrence import is_nothing_new
 from homeoffice_bot.standup.questions import section_keywords
 from homeoffice_bot.standup.runner import Runner
 from homeoffice_bot.standup.showrun import HAND_ON_KEYS, is_hand_on
