@@ -19,12 +19,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from homeoffice_bot.devserver.synapse import free_port
+from homeoffice_bot.devserver.process import ServerProcess, free_port
 
 __all__ = ["PostgresError", "PostgresServer", "database_name_for", "find_binaries"]
 
@@ -56,7 +54,14 @@ def database_name_for(key: str) -> str:
     return "ho_" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:24]
 
 
-class PostgresServer:
+class PostgresServer(ServerProcess):
+    """One PostgreSQL server with its data and log in a temporary folder, removed on stop()."""
+
+    name = "postgres"
+    error = PostgresError
+    stop_signal = signal.SIGINT  # "fast" shutdown: clients are cut off
+    poll_interval = 0.1
+
     def __init__(self) -> None:
         binaries = find_binaries()
         if binaries is None:
@@ -68,8 +73,7 @@ class PostgresServer:
         self.user = "postgres"
         self.workdir = Path(tempfile.mkdtemp(prefix="homeoffice-pg-"))
         self.data = self.workdir / "data"
-        self.log_path = self.workdir / "postgres.log"
-        self._proc: subprocess.Popen[bytes] | None = None
+        super().__init__(self.workdir / "postgres.log")
         self._owner: int | None = None
         self._gid: int | None = None
         if os.geteuid() == 0:  # initdb and postgres refuse root
@@ -83,10 +87,17 @@ class PostgresServer:
     def url(self) -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}"
 
+    def _as_owner(self) -> dict[str, Any]:
+        """Popen arguments that run a program as the owner of the data folder."""
+        return {
+            "user": self._owner,
+            "group": self._gid,
+            "extra_groups": [] if self._owner else None,
+        }
+
     def _run(self, *args: str) -> None:
         done = subprocess.run(
-            args, capture_output=True, text=True, check=False, cwd=self.workdir,
-            user=self._owner, group=self._gid, extra_groups=[] if self._owner else None,
+            args, capture_output=True, text=True, check=False, cwd=self.workdir, **self._as_owner()
         )  # fmt: skip
         if done.returncode != 0:
             raise PostgresError(f"{Path(args[0]).name} failed: {done.stderr or done.stdout}")
@@ -96,66 +107,52 @@ class PostgresServer:
             str(self.bin / "initdb"), "-D", str(self.data), "-U", self.user,
             "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
-        with self.log_path.open("ab") as log:
-            if self._owner is not None:
-                os.chown(self.log_path, self._owner, -1)
-            self._proc = self._spawn(log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise PostgresError(f"postgres exited:\n{self.log_path.read_text()[-2000:]}")
-            ready = subprocess.run(
-                [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
-                capture_output=True,
-                check=False,
-            )
-            if ready.returncode == 0:
-                return
-            time.sleep(0.1)
-        self.stop()
-        raise PostgresError(f"postgres did not start in {timeout} s")
-
-    def _spawn(self, log: Any) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
+        self.log_path.touch()
+        if self._owner is not None:
+            os.chown(self.log_path, self._owner, -1)
+        self._spawn(
             [
                 str(self.bin / "postgres"), "-D", str(self.data),
                 "-h", "127.0.0.1", "-p", str(self.port), "-k", str(self.data),
                 "-c", "fsync=off", "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off", "-c", "max_connections=300",
             ],
-            stdout=log, stderr=log, stdin=subprocess.DEVNULL, cwd=self.workdir,
-            user=self._owner, group=self._gid, extra_groups=[] if self._owner else None,
+            cwd=self.workdir, **self._as_owner(),
         )  # fmt: skip
+        self._wait_until_ready(timeout)
+
+    def _answers(self) -> bool:
+        ready = subprocess.run(
+            [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+            capture_output=True,
+            check=False,
+        )
+        return ready.returncode == 0
 
     def create_database(self, name: str) -> str:
         """Create ``name`` unless it exists; return its URL."""
         return create_database(self.url, name)
 
     def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGINT)  # "fast" shutdown: clients are cut off
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        self._proc = None
+        self._stop_process(timeout=20)
         shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> PostgresServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 _made: set[str] = set()
+
+
+def _psql(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """psql (the server's own, else the one on PATH) on the database ``url``."""
+    binaries = find_binaries()
+    psql = str(binaries / "psql") if binaries else "psql"
+    return subprocess.run([psql, url, *args], capture_output=True, text=True, check=False)
+
+
+def _create(url: str, statement: str) -> None:
+    """Run ``CREATE ...`` on ``url``; that the object exists already is no error."""
+    made = _psql(url, "-qc", statement)
+    if made.returncode != 0 and "already exists" not in made.stderr:
+        raise PostgresError(f"{statement} failed: {made.stderr}")
 
 
 def create_database(server_url: str, name: str) -> str:
@@ -163,20 +160,10 @@ def create_database(server_url: str, name: str) -> str:
     needed); return its URL."""
     if f"{server_url}/{name}" in _made:
         return f"{server_url}/{name}"
-    binaries = find_binaries()
-    psql = str(binaries / "psql") if binaries else "psql"
     url = f"{server_url}/postgres"
-    exists = subprocess.run(
-        [psql, url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    exists = _psql(url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
     if exists.stdout.strip() != "1":
-        made = subprocess.run(
-            [psql, url, "-c", f'CREATE DATABASE "{name}"'],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if made.returncode != 0 and "already exists" not in made.stderr:
-            raise PostgresError(f"CREATE DATABASE {name} failed: {made.stderr}")
+        _create(url, f'CREATE DATABASE "{name}"')
     _made.add(f"{server_url}/{name}")
     return f"{server_url}/{name}"
 
@@ -201,12 +188,5 @@ def create_schema(server_url: str, name: str) -> str:
     """Create the schema ``name`` in the database ``homeoffice_tests``; return a URL that
     works in it (``search_path``)."""
     base = create_database(server_url, "homeoffice_tests")
-    binaries = find_binaries()
-    psql = str(binaries / "psql") if binaries else "psql"
-    made = subprocess.run(
-        [psql, base, "-qc", f'CREATE SCHEMA IF NOT EXISTS "{name}"'],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if made.returncode != 0 and "already exists" not in made.stderr:
-        raise PostgresError(f"CREATE SCHEMA {name} failed: {made.stderr}")
+    _create(base, f'CREATE SCHEMA IF NOT EXISTS "{name}"')
     return f"{base}?search_path={name}"

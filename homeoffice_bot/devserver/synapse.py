@@ -19,21 +19,17 @@ import itertools
 import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from homeoffice_bot.devserver.config import homeserver_config, log_config
 from homeoffice_bot.devserver.federation import federation_config
+from homeoffice_bot.devserver.process import ServerProcess, free_port
 
-__all__ = ["HomeserverError", "SynapseServer", "UserFactory"]
+__all__ = ["HomeserverError", "SynapseServer", "UserFactory", "free_port"]
 
 _LOG_FILE = "homeserver.log"
 _CONFIG_FILE = "homeserver.yaml"
@@ -49,20 +45,15 @@ class HomeserverError(RuntimeError):
         self.errcode = errcode
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class SynapseServer:
+class SynapseServer(ServerProcess):
     """One Synapse process with its config, database and log in `workdir`.
 
     start() may be called again after stop(): the same port, database and signing key are used,
     so a test can take the homeserver away and bring it back.
     """
+
+    name = "Synapse"
+    error = HomeserverError
 
     def __init__(
         self,
@@ -75,13 +66,13 @@ class SynapseServer:
         """``federation``: also listen for other homeservers over TLS on a port of its
         own; the server name is then "localhost:<that port>" (see ``federation.py``)."""
         self._workdir = Path(workdir).resolve()
+        super().__init__(self._workdir / _LOG_FILE)
         self._federation_port = free_port() if federation else None
         self._server_name = (
             f"localhost:{self._federation_port}" if self._federation_port else server_name
         )
         self._port = port
         self._shared_secret = secrets.token_hex(24)
-        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -104,14 +95,6 @@ class SynapseServer:
     @property
     def workdir(self) -> Path:
         return self._workdir
-
-    @property
-    def log_path(self) -> Path:
-        return self._workdir / _LOG_FILE
-
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
 
     def config(self) -> dict[str, Any]:
         """The homeserver.yaml content for this server."""
@@ -138,28 +121,16 @@ class SynapseServer:
             self._port = free_port()
         (self._workdir / _CONFIG_FILE).write_text(json.dumps(self.config(), indent=2))
         (self._workdir / _LOG_CONFIG_FILE).write_text(json.dumps(log_config(), indent=2))
-        with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "synapse.app.homeserver", "-c", _CONFIG_FILE],
-                cwd=self._workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONWARNINGS": "ignore"},
-            )
-        self._wait_until_healthy(timeout)
+        self._spawn(
+            [sys.executable, "-m", "synapse.app.homeserver", "-c", _CONFIG_FILE],
+            cwd=self._workdir,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+        self._wait_until_ready(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM, then SIGKILL if Synapse has not exited after `timeout` seconds."""
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        self._stop_process(timeout)
 
     async def start_async(self) -> None:
         await asyncio.to_thread(self.start)
@@ -167,47 +138,16 @@ class SynapseServer:
     async def stop_async(self) -> None:
         await asyncio.to_thread(self.stop)
 
-    def __enter__(self) -> SynapseServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def log_tail(self, lines: int = 40) -> str:
+    def _answers(self) -> bool:
+        """``GET /health`` answers OK."""
         try:
-            text = self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return "(no log written)"
-        return "\n".join(text.splitlines()[-lines:])
-
-    def _wait_until_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            process = self._process
-            if process is None or process.poll() is not None:
-                code = None if process is None else process.returncode
-                self._process = None
-                raise HomeserverError(f"Synapse exited with code {code}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
-                    if response.status == 200 and response.read().strip() == b"OK":
-                        return
-            except urllib.error.HTTPError as error:
-                error.close()
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise HomeserverError(
-                    f"Synapse not healthy after {timeout:.0f}s:\n{self.log_tail()}"
-                )
-            time.sleep(0.05)
+            with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
+                return bool(response.status == 200 and response.read().strip() == b"OK")
+        except urllib.error.HTTPError as error:
+            error.close()
+        except OSError:
+            pass
+        return False
 
     def request(
         self,

@@ -89,6 +89,10 @@ class Presence:
     status_msg: str | None = None
 
 
+Event = Message | Edit | Reaction | Redaction | Invite | Membership | Presence
+"""Every kind of event the sync loop hands on (``SyncBatch.events``) and the router routes."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """What the bot sends: Markdown source plus who it mentions."""

@@ -21,6 +21,7 @@ from homeoffice_bot.kernel.commands import CommandDispatcher
 from homeoffice_bot.kernel.delivery import Inbox, run_as
 from homeoffice_bot.kernel.events import (
     Edit,
+    Event,
     Invite,
     Membership,
     Message,
@@ -29,7 +30,7 @@ from homeoffice_bot.kernel.events import (
     Redaction,
 )
 from homeoffice_bot.kernel.ids import RoomID, UserID
-from homeoffice_bot.kernel.matrix import Event, SyncBatch
+from homeoffice_bot.kernel.matrix import SyncBatch
 from homeoffice_bot.kernel.plugins import Subscriptions
 from homeoffice_bot.kernel.tasks import TaskTracker
 

@@ -114,8 +114,10 @@ class StandupRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class OccurrenceRecord:
-    id: int
+class OccurrenceOpening:
+    """When and how an occurrence of a stand-up opens: what an occurrence about to be
+    stored (``NewOccurrence``) and a stored one (``OccurrenceRecord``) both say."""
+
     standup_id: int
     day: date
     kickoff_at: datetime
@@ -126,6 +128,11 @@ class OccurrenceRecord:
     late_start: bool
     config: StandupConfig
     """The configuration as it was at the kickoff."""
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRecord(OccurrenceOpening):
+    id: int
     questions: tuple[str, ...]
     participants: tuple[str, ...]
     """Everyone asked or absent; observers not."""
@@ -225,15 +232,9 @@ def note_from_row(row: Row) -> NoteRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class NewOccurrence:
-    standup_id: int
-    day: date
-    kickoff_at: datetime
-    opened_at: datetime
-    closes_at: datetime
-    adhoc: bool
-    late_start: bool
-    config: StandupConfig
+class NewOccurrence(OccurrenceOpening):
+    """An occurrence to store (``StandupStore.create_occurrence``)."""
+
     questions: Sequence[str]
     participants: Sequence[str]
     absent: Sequence[str]

@@ -24,11 +24,12 @@ import aiohttp
 import nio
 
 from homeoffice_bot.kernel.errors import MatrixError
+from homeoffice_bot.kernel.events import Event
 from homeoffice_bot.kernel.ids import RoomID, UserID
 from homeoffice_bot.kernel.matrix.profile import ProfileMixin
 from homeoffice_bot.kernel.matrix.sending import SendingMixin
 from homeoffice_bot.kernel.matrix.session import Credentials, SessionMixin
-from homeoffice_bot.kernel.matrix.sync import Event, SyncBatch, SyncMixin
+from homeoffice_bot.kernel.matrix.sync import SyncBatch, SyncMixin
 
 __all__ = ["Credentials", "Event", "MatrixClient", "SyncBatch"]
 

@@ -18,15 +18,7 @@ import aiohttp
 import nio
 
 from homeoffice_bot.kernel.errors import LoginError
-from homeoffice_bot.kernel.events import (
-    Edit,
-    Invite,
-    Membership,
-    Message,
-    Presence,
-    Reaction,
-    Redaction,
-)
+from homeoffice_bot.kernel.events import Event, Invite, Membership, Presence
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.matrix.convert import convert_timeline_event
 from homeoffice_bot.kernel.matrix.crypto import CryptoMixin
@@ -37,8 +29,6 @@ TIMELINE_LIMIT = 200
 """Events per room and sync (without a filter Synapse sends only the last 10). When a room had
 more since the last sync, the gap is fetched page by page, up to BACKFILL_LIMIT events."""
 BACKFILL_LIMIT = 5_000
-
-Event = Message | Edit | Reaction | Redaction | Invite | Membership | Presence
 
 
 @dataclass
