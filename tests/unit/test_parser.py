@@ -241,7 +241,7 @@ def test_date_range_spanning_several_tokens_before_another_argument() -> None:
     assert resolved.args["who"] == "@alice:example.org"
     period = resolved.args["period"]
     assert isinstance(period, DateRangeSpec)
-    assert period.resolve(date(2026, 6, 1)) == (date(2026, 12, 28), date(2027, 1, 3))
+    assert period.resolve(date(2026, 6, 1), future=True) == (date(2026, 12, 28), date(2027, 1, 3))
 
 
 def test_a_token_is_left_for_each_later_required_argument() -> None:
