@@ -2,6 +2,8 @@
 
 All functions are pure: they take the event's instant (``now``) and the person's time
 zone and raise ``ParseError`` with a ``workday.error.*`` key when the text does not fit.
+Dates are read by the kernel's one date grammar (``kernel.dateargs``); nothing here
+reads a date on its own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from homeoffice_bot.kernel.dateargs import parse_date_range
 from homeoffice_bot.kernel.durations import duration_minutes
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.localtime import as_utc, local_date
@@ -26,15 +29,7 @@ _STAND_IN = re.compile(
     re.IGNORECASE,
 )
 _DATE_WORDS = frozenset({"ab", "vom", "von", "from", "bis", "to", "until", "till"})
-_DATE = re.compile(
-    r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
-    r"|(?P<d>\d{1,2})\.(?P<m>\d{1,2})(?:\.(?P<y>\d{4}|\d{2})?)?"
-    r"|(?P<word>heute|today|morgen|tomorrow)"
-)
 _BARE = re.compile(r"^\d{1,3}$")
-_DATE_FILLER = re.compile(
-    r"^(?:\s|[-\u2010-\u2015\u2212,]|ab|vom|von|from|bis|to|until|till)*$", re.IGNORECASE
-)
 
 
 def _fail(key: str, text: str, **params: object) -> ParseError:
@@ -163,70 +158,29 @@ class LeaveRequest:
     that is decides ``standin.resolve_stand_in``."""
 
 
-def _dates_in(text: str, today: date) -> list[tuple[date | None, int, int, int | None]]:
-    """(resolved date or None, day, month, year or None) for every date in ``text``."""
-    found: list[tuple[date | None, int, int, int | None]] = []
-    pos = 0
-    for match in _DATE.finditer(text):
-        if not _DATE_FILLER.match(text[pos : match.start()]):
-            raise _fail("dates", text)
-        pos = match.end()
-        if match["word"]:
-            word = match["word"].casefold()
-            resolved = today + timedelta(days=1 if word in ("morgen", "tomorrow") else 0)
-            found.append((resolved, resolved.day, resolved.month, resolved.year))
-        elif match["iy"]:
-            found.append((None, int(match["id"]), int(match["im"]), int(match["iy"])))
-        else:
-            year = match["y"]
-            full = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
-            found.append((None, int(match["d"]), int(match["m"]), full))
-    if not _DATE_FILLER.match(text[pos:]):
-        raise _fail("dates", text)
-    return found
-
-
-def _make(text: str, year: int, month: int, day: int) -> date:
+def leave_period(text: str, today: date) -> tuple[date, date]:
+    """The first and last day of leave in ``text``: the kernel's one date-range grammar
+    (``kernel.dateargs``: "12.08.–23.08.", "bis 23.08.", "vom 14. bis 18.12.", "nächste
+    Woche", ...) with its year rule for what is planned, at most ``MAX_LEAVE_DAYS``.
+    Raises ``workday.error.dates`` or ``workday.error.date_order``."""
     try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise _fail("dates", text) from exc
-
-
-def parse_date_range(text: str, today: date) -> tuple[date, date]:
-    """``12.08.–23.08.``, ``12.8.-23.8.2025``, ``2025-08-12 bis 2025-08-23``, ``23.08.``,
-    ``bis 23.08.`` (from today), ``morgen``.
-
-    Without a year the end date is the next such date from ``today`` on (this year or
-    next), and the start lies in the same year or the one before (``28.12.–03.01.``).
-    """
-    found = _dates_in(text, today)
-    if not found or len(found) > 2:
-        raise _fail("dates", text)
-    if len(found) == 1 and re.match(r"^\s*(?:bis|to|until|till)\b", text, re.IGNORECASE):
-        found.insert(0, (today, today.day, today.month, today.year))
-    _, end_d, end_m, end_y = found[-1]
-    if end_y is None:
-        last = _make(text, today.year, end_m, end_d)
-        if last < today:
-            last = _make(text, today.year + 1, end_m, end_d)
-    else:
-        last = _make(text, end_y, end_m, end_d)
-    _, start_d, start_m, start_y = found[0]
-    if start_y is None:
-        first = _make(text, last.year, start_m, start_d)
-        if first > last and start_m > last.month:  # over the new year: 28.12.–03.01.
-            first = _make(text, last.year - 1, start_m, start_d)
-    else:
-        first = _make(text, start_y, start_m, start_d)
-    if last < first or (last - first).days >= MAX_LEAVE_DAYS:
+        first, last = parse_date_range(text).resolve(today, future=True)
+    except ParseError as exc:
+        order = exc.key == "parse.daterange_order"
+        raise _fail("date_order" if order else "dates", text) from None
+    if (last - first).days >= MAX_LEAVE_DAYS:
         raise _fail("date_order", text)
     return first, last
 
 
 def _is_date(word: str) -> bool:
-    match = _DATE.match(word)
-    return match is not None and not word[match.end() : match.end() + 1].isalpha()
+    """A word that is a date or a period by the kernel's grammar ("23.08.,", "morgen",
+    "12.08.–23.08.")."""
+    try:
+        parse_date_range(word.rstrip(",;"))
+    except ParseError as exc:
+        return exc.key == "parse.daterange_order"  # a period, though the wrong way round
+    return True
 
 
 _DATE_START = re.compile(
@@ -273,5 +227,5 @@ def parse_leave(text: str, today: date) -> LeaveRequest:
     12.08.–23.08.``) → dates and stand-in. Dates in words ("vom 14. bis 18.12.",
     "nächste Woche") are read by ``plain_leave.parse_leave_words``, which uses this."""
     stand_in, dates_text = find_stand_in(text)
-    first, last = parse_date_range(dates_text, today)
+    first, last = leave_period(dates_text, today)
     return LeaveRequest(first, last, stand_in)

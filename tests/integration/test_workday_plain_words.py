@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from personal_replies import confirmed
+from test_delivery_gate import command
 from test_standup_support import FAST, configure
 from test_workday_mydata import QUIET, TUESDAY_10, BotFactory, PeopleFactory, workday_of
 from test_workday_team_rooms import direct_chat
@@ -249,6 +250,10 @@ async def test_leave_by_command_with_a_stand_in_of_two_names_and_dates_in_words(
     assert "Vertretung: Lea Lang" in reply.body
     reply = await confirmed(ben, room, "!urlaub vom 25. bis 27.03.", bot, "Erholsamen Urlaub")
     assert "25.03. bis 27.03." in reply.body
+    # an end before the start is refused with an example, not moved into next year
+    refused = await command(ben, room, "!urlaub 27.03. bis 25.03.", bot, "vor dem Anfang")
+    assert "Beispiel" in refused.body
+    assert "12.08.–23.08." in refused.body
     leave = await workday_of(bot).workday.store.leave(ben.user_id)
     assert [(p.first_day.day, p.stand_in) for p in leave] == [(14, lead.user_id), (25, None)]
 

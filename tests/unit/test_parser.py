@@ -241,7 +241,24 @@ def test_date_range_spanning_several_tokens_before_another_argument() -> None:
     assert resolved.args["who"] == "@alice:example.org"
     period = resolved.args["period"]
     assert isinstance(period, DateRangeSpec)
-    assert period.resolve(date(2026, 6, 1)) == (date(2026, 12, 28), date(2027, 1, 3))
+    assert period.resolve(date(2026, 6, 1), future=True) == (date(2026, 12, 28), date(2027, 1, 3))
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("nächste Woche", (date(2026, 6, 8), date(2026, 6, 12))),
+        ("bis 23.08.", (date(2026, 6, 1), date(2026, 8, 23))),
+        ("from the 14th to the 18th of December", (date(2026, 12, 14), date(2026, 12, 18))),
+        ("vom 14. bis 18.12.", (date(2026, 12, 14), date(2026, 12, 18))),
+    ],
+)
+def test_every_form_of_the_date_grammar_fits_a_command(
+    period: str, expected: tuple[date, date]
+) -> None:
+    resolved = run(f"!holiday {period} @alice:example.org")
+    assert resolved.args["who"] == "@alice:example.org"
+    assert resolved.args["period"].resolve(date(2026, 6, 1), future=True) == expected
 
 
 def test_a_token_is_left_for_each_later_required_argument() -> None:

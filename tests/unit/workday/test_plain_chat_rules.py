@@ -16,7 +16,7 @@ from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.workday import plain_replies as replies
 from homeoffice_bot.workday.hours import LeavePeriod
-from homeoffice_bot.workday.plain_leave import parse_leave_words
+from homeoffice_bot.workday.plain_leave import leave_dates, parse_leave_words
 from homeoffice_bot.workday.plain_words import (
     Ambiguous,
     Away,
@@ -121,6 +121,25 @@ def test_the_command_still_names_what_it_cannot_read() -> None:
     with pytest.raises(ParseError) as caught:
         parse_leave_words("vom 18. bis 14.12.", TODAY)
     assert caught.value.key == "workday.error.date_order"
+
+
+def test_this_week_said_at_the_weekend_is_refused_not_turned_round() -> None:
+    saturday = date(2024, 3, 16)
+    assert leave_dates("diese woche", saturday) == "reversed"
+    with pytest.raises(ParseError) as caught:
+        parse_leave_words("diese Woche", saturday)
+    assert (caught.value.key, caught.value.params) == (
+        "workday.error.date_order",
+        {"text": "diese Woche"},
+    )
+
+
+def test_leave_words_around_the_dates_are_left_out() -> None:
+    assert leave_dates("ich bin bis 15.3.", TODAY) == (TODAY, date(2024, 3, 15))
+    assert leave_dates("i will be on the 14th of december", TODAY) == (
+        date(2024, 12, 14),
+        date(2024, 12, 14),
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from workday_testing import BERLIN, berlin
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.workday.breaks import parse_break_plans
 from homeoffice_bot.workday.hours import parse_working_hours
-from homeoffice_bot.workday.when import parse_away, parse_date_range, parse_leave, parse_until
+from homeoffice_bot.workday.when import leave_period, parse_away, parse_leave, parse_until
 
 NOW = berlin(2024, 8, 9, 11)
 TOKENS = st.sampled_from(
@@ -42,7 +42,7 @@ def test_parsers_raise_only_parse_error(text: str) -> None:
         parse_break_plans,
         lambda t: parse_until(t, NOW, BERLIN),
         lambda t: parse_away(t, NOW, BERLIN),
-        lambda t: parse_date_range(t, date(2024, 8, 9)),
+        lambda t: leave_period(t, date(2024, 8, 9)),
         lambda t: parse_leave(t, date(2024, 8, 9)),
     ):
         assert _outcome(parse, text).startswith(("ok", "workday.error."))

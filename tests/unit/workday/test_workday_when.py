@@ -11,8 +11,8 @@ from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.workday.when import (
     AwayRequest,
     LeaveRequest,
+    leave_period,
     parse_away,
-    parse_date_range,
     parse_duration,
     parse_leave,
     parse_until,
@@ -100,10 +100,14 @@ def test_parse_until_rejects_nonsense() -> None:
         ("28.12.-03.01.", date(2024, 12, 28), date(2025, 1, 3)),
         ("05.08.-09.08.", date(2024, 8, 5), date(2024, 8, 9)),  # this week, still going
         ("01.02.-05.02.", date(2025, 2, 1), date(2025, 2, 5)),  # passed: next year
+        ("vom 14. bis 18. Dezember", date(2024, 12, 14), date(2024, 12, 18)),
+        ("nächste Woche", date(2024, 8, 12), date(2024, 8, 16)),
+        ("übermorgen", date(2024, 8, 11), date(2024, 8, 11)),
+        ("until 23.08.", date(2024, 8, 9), date(2024, 8, 23)),
     ],
 )
-def test_parse_date_range(text: str, first: date, last: date) -> None:
-    assert parse_date_range(text, TODAY) == (first, last)
+def test_leave_period(text: str, first: date, last: date) -> None:
+    assert leave_period(text, TODAY) == (first, last)
 
 
 @pytest.mark.parametrize(
@@ -114,11 +118,16 @@ def test_parse_date_range(text: str, first: date, last: date) -> None:
         ("31.02.", "dates"),
         ("1.1.-2.1.-3.1.", "dates"),
         ("23.08.2025-12.08.2025", "date_order"),
+        ("bis 1.8.", "date_order"),  # formerly leave until 1.8. of the next year
+        ("23.08. bis 12.08.", "date_order"),
+        ("01.01.2025-05.01.2026", "date_order"),  # more than a year
+        ("12.08., 23.08.", "dates"),  # two days or a period: formerly a period
+        ("bis 12.08. bis 23.08.", "dates"),
     ],
 )
-def test_parse_date_range_errors(text: str, key: str) -> None:
+def test_leave_period_errors(text: str, key: str) -> None:
     with pytest.raises(ParseError) as info:
-        parse_date_range(text, TODAY)
+        leave_period(text, TODAY)
     assert info.value.key == f"workday.error.{key}"
 
 
@@ -138,6 +147,9 @@ def test_parse_leave_takes_a_stand_in_of_several_words_before_or_after_the_dates
     assert (before.stand_in, before.first_day) == ("Ben Müller", date(2024, 8, 12))
     assert parse_leave("vertretung Ben bis 23.08.", TODAY).stand_in == "Ben"
     assert parse_leave("23.08. vertretung @room", TODAY).stand_in == "@room"
+    written_together = parse_leave("vertretung Ben 12.08.–23.08.", TODAY)
+    assert (written_together.stand_in, written_together.first_day) == ("Ben", date(2024, 8, 12))
+    assert parse_leave("vertretung Ben übermorgen", TODAY).stand_in == "Ben"
 
 
 def test_parse_leave_needs_a_name_after_the_keyword() -> None:
