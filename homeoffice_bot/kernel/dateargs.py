@@ -1,6 +1,6 @@
 """Dates and date ranges as people type them: the one grammar for every feature.
 
-Single dates: "24.12.2026", "24.12.26", "24.12.", "24.12", "2026-12-24",
+Single dates: "24.12.2026", "24. 12. 2026", "24.12.26", "24.12.", "24.12", "2026-12-24",
 "24. Dezember 2026", "24 dec", "December 24th", "14th of December",
 "heute"/"today", "morgen"/"tomorrow", "übermorgen", "gestern"/"yesterday".
 
@@ -131,7 +131,7 @@ _RELATIVE_DAYS = {"heute": 0, "today": 0, "morgen": 1, "tomorrow": 1, "übermorg
 _RELATIVE_DAYS |= {"gestern": -1, "yesterday": -1}
 _DAY = r"([0-9]{1,2})(?:\.|st|nd|rd|th)?"
 _YEAR = r"(?:\s*,?\s*([0-9]{4}))?"
-_NUMERIC_DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})(?:\.([0-9]{4}|[0-9]{2})?)?")
+_NUMERIC_DATE_RE = re.compile(r"([0-9]{1,2})\.\s?([0-9]{1,2})(?:\.(?:\s?([0-9]{4}|[0-9]{2}))?)?")
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DAY_MONTH_RE = re.compile(rf"{_DAY}\s*(?:of\s+)?([^\W\d_]+)\.?{_YEAR}")
 _MONTH_DAY_RE = re.compile(rf"([^\W\d_]+)\.?\s*{_DAY}{_YEAR}")

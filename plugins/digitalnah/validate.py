@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from digitalnah.categories import resolve_category
 from digitalnah.model import DEFAULT_CATEGORY_ALIASES, Field, Offering, Problem
+from homeoffice_bot.kernel import dateargs
+from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.links import code_point, first_invisible, strip_invisible
 
 REQUIRED_FIELDS: tuple[Field, ...] = (Field.TITLE, Field.LINK, Field.CATEGORY)
@@ -48,8 +50,6 @@ ALLOWED_SCHEMES = ("http", "https")
 _SHOWN_VALUE_LENGTH = 80
 _URL_FORBIDDEN = frozenset('"<>\\`^{}|')
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _TAG_SPLIT_LIST = re.compile(r"[,;]")
 
 FieldValue = str | date | tuple[str, ...]
@@ -149,18 +149,14 @@ def parse_link(raw: str) -> str | None:
 
 
 def parse_date(raw: str) -> date | None:
-    """A date written ``dd.mm.yyyy`` (also ``d.m.yy``) or ISO ``yyyy-mm-dd``; else None."""
-    text = raw.strip()
+    """A date with its year in any form of the kernel's date grammar ("1.3.2025",
+    "1.3.25", "2025-03-01", "1. März 2025"); else None. A date since when something is
+    available needs its year: "1.3." could be this year's or last year's."""
     try:
-        if match := _GERMAN_DATE.match(text):
-            day, month, year = (int(g) for g in match.groups())
-            if len(match.group(3)) == 2:
-                year += 2000
-            return date(year, month, day)
-        if match := _ISO_DATE.match(text):
-            year, month, day = (int(g) for g in match.groups())
-            return date(year, month, day)
-    except ValueError:
+        spec = dateargs.parse_date(raw)
+        if isinstance(spec, dateargs.CalendarDate) and spec.year is not None:
+            return spec.in_year(spec.year)
+    except ParseError:
         return None
     return None
 
