@@ -385,7 +385,9 @@ def _leave(raw: str, folded: str, now: datetime, tz: str) -> Reading:
     dates = leave_dates(text, today)
     if dates is None:
         return NotUnderstood(closest(raw))
-    if dates == "reversed" or dates[0] < today:
+    if dates == "reversed":
         return Problem("leave", "workday.error.date_order", (("text", raw),))
     first, last = dates
+    if last < today:
+        return Problem("leave", "workday.error.leave_past", (("text", raw),))
     return Understood(Leave(first, last, stand_in))

@@ -174,6 +174,8 @@ PHRASES: list[tuple[str, str]] = [
     ("day off tomorrow", "leave 02.12.-02.12."),
     ("vacation December 14 to 18", "leave 14.12.-18.12."),
     ("Urlaub vom 18.12. bis 14.12.", "problem date_order"),
+    ("Urlaub vom 28.11. bis 4.12.", "leave 28.11.-04.12."),
+    ("gestern Urlaub", "problem leave_past"),
     # not understood: never a guess
     ("kannst du mir helfen?", "no"),
     ("Wie spät ist es?", "no"),
