@@ -1,8 +1,8 @@
 """Lengths of time as people type them, in German and English: the one grammar.
 
 Pure: ``duration_minutes`` says how many minutes a text names, or None. The command
-argument type (``argtypes.Duration``, ``argtypes.parse_duration``) and the workday's own
-parsing wrap it with their error messages and maxima; ``format_duration`` writes a length
+argument type (``argtypes.Duration``, ``argtypes.parse_duration``) wraps it with its error
+messages and maximum, and the workday's ``when.span_of`` calls that with its own; ``format_duration`` writes a length
 back the way the grammar reads it.
 """
 

@@ -23,7 +23,7 @@ from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
 from homeoffice_bot.workday.plain_leave import leave_dates, split_stand_in
-from homeoffice_bot.workday.when import MAX_SPAN, bare_number_readings, parse_duration
+from homeoffice_bot.workday.when import MAX_SPAN, bare_number_readings, span_of
 
 Kind = Literal["start", "break", "away", "back", "off", "leave"]
 KINDS: tuple[Kind, ...] = ("start", "break", "away", "back", "off", "leave")
@@ -350,7 +350,7 @@ def _ends(
     number = _NUMBER_DURATION.search(folded)
     if number:
         try:
-            return [now + parse_duration(number[0])], None
+            return [now + span_of(number[0])], None
         except ParseError:
             return [], ("workday.error.duration", (("text", number[0]),))
     bare = _BARE_NUMBER.search(folded)

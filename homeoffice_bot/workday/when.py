@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from homeoffice_bot.kernel.argtypes import parse_duration
 from homeoffice_bot.kernel.dateargs import parse_date_range
-from homeoffice_bot.kernel.durations import duration_minutes
 from homeoffice_bot.kernel.errors import ParseError
 from homeoffice_bot.kernel.localtime import as_utc, local_date
 from homeoffice_bot.kernel.schedule_rules import local_instant
@@ -36,13 +36,14 @@ def _fail(key: str, text: str, **params: object) -> ParseError:
     return ParseError(f"workday.error.{key}", text=text, **params)
 
 
-def parse_duration(text: str) -> timedelta:
-    """``15m``, ``15 min``, ``1h``, ``1h30``, ``1,5 Std``, ``90`` (minutes): the kernel's one
-    duration grammar, a bare number in minutes, at most ``MAX_SPAN``."""
-    minutes = duration_minutes(text, bare_unit=timedelta(minutes=1))
-    if minutes is None or not 0 < minutes <= MAX_SPAN.total_seconds() / 60:
-        raise _fail("duration", text)
-    return timedelta(minutes=round(minutes))
+def span_of(text: str) -> timedelta:
+    """``15m``, ``15 min``, ``1h``, ``1h30``, ``1,5 Std``, ``90`` (minutes): the kernel's
+    duration argument with a bare number in minutes, at most ``MAX_SPAN``; its errors in
+    the workday's words (``workday.error.duration``)."""
+    try:
+        return parse_duration(text, maximum=MAX_SPAN, bare_unit=timedelta(minutes=1))
+    except ParseError:
+        raise _fail("duration", text) from None
 
 
 class TwoReadings(ParseError):
@@ -96,7 +97,7 @@ def parse_until(text: str, now: datetime, tz: str) -> datetime:
         return until
     if without_word != stripped:
         raise _fail("until", text)
-    return now + parse_duration(stripped)
+    return now + span_of(stripped)
 
 
 _SHARE_WORDS = re.compile(r"^(?:öffentlich|sichtbar|teilen|public|visible|share)\s*:?\s*", re.I)
@@ -138,7 +139,7 @@ def parse_away(text: str, now: datetime, tz: str) -> AwayRequest:
             candidate = " ".join(words[:count])
             if len(words) >= count and not candidate.isdigit():
                 try:
-                    until = now + parse_duration(candidate)
+                    until = now + span_of(candidate)
                 except ParseError:
                     continue
                 used = count

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeoffice_bot.kernel.durations import duration_minutes, format_duration
-from homeoffice_bot.workday.when import parse_duration
+from homeoffice_bot.workday.when import span_of
 
 MINUTE = timedelta(minutes=1)
 
@@ -37,7 +37,7 @@ WORKDAY_FORMS = [
 def test_the_grammar_reads_what_the_workday_parser_reads(text: str) -> None:
     minutes = duration_minutes(text, bare_unit=MINUTE)
     assert minutes is not None
-    assert minutes * 60 == parse_duration(text).total_seconds()
+    assert minutes * 60 == span_of(text).total_seconds()
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from homeoffice_bot.workday.when import (
     LeaveRequest,
     leave_period,
     parse_away,
-    parse_duration,
     parse_leave,
     parse_until,
+    span_of,
 )
 
 NOW = berlin(2024, 8, 9, 11, 0)  # Friday 11:00
@@ -37,22 +37,22 @@ TODAY = date(2024, 8, 9)
         ("90", 90),
     ],
 )
-def test_parse_duration(text: str, minutes: int) -> None:
-    assert parse_duration(text) == timedelta(minutes=minutes)
+def test_span_of(text: str, minutes: int) -> None:
+    assert span_of(text) == timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize("text", ["", "0m", "17h", "lang", "15x"])
-def test_parse_duration_rejects(text: str) -> None:
+def test_span_of_rejects(text: str) -> None:
     with pytest.raises(ParseError) as info:
-        parse_duration(text)
+        span_of(text)
     assert info.value.key == "workday.error.duration"
 
 
 @given(st.integers(min_value=1, max_value=16 * 60))
-def test_parse_duration_minutes_round_trip(minutes: int) -> None:
+def test_span_of_minutes_round_trip(minutes: int) -> None:
     hours, rest = divmod(minutes, 60)
     text = f"{hours}h{rest:02d}" if hours else f"{rest}m"
-    assert parse_duration(text) == timedelta(minutes=minutes)
+    assert span_of(text) == timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize(
