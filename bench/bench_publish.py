@@ -12,7 +12,11 @@ local Synapse while the bot publishes, next to the same round trip while it is i
 With ``--synapse`` idle round trips and round trips while publishing come in turns
 (``--cycles``), each set with its percentiles, and the event loop's lag in both; with
 ``--webhook`` the bot also posts every publish to a local webhook (its payload is built
-by the render worker).
+by the render worker). Before each publish one offering changes, so that every publish
+has something new to send. The person who asks (the bench's Matrix client) runs in a
+process of its own, so that the round trips count the bot's delays, not the bench's
+(its garbage collections, its sync); ``--client-in-process`` puts it back into the
+bot's process, as the bench was before.
 
 ``publish_figures`` and ``fill`` can be called from other benchmarks (bench_scale.py).
 """
@@ -22,6 +26,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import gc
 import logging
 import statistics
 import sys
@@ -31,6 +37,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from loop_meters import GcMeter, StepMeter
+from publish_client import PARTS, ClientProcess
 
 from digitalnah.model import DEFAULT_CATEGORIES, Offering, OfferingState
 from digitalnah.publisher import publish_files
@@ -77,37 +86,6 @@ async def fill(db: Database, count: int) -> None:
         )
 
 
-class StepMeter:
-    """The longest single step of the event loop (one callback or task step) while it is
-    entered, in the main thread's CPU time: how long the bot's own code holds the loop,
-    however busy the machine is (a wall-clock lag also counts the time the process
-    waited for a core)."""
-
-    def __init__(self) -> None:
-        self.longest_ms = 0.0
-        self.longest_what = ""
-        """What ran in the longest step (the callback or task, shortened)."""
-        self._original = asyncio.events.Handle._run
-
-    def __enter__(self) -> StepMeter:
-        original, meter = self._original, self
-
-        def run(handle: asyncio.Handle) -> None:
-            before = time.thread_time()
-            try:
-                original(handle)
-            finally:
-                took = (time.thread_time() - before) * 1000
-                if took > meter.longest_ms:
-                    meter.longest_ms, meter.longest_what = took, repr(handle)[:160]
-
-        asyncio.events.Handle._run = run  # type: ignore[method-assign]
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
-
-
 @dataclass
 class PublishFigures:
     seconds: float
@@ -120,6 +98,8 @@ class PublishFigures:
     longest_step_ms: float = 0.0
     """The longest step of the event loop in CPU time (``StepMeter``)."""
     longest_step_what: str = ""
+    collections: GcMeter = field(default_factory=GcMeter)
+    """The garbage collector's pauses in this process while publishing."""
 
     def report(self) -> str:
         lag = self.lag_ms or [0.0]
@@ -127,7 +107,8 @@ class PublishFigures:
             f"publish: {self.seconds:.2f} s, {self.files} files, largest {self.largest_name} "
             f"{self.largest_bytes / 1024:.0f} KiB (target < 1 MB); event-loop lag while "
             f"publishing: p50 {statistics.median(lag):.1f} ms, p99 {percentile(lag, 0.99):.1f} "
-            f"ms, max {max(lag):.1f} ms; longest loop step {self.longest_step_ms:.1f} ms CPU"
+            f"ms, max {max(lag):.1f} ms; longest loop step {self.longest_step_ms:.1f} ms CPU; "
+            f"garbage collections {self.collections.report()}"
         )
         if self.round_trips_ms:
             trips = self.round_trips_ms
@@ -171,14 +152,14 @@ async def publish_figures(
         while during is not None and not task.done():
             trips.append(await during())
 
-    with StepMeter() as steps:
+    with StepMeter() as steps, GcMeter() as collections:
         await asyncio.gather(task, ticks(), commands())
     seconds = time.perf_counter() - started
     sizes = await asyncio.to_thread(file_sizes, out_dir)
     largest = max(sizes, key=sizes.__getitem__)
     return PublishFigures(
         seconds, len(sizes), largest, sizes[largest], lag, trips, steps.longest_ms,
-        steps.longest_what,
+        steps.longest_what, collections,
     )  # fmt: skip
 
 
@@ -247,7 +228,10 @@ async def webhook_receiver(port: int) -> asyncio.subprocess.Process:
     raise RuntimeError("the webhook receiver did not start")
 
 
-async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: Path) -> None:
+async def with_synapse(
+    count: int, rounds: int, cycles: int, hook: bool, base: Path, *, in_process: bool,
+    freeze: bool, output_dir: Path | None,
+) -> None:  # fmt: skip
     """Idle round trips and round trips while the bot publishes, in turns (``cycles``
     times each), so that a machine's drift hits both alike."""
     from homeoffice_bot.app import App
@@ -256,6 +240,7 @@ async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: P
     from homeoffice_bot.devserver.settings import dev_bot_settings
     from homeoffice_bot.devserver.synapse import free_port
     from homeoffice_bot.devserver.team import team_room
+    from homeoffice_bot.kernel.memory import freeze_when
 
     logging.getLogger("nio").setLevel(logging.ERROR)
     server = SynapseServer(base / "synapse")
@@ -266,6 +251,8 @@ async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: P
         bot_id = server.register_user("bench-bot", "pw")
         anna_id = server.register_user("bench-anna", "pw")
         own: dict[str, object] = {"debounce_seconds": 0.1}
+        if output_dir is not None:
+            own["output_dir"] = str(output_dir)
         if receiver is not None:
             own.update(
                 webhook_url=f"http://127.0.0.1:{hook_port}/hook", webhook_secret="bench-secret"
@@ -281,16 +268,27 @@ async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: P
         await db.close()
         bot = App(settings)
         await bot.start()
+        if freeze:  # as ``homeoffice-bot run`` does
+            bot.tasks.spawn(freeze_when(bot.matrix.synced), "freeze the start's objects (gc)")
         await bot.wait_synced()
         anna = Person(server.url, anna_id, "pw", base / "anna")
         await anna.start()
         room = await team_room(anna, bot, [], encrypted=False)
-        await anna.ask(room, "!hilfe", bot.matrix.user_id)  # warm-up
+        asker: ClientProcess | None = None
+        if not in_process:  # the same account and device, from now on in its own process
+            await anna.stop()
+            asker = await ClientProcess.start(
+                server.url, anna_id, "pw", str(base / "anna"), room, bot.matrix.user_id
+            )
 
         async def round_trip() -> float:
+            if asker is not None:
+                return await asker.round_trip()
             t0 = time.perf_counter()
             await anna.ask(room, "!hilfe", bot.matrix.user_id)
             return (time.perf_counter() - t0) * 1000
+
+        await round_trip()  # warm-up
 
         async def idle_rounds() -> list[float]:
             return [await round_trip() for _ in range(rounds)]
@@ -298,41 +296,74 @@ async def with_synapse(count: int, rounds: int, cycles: int, hook: bool, base: P
         dn = bot.plugins["digitalnah"].dn  # type: ignore[attr-defined]
         await dn.publisher.flush()  # the publish every start does, out of the way
 
+        async def change(cycle: int) -> None:
+            """One offering changes, so that the webhook has something new to send."""
+            first = await dn.store.get(1)
+            title = f"Digitales Angebot Nummer 1, Stand {cycle}"
+            await dn.store.commit(dataclasses.replace(first, title=title))
+
         async def publish() -> None:
             await dn.publish_now()
             if dn.webhook is not None:
                 await dn.webhook.wait(timeout=120)
 
+        idle_parts: list[list[float]] = []
+        busy_parts: list[list[float]] = []
         idle, busy, idle_lag, busy_lag = [], [], [], []
         idle_step = busy_step = 0.0
         busy_what = ""
+        idle_gc, busy_gc = GcMeter(), GcMeter()
         for cycle in range(cycles):
-            with StepMeter() as steps:
+            with StepMeter() as steps, GcMeter() as collections:
                 trips, lag = await lag_while(idle_rounds())
             idle_step = max(idle_step, steps.longest_ms)
+            idle_gc.merge(collections)
+            idle_parts += asker.take_parts() if asker is not None else []
             idle += trips
             idle_lag += lag
+            await change(cycle)
             figures = await publish_figures(
                 dn.store, dn.site(), dn.out_dir, during=round_trip, publish=publish
             )
             busy += figures.round_trips_ms
             busy_lag += figures.lag_ms
+            busy_gc.merge(figures.collections)
+            busy_parts += asker.take_parts() if asker is not None else []
             if figures.longest_step_ms > busy_step:
                 busy_step, busy_what = figures.longest_step_ms, figures.longest_step_what
             print(f"cycle {cycle + 1}: {figures.report()}", flush=True)
         print(f"event-loop lag idle: {spread(idle_lag)}; while publishing: {spread(busy_lag)}")
+        shared = " (the bot and the bench's client share the loop)" if in_process else ""
         print(f"longest loop step (CPU) idle: {idle_step:.1f} ms; while publishing: "
-              f"{busy_step:.1f} ms (the bot and the bench's client share the loop): "
-              f"{busy_what}")  # fmt: skip
+              f"{busy_step:.1f} ms{shared}: {busy_what}")  # fmt: skip
+        print(f"garbage collections in the bot's process idle: {idle_gc.report()}; "
+              f"while publishing: {busy_gc.report()}")  # fmt: skip
         print(f"round trip idle ({len(idle)}): {spread(idle)}")
         print(f"round trip while publishing ({len(busy)}): {spread(busy)}")
+        for label, parts in (("idle", idle_parts), ("while publishing", busy_parts)):
+            if parts:
+                split = "; ".join(
+                    f"{name} {spread([p[n] for p in parts])}" for n, name in enumerate(PARTS, 1)
+                )
+                print(f"round trip {label}, by the homeserver's timestamps: {split}")
+        for worst in sorted(busy_parts, reverse=True)[:3]:
+            split = ", ".join(f"{name} {ms:.0f}" for name, ms in zip(PARTS, worst[1:], strict=True))
+            print(f"a slowest round trip while publishing: {worst[0]:.0f} ms ({split} ms)")
         p50 = statistics.median(busy) - statistics.median(idle)
         p90 = percentile(busy, 0.9) - percentile(idle, 0.9)
         print(
             f"delay while publishing: p50 {p50:+.0f} ms, p90 {p90:+.0f} ms, max "
             f"{max(busy) - max(idle):+.0f} ms against the idle max (target <= 100 ms)"
         )
-        await anna.stop()
+        before = time.thread_time()  # at the end: a collection resets the collector's counts
+        gc.collect()
+        print(f"a full garbage collection of the bot's process: "
+              f"{(time.thread_time() - before) * 1000:.0f} ms CPU, {len(gc.get_objects())} "
+              f"objects tracked, {gc.get_freeze_count()} frozen")  # fmt: skip
+        if asker is not None:
+            await asker.stop()
+        else:
+            await anna.stop()
         await bot.stop()
     finally:
         if receiver is not None:
@@ -351,12 +382,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="idle round trips per cycle")
     parser.add_argument("--cycles", type=int, default=3, help="idle and publishing in turns")
     parser.add_argument("--webhook", action="store_true", help="with a local webhook")
+    parser.add_argument(
+        "--client-in-process", action="store_true",
+        help="the asking client in the bot's process (as the bench was before)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-freeze", action="store_true",
+        help="leave out the bot's gc.freeze() after its start (homeoffice_bot.kernel.memory)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--output-dir", type=Path,
+        help="where the bot publishes (default: its data folder; e.g. on /dev/shm to take "
+        "the disk out of the measurement)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.synapse:
             asyncio.run(
-                with_synapse(args.offerings, args.rounds, args.cycles, args.webhook, Path(tmp))
-            )
+                with_synapse(
+                    args.offerings, args.rounds, args.cycles, args.webhook, Path(tmp),
+                    in_process=args.client_in_process, freeze=not args.no_freeze,
+                    output_dir=args.output_dir,
+                )
+            )  # fmt: skip
         else:
             asyncio.run(offline(args.offerings, Path(tmp)))
 

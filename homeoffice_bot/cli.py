@@ -39,6 +39,7 @@ def _configure_logging(settings: Settings | None) -> None:
 
 async def _run(settings: Settings) -> int:
     from homeoffice_bot.app import App
+    from homeoffice_bot.kernel.memory import freeze_when
 
     app = App(settings)
     loop = asyncio.get_running_loop()
@@ -48,6 +49,7 @@ async def _run(settings: Settings) -> int:
         await app.start()
         if app.active.held:
             log.info("homeoffice-bot %s running as %s", __version__, settings.matrix.user_id)
+            app.tasks.spawn(freeze_when(app.matrix.synced), "freeze the start's objects (gc)")
             await app.run_until_stopped()
     finally:
         if app.active.held:
