@@ -2,8 +2,8 @@
 
 Pure: ``duration_minutes`` says how many minutes a text names, or None. The command
 argument type (``argtypes.Duration``, ``argtypes.parse_duration``) wraps it with its error
-messages and maximum, and the workday's ``when.span_of`` calls that with its own; ``format_duration`` writes a length
-back the way the grammar reads it.
+messages and maximum, and the workday's ``when.span_of`` calls that with its own;
+``format_duration`` writes a length back the way the grammar reads it.
 """
 
 from __future__ import annotations
