@@ -99,8 +99,15 @@ class Runner:
         """At start: the daily jobs of every stand-up, and everything an open occurrence
         still needs. Whatever is due runs after the first sync, when the bot knows its
         rooms again and answers typed while it was down have been taken in."""
-        for rule in await self.store.kickoff_rules():
-            await self.schedule_kickoff(rule)
+        self.ctx.scheduler.schedule_many(
+            (
+                (self._kickoff_job_id(rule.standup_id), Daily(rule.at, rule.weekdays, rule.tz),
+                 self._kickoff_job(rule.standup_id))
+                for rule in await self.store.kickoff_rules()
+                if not rule.paused
+            ),
+            grace=self._kickoff_grace(),
+        )  # fmt: skip
         now = self.ctx.clock.now()
         for occurrence in await self.store.open_occurrences():
             if occurrence.closes_at <= now:
@@ -123,7 +130,7 @@ class Runner:
         await self.schedule_kickoff(kickoff_rule(record))
 
     async def schedule_kickoff(self, rule: KickoffRule) -> None:
-        job_id = f"{job_prefix(rule.standup_id)}kickoff"
+        job_id = self._kickoff_job_id(rule.standup_id)
         if rule.paused:
             self.ctx.scheduler.cancel(job_id)
             return
@@ -131,8 +138,15 @@ class Runner:
             job_id,
             Daily(rule.at, rule.weekdays, rule.tz),
             self._kickoff_job(rule.standup_id),
-            grace=timedelta(minutes=self.settings.kickoff_grace_minutes),
+            grace=self._kickoff_grace(),
         )
+
+    @staticmethod
+    def _kickoff_job_id(standup_id: int) -> str:
+        return f"{job_prefix(standup_id)}kickoff"
+
+    def _kickoff_grace(self) -> timedelta:
+        return timedelta(minutes=self.settings.kickoff_grace_minutes)
 
     def next_kickoff(self, record: StandupRecord) -> datetime | None:
         return record.config.next_kickoff(max(self.ctx.clock.now(), record.active_since))
