@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import statistics
 import tempfile
 import time
@@ -144,16 +145,20 @@ class Running:
 async def started(running: Running, starts: int) -> None:
     """Time to healthy (and the CPU used until then): the best and the median of a first
     start and ``starts - 1`` restarts; the last start keeps running."""
-    walls, cpus = [], []
+    walls, cpus, loads = [], [], []
     for n in range(starts):
         if n:
             await running.stop()
         wall, cpu = await running.start()
         walls.append(wall)
         cpus.append(cpu)
+        loads.append(os.getloadavg()[0])
     running.level.figures["healthy_s"] = min(walls)
     running.level.figures["healthy_median_s"] = statistics.median(walls)
     running.level.figures["healthy_cpu_s"] = min(cpus)
+    running.level.figures["healthy_cpu_median_s"] = statistics.median(cpus)
+    running.level.figures["load_min"] = min(loads)
+    running.level.figures["load_max"] = max(loads)
 
 
 async def measure_due(
@@ -209,7 +214,8 @@ async def measure_due(
 ROWS = (
     ("healthy_s", "time to healthy (best start)", "s", 2),
     ("healthy_median_s", "time to healthy (median start)", "s", 2),
-    ("healthy_cpu_s", "CPU until healthy", "s", 2),
+    ("healthy_cpu_s", "CPU until healthy (least)", "s", 2),
+    ("healthy_cpu_median_s", "CPU until healthy (median)", "s", 2),
     ("rss_mib", "RSS after idle", "MiB", 0),
     ("idle_cpu_pct", "CPU while idle", "% of a core", 2),
     ("pause_ms", "!pause round trip (median)", "ms", 0),
@@ -242,8 +248,11 @@ def report(levels: list[Level], idle: float) -> str:
     widths = [max(len(r[i]) for r in lines) for i in range(len(head))]
     out = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in lines]
     out.insert(1, "-+-".join("-" * w for w in widths))
+    loads = [v for lv in levels for k, v in lv.figures.items() if k.startswith("load_")]
     notes = [
         f"CPU and RSS over {idle:.0f} s idle (CPU per idle minute: the % times 0.6 s).",
+        f"Load average (1 min) at the starts: {min(loads, default=0):.1f}"
+        f"–{max(loads, default=0):.1f}.",
         "Time to healthy: process start to /healthz ok, over a first start and restarts;",
         "CPU until healthy: the process's CPU seconds by then (less at the mercy of a loaded",
         "machine). !pause: its ratio is to the empty database's bot, measured interleaved.",

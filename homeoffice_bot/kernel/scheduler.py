@@ -3,8 +3,9 @@
 Components (re)declare their jobs from their own rows at start and whenever a row
 changes: ``schedule(job_id, trigger, func)`` replaces a job of the same id, and
 ``reschedule(job_id, trigger)`` moves one to a new time. Both cost O(log n) (timetable.py)
-and look at no other job, so declaring ten thousand stand-ups at start is linear; jobs
-with equal Daily rules share one trigger and its computed times (``FireTimes``).
+and look at no other job; jobs with equal Daily rules share one trigger and its computed
+times (``FireTimes``). ``schedule_many`` declares many jobs in one pass (the kickoffs of
+ten thousand stand-ups at start): one clock reading, one wake-up.
 
 Every firing of a Daily or Once job is recorded in the ``occurrences`` table under
 ``<job_id>@<scheduled instant>`` before the job runs and marked done when it has
@@ -30,14 +31,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from homeoffice_bot.kernel.clock import Clock, MovableClock
 from homeoffice_bot.kernel.delivery.inbox import acting_for
-from homeoffice_bot.kernel.schedule_rules import Every, FireTimes, Once, Trigger
+from homeoffice_bot.kernel.schedule_rules import Daily, Every, FireTimes, Once, Trigger
 from homeoffice_bot.kernel.slots import Slots
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.kernel.tasks import TaskTracker
@@ -142,7 +143,42 @@ class Scheduler:
         """Add or replace a job; run a firing missed within ``grace`` now, once.
         ``record=False``: its firings are not written to the occurrences table and take
         no slot (for a wake-up whose work is idempotent and whose time changes often)."""
-        self._put(job_id, _Job(trigger, func, grace, record))
+        self._put(job_id, _Job(trigger, func, grace, record), self._clock.now())
+
+    def schedule_many(
+        self,
+        jobs: Iterable[tuple[str, Trigger, JobFunc]],
+        *,
+        grace: timedelta = DEFAULT_GRACE,
+        record: bool = True,
+    ) -> None:
+        """``schedule`` for each of ``jobs`` (job id, trigger, function), all at the same
+        ``now``: what is missed within ``grace`` runs once, as with ``schedule``. Equal
+        Daily triggers are looked at once (ten thousand kickoffs share a few rules)."""
+        now = self._clock.now()
+        earliest = self._table.next_due()
+        rules: dict[Daily, tuple[Daily, datetime | None, bool]] = {}
+        for job_id, trigger, func in jobs:
+            if not isinstance(trigger, Daily):
+                self._put(job_id, _Job(trigger, func, grace, record), now, wake=False)
+                continue
+            rule = rules.get(trigger)
+            if rule is None:
+                shared = self._times.shared(trigger)
+                missed = self._times.last(shared, now)
+                recent = missed is not None and now - missed <= grace
+                rule = rules[trigger] = (shared, self._times.next(shared, now), recent)
+            shared, upcoming, recent = rule
+            self.cancel(job_id)
+            job = _Job(shared, func, grace, record)
+            if upcoming is not None:
+                self._jobs[job_id] = job
+                self._table.set(job_id, upcoming)
+            if recent:
+                self._spawn(job_id, job, self._times.last(shared, now) or now)
+        after = self._table.next_due()
+        if after is not None and (earliest is None or after < earliest):
+            self._wake()
 
     def reschedule(self, job_id: str, trigger: Trigger) -> bool:
         """Move a declared job to a new trigger, keeping its function and grace: as cheap
@@ -151,7 +187,7 @@ class Scheduler:
         job = self._jobs.get(job_id)
         if job is None:
             return False
-        self._put(job_id, _Job(trigger, job.func, job.grace, job.record))
+        self._put(job_id, _Job(trigger, job.func, job.grace, job.record), self._clock.now())
         return True
 
     def cancel(self, job_id: str) -> None:
@@ -163,9 +199,8 @@ class Scheduler:
         for job_id in [job_id for job_id in self._jobs if job_id.startswith(prefix)]:
             self.cancel(job_id)
 
-    def _put(self, job_id: str, job: _Job) -> None:
+    def _put(self, job_id: str, job: _Job, now: datetime, *, wake: bool = True) -> None:
         self.cancel(job_id)
-        now = self._clock.now()
         trigger = job.trigger
         if isinstance(trigger, Once):
             if trigger.at <= now:
@@ -173,23 +208,23 @@ class Scheduler:
                     self._spawn(job_id, job, trigger.at)
                 return
             self._jobs[job_id] = job
-            self._set(job_id, trigger.at)
+            self._set(job_id, trigger.at, wake)
             return
         if isinstance(trigger, Every):
             self._jobs[job_id] = job
-            self._set(job_id, now + trigger.interval)
+            self._set(job_id, now + trigger.interval, wake)
             return
         job.trigger = trigger = self._times.shared(trigger)
         upcoming = self._times.next(trigger, now)
         if upcoming is not None:
             self._jobs[job_id] = job
-            self._set(job_id, upcoming)
+            self._set(job_id, upcoming, wake)
         missed = self._times.last(trigger, now)
         if missed is not None and now - missed <= job.grace:
             self._spawn(job_id, job, missed)
 
-    def _set(self, job_id: str, when: datetime) -> None:
-        if self._loop_task is None:  # declared before the start: nothing to wake yet
+    def _set(self, job_id: str, when: datetime, wake: bool = True) -> None:
+        if self._loop_task is None or not wake:  # nothing to wake (yet, or now)
             self._table.set(job_id, when)
             return
         earliest = self._table.next_due()

@@ -23,7 +23,7 @@ from homeoffice_bot.standup.setup_service import GuidedSetup
 from homeoffice_bot.standup.store import StandupStore
 
 JOB_PREFIX = "standup:"
-"""Every job of the stand-up (``runner.job_prefix`` and the purge) starts with it."""
+"""Every job of the stand-up (``kickoff_jobs.job_prefix`` and the purge) starts with it."""
 PURGE_JOB = f"{JOB_PREFIX}purge"
 PURGE_GRACE = timedelta(hours=6)
 
@@ -76,4 +76,5 @@ class StandupPlugin(Plugin[StandupSettings]):
         return counts
 
     async def stop(self) -> None:
+        self.runner.kickoffs.stop()  # the kickoffs not yet declared stay so
         self.ctx.scheduler.cancel_prefix(JOB_PREFIX)  # the purge and every stand-up's jobs

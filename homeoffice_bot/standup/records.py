@@ -7,7 +7,6 @@ Instants are UTC, days ISO dates, the configuration JSON validated by pydantic.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -56,32 +55,31 @@ def kickoff_rule(record: StandupRecord) -> KickoffRule:
     return KickoffRule(record.id, config.at, config.weekdays, config.tz, config.paused)
 
 
-# ``config_to_json`` writes sorted keys with json's default separators, and a quote
-# inside a string value is always escaped, so each of these finds the key itself.
-_AT = re.compile(r'"at": "(\d\d:\d\d(?::\d\d(?:\.\d+)?)?)"')
-_PAUSED = re.compile(r'"paused": (true|false)\b')
-_TZ = re.compile(r'"tz": "([A-Za-z0-9_+\-/]+)"')
-_WEEKDAYS = re.compile(r'"weekdays": \[([1-7](?:, [1-7])*)\]')
+KICKOFF_COLUMNS = ("kickoff_time", "kickoff_weekdays", "kickoff_tz", "kickoff_paused")
+"""The columns of ``standups`` that repeat the kickoff rule of its ``config`` (schema
+step 5), written with it by the store."""
 
 
-def kickoff_rule_from_row(row: Row) -> KickoffRule:
-    """The kickoff rule of a stored stand-up (a row with ``id`` and ``config``) without
-    validating its whole configuration: 10,000 of them are read at every start. The
-    configuration was validated when it was stored; a row that is not in the form
-    ``config_to_json`` writes is read the full way."""
-    text = row["config"]
-    found = [p.search(text) for p in (_AT, _PAUSED, _TZ, _WEEKDAYS)]
-    if not all(found):
-        config = config_from_json(text)
-        return KickoffRule(row["id"], config.at, config.weekdays, config.tz, config.paused)
-    at, paused, tz, weekdays = (m.group(1) for m in found if m is not None)
-    return KickoffRule(
-        row["id"],
-        time.fromisoformat(at),
-        frozenset(int(day) for day in weekdays.split(", ")),
-        tz,
-        paused == "true",
-    )
+def kickoff_columns(config: StandupConfig) -> tuple[str, str, str, int]:
+    """The values of ``KICKOFF_COLUMNS``: ``09:00:00``, ``1,2,3,4,5``, the zone, 0 or 1."""
+    weekdays = ",".join(str(day) for day in sorted(config.weekdays))
+    return config.at.isoformat(), weekdays, config.tz, int(config.paused)
+
+
+def kickoff_rules_from_rows(rows: Sequence[Row]) -> list[KickoffRule]:
+    """The kickoff rules of stored stand-ups (rows with ``id`` and ``KICKOFF_COLUMNS``),
+    without validating their whole configuration: 10,000 of them are read at every start,
+    and most share a few rules, each parsed once."""
+    parsed: dict[tuple[str, str], tuple[time, frozenset[int]]] = {}
+    rules = []
+    for row in rows:
+        key = (row["kickoff_time"], row["kickoff_weekdays"])
+        known = parsed.get(key)
+        if known is None:
+            days = frozenset(int(day) for day in key[1].split(",") if day)
+            known = parsed[key] = (time.fromisoformat(key[0]), days)
+        rules.append(KickoffRule(row["id"], *known, row["kickoff_tz"], bool(row["kickoff_paused"])))
+    return rules
 
 
 def iso(instant: datetime) -> str:

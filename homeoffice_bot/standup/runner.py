@@ -19,8 +19,9 @@ from homeoffice_bot.kernel.delivery import acting_for
 from homeoffice_bot.kernel.errors import MatrixError
 from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
-from homeoffice_bot.kernel.schedule_rules import Daily, Once
+from homeoffice_bot.kernel.schedule_rules import Once
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
+from homeoffice_bot.standup.kickoff_jobs import FIRST_SYNC_TIMEOUT, KickoffJobs, job_prefix
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
 from homeoffice_bot.standup.messages import render_dm_question, render_reminder
 from homeoffice_bot.standup.occurrence import (
@@ -52,11 +53,6 @@ log = logging.getLogger(__name__)
 LATE_START_AFTER = timedelta(minutes=1)
 """A kickoff posted later than this after its time says so."""
 CLOSE_GRACE = timedelta(days=2)
-FIRST_SYNC_TIMEOUT = 60.0
-
-
-def job_prefix(standup_id: int) -> str:
-    return f"standup:{standup_id}:"
 
 
 def _occurrence_job(occurrence: OccurrenceRecord, what: str) -> str:
@@ -92,15 +88,17 @@ class Runner:
         self.live = LiveStore(store.db)
         self.show = RunOfShow(ctx, store, self.live, _occurrence_job)
         self.tandem = TandemSummary(ctx, store, self.live)
+        grace = timedelta(minutes=settings.kickoff_grace_minutes)
+        self.kickoffs = KickoffJobs(ctx, self.scheduled_kickoff, grace)
 
     # ---------------------------------------------------------------- schedules
 
     async def restore(self) -> None:
-        """At start: the daily jobs of every stand-up, and everything an open occurrence
-        still needs. Whatever is due runs after the first sync, when the bot knows its
-        rooms again and answers typed while it was down have been taken in."""
-        for rule in await self.store.kickoff_rules():
-            await self.schedule_kickoff(rule)
+        """At start: the daily jobs of every stand-up (those not due soon after the first
+        sync, ``kickoff_jobs``), and everything an open occurrence still needs. Whatever is
+        due runs after the first sync, when the bot knows its rooms again and answers
+        typed while it was down have been taken in."""
+        self.kickoffs.restore(await self.store.kickoff_rules())
         now = self.ctx.clock.now()
         for occurrence in await self.store.open_occurrences():
             if occurrence.closes_at <= now:
@@ -123,28 +121,13 @@ class Runner:
         await self.schedule_kickoff(kickoff_rule(record))
 
     async def schedule_kickoff(self, rule: KickoffRule) -> None:
-        job_id = f"{job_prefix(rule.standup_id)}kickoff"
-        if rule.paused:
-            self.ctx.scheduler.cancel(job_id)
-            return
-        await self.ctx.scheduler.schedule(
-            job_id,
-            Daily(rule.at, rule.weekdays, rule.tz),
-            self._kickoff_job(rule.standup_id),
-            grace=timedelta(minutes=self.settings.kickoff_grace_minutes),
-        )
+        await self.kickoffs.schedule(rule)
 
     def next_kickoff(self, record: StandupRecord) -> datetime | None:
         return record.config.next_kickoff(max(self.ctx.clock.now(), record.active_since))
 
     def unschedule(self, standup_id: int) -> None:
-        self.ctx.scheduler.cancel_prefix(job_prefix(standup_id))
-
-    def _kickoff_job(self, standup_id: int) -> Callable[[datetime], Awaitable[None]]:
-        async def run(at: datetime) -> None:
-            await self.scheduled_kickoff(standup_id, at)
-
-        return run
+        self.kickoffs.unschedule(standup_id)
 
     async def _schedule_occurrence(self, occurrence: OccurrenceRecord) -> None:
         config, scheduler = occurrence.config, self.ctx.scheduler

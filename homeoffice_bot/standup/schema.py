@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from homeoffice_bot.kernel.storage import MigrationStep
+from homeoffice_bot.kernel.storage import MigrationStep, Transaction
+from homeoffice_bot.standup.records import KICKOFF_COLUMNS, config_from_json, kickoff_columns
+
+
+async def _kickoff_columns(tx: Transaction) -> None:
+    """The kickoff rule (time, weekdays, zone, paused) in columns of its own, filled from
+    each stand-up's settings: the start declares every kickoff without reading them."""
+    for column in KICKOFF_COLUMNS:
+        kind = "INTEGER" if column == "kickoff_paused" else "TEXT"
+        await tx.execute(f"ALTER TABLE standups ADD COLUMN {column} {kind}")
+    rows = await tx.fetchall("SELECT id, config FROM standups")
+    await tx.executemany(
+        "UPDATE standups SET kickoff_time = ?, kickoff_weekdays = ?, kickoff_tz = ?,"
+        " kickoff_paused = ? WHERE id = ?",
+        [(*kickoff_columns(config_from_json(row["config"])), row["id"]) for row in rows],
+    )
+
 
 MIGRATIONS: list[MigrationStep] = [
     """
@@ -129,4 +145,6 @@ MIGRATIONS: list[MigrationStep] = [
     """
     ALTER TABLE standup_answers ADD COLUMN tapped INTEGER NOT NULL DEFAULT 0
     """,
+    # The kickoff rule beside the settings, kept equal by the store.
+    _kickoff_columns,
 ]

@@ -13,6 +13,7 @@ from homeoffice_bot.kernel.storage import Database, IntegrityError
 from homeoffice_bot.standup.config import StandupConfig
 from homeoffice_bot.standup.records import (
     CLOSED,
+    KICKOFF_COLUMNS,
     OPEN,
     AbsenceRecord,
     AnswerRecord,
@@ -24,7 +25,8 @@ from homeoffice_bot.standup.records import (
     answer_from_row,
     config_to_json,
     iso,
-    kickoff_rule_from_row,
+    kickoff_columns,
+    kickoff_rules_from_rows,
     note_from_row,
     occurrence_from_row,
     standup_from_row,
@@ -63,9 +65,9 @@ class StandupStore:
         return [standup_from_row(row) for row in await self.db.fetchall("SELECT * FROM standups")]
 
     async def kickoff_rules(self) -> list[KickoffRule]:
-        """Every stand-up's kickoff rule, without reading the rest of its settings."""
-        rows = await self.db.fetchall("SELECT id, config FROM standups")
-        return [kickoff_rule_from_row(row) for row in rows]
+        """Every stand-up's kickoff rule, from its kickoff columns (not its settings)."""
+        rows = await self.db.fetchall(f"SELECT id, {', '.join(KICKOFF_COLUMNS)} FROM standups")
+        return kickoff_rules_from_rows(rows)
 
     async def standup(self, standup_id: int) -> StandupRecord | None:
         row = await self.db.fetchone("SELECT * FROM standups WHERE id = ?", (standup_id,))
@@ -77,10 +79,11 @@ class StandupStore:
         """The new stand-up, or None when the room already has one of that name."""
         try:
             standup_id = await self.db.execute(
-                "INSERT INTO standups(room_id, name, config, active_since, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO standups(room_id, name, config, active_since, created_by, created_at,"
+                " kickoff_time, kickoff_weekdays, kickoff_tz, kickoff_paused)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (config.room_id, config.name, config_to_json(config), iso(now), created_by,
-                 iso(now)),
+                 iso(now), *kickoff_columns(config)),
             )  # fmt: skip
         except IntegrityError:
             return None
@@ -89,14 +92,16 @@ class StandupStore:
     async def save_config(
         self, standup_id: int, config: StandupConfig, active_since: datetime | None = None
     ) -> None:
+        kickoff = "kickoff_time = ?, kickoff_weekdays = ?, kickoff_tz = ?, kickoff_paused = ?"
+        values = (config_to_json(config), *kickoff_columns(config))
         if active_since is None:
             await self.db.execute(
-                "UPDATE standups SET config = ? WHERE id = ?", (config_to_json(config), standup_id)
+                f"UPDATE standups SET config = ?, {kickoff} WHERE id = ?", (*values, standup_id)
             )
         else:
             await self.db.execute(
-                "UPDATE standups SET config = ?, active_since = ? WHERE id = ?",
-                (config_to_json(config), iso(active_since), standup_id),
+                f"UPDATE standups SET config = ?, {kickoff}, active_since = ? WHERE id = ?",
+                (*values, iso(active_since), standup_id),
             )
 
     async def delete_standup(self, standup_id: int) -> None:

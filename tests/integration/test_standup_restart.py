@@ -125,3 +125,20 @@ async def test_kickoff_missed_while_down_is_posted_once_after_the_restart(
     assert len(kickoffs(anna, room, bot, mark)) == 1
     opened = await bot.db.fetchval("SELECT COUNT(*) FROM standup_occurrences")
     assert opened == 1
+
+
+async def test_kickoff_due_in_the_first_minute_after_a_restart_is_posted(
+    start_bot: StartBot, people: People
+) -> None:
+    clock = FixedClock(datetime.now(UTC))
+    bot, room, lead, anna, _ = await _team(start_bot, people, clock, "10s")
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
+    await bot.stop()
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)  # before the kickoff
+    await ask(lead, room, bot, "!standup status")  # a sentinel: started and synced
+    mark = anna.mark()
+    standup_id = await bot.db.fetchval("SELECT id FROM standups")
+    assert bot.scheduler.next_run(f"standup:{standup_id}:kickoff") == kickoff_at
+    clock.set(kickoff_at + timedelta(seconds=1))
+    await wait_kickoff(anna, room, bot, mark)
+    assert len(kickoffs(anna, room, bot, mark)) == 1

@@ -12,7 +12,7 @@ import pytest
 from homeoffice_bot.kernel.clock import FixedClock, SystemClock
 from homeoffice_bot.kernel.kernel_schema import MIGRATIONS
 from homeoffice_bot.kernel.schedule_rules import Daily, Every, Once
-from homeoffice_bot.kernel.scheduler import Scheduler
+from homeoffice_bot.kernel.scheduler import MAX_SLEEP, Scheduler
 from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.kernel.tasks import TaskTracker
 
@@ -319,3 +319,59 @@ async def test_a_clock_that_jumps_over_several_days_runs_the_latest_firing_once(
     assert await scheduler.run_due() == 1
     assert fired == [datetime(2026, 7, 15, 7, tzinfo=UTC)]
     assert scheduler.next_run("kickoff") == datetime(2026, 7, 16, 7, tzinfo=UTC)
+
+
+async def test_jobs_declared_in_bulk_fire_like_jobs_declared_one_by_one(db: Database) -> None:
+    now = datetime(2026, 7, 15, 7, 5, tzinfo=UTC)  # 09:05 in Berlin, a Wednesday
+    clock = FixedClock(now)
+    tasks = TaskTracker()
+    fired: list[tuple[str, datetime]] = []
+
+    def job(name: str) -> Callable[[datetime], Awaitable[None]]:
+        async def run(at: datetime) -> None:
+            fired.append((name, at))
+
+        return run
+
+    nine = Daily(time(9), frozenset(range(1, 6)), "Europe/Berlin")
+    eight = Daily(time(8), frozenset(range(1, 6)), "Europe/Berlin")
+    ten = Daily(time(10), frozenset(range(1, 6)), "Europe/Berlin")
+    scheduler = Scheduler(db, clock, tasks)
+    await scheduler.schedule("c", Every(timedelta(hours=1)), job("old c"))
+    scheduler.schedule_many(
+        [
+            ("a", nine, job("a")),  # missed five minutes ago: within the grace, runs now
+            ("b", Daily(time(9), frozenset(range(1, 6)), "Europe/Berlin"), job("b")),
+            ("c", ten, job("c")),  # replaces the earlier job of that id
+            ("d", eight, job("d")),  # an hour ago: beyond the grace
+            ("e", Once(now + timedelta(minutes=50)), job("e")),
+        ],
+        grace=timedelta(minutes=10),
+    )
+    await tasks.drain(2)
+    assert sorted(fired) == [("a", nine_at := datetime(2026, 7, 15, 7, tzinfo=UTC)), ("b", nine_at)]
+    assert scheduler.job_ids() == ["a", "b", "c", "d", "e"]
+    assert scheduler.next_run("a") == scheduler.next_run("b") == nine_at + timedelta(days=1)
+    assert scheduler.next_run("c") == datetime(2026, 7, 15, 8, tzinfo=UTC)
+    assert scheduler.next_run("d") == datetime(2026, 7, 16, 6, tzinfo=UTC)
+    clock.set(datetime(2026, 7, 15, 8, tzinfo=UTC))  # 10:00 in Berlin
+    assert await scheduler.run_due() == 2
+    assert sorted(fired)[2:] == [
+        ("c", datetime(2026, 7, 15, 8, tzinfo=UTC)), ("e", now + timedelta(minutes=50))
+    ]  # fmt: skip
+
+
+async def test_a_job_declared_in_bulk_wakes_a_running_scheduler(db: Database) -> None:
+    scheduler = Scheduler(db, SystemClock(), TaskTracker())
+    scheduler.start()
+    fired = asyncio.Event()
+
+    async def job(at: datetime) -> None:
+        fired.set()
+
+    for _ in range(2):  # the loop goes to sleep (for MAX_SLEEP) with nothing declared
+        await asyncio.sleep(0)
+    soon = datetime.now(UTC) + timedelta(milliseconds=200)
+    scheduler.schedule_many([("soon", Once(soon), job)])
+    await asyncio.wait_for(fired.wait(), MAX_SLEEP / 2)
+    scheduler.stop()

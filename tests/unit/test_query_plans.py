@@ -75,7 +75,9 @@ NOT_HOT: dict[str, str] = {
         "the daily purge: at most one row per person"
     ),
     "SELECT * FROM standups": "StandupStore.all_standups: tests and tools",
-    "SELECT id, config FROM standups": "StandupStore.kickoff_rules: once at start, to schedule",
+    "SELECT id, kickoff_time, kickoff_weekdays, kickoff_tz, kickoff_paused FROM standups": (
+        "StandupStore.kickoff_rules: once at start, to schedule"
+    ),
     "SELECT * FROM digitalnah_offerings ORDER BY id": "OfferingStore.all: tests and tools",
     "SELECT * FROM digitalnah_offerings WHERE state IN": (
         "OfferingStore.in_states: publishing writes every published offering"

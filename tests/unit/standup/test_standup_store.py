@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -11,7 +11,13 @@ from homeoffice_bot.kernel.storage import Database
 from homeoffice_bot.standup.config import StandupConfig
 from homeoffice_bot.standup.records import config_to_json, kickoff_rule
 from homeoffice_bot.standup.schema import MIGRATIONS
-from homeoffice_bot.standup.store import AnswerRecord, NewOccurrence, NoteRecord, StandupStore
+from homeoffice_bot.standup.store import (
+    AnswerRecord,
+    KickoffRule,
+    NewOccurrence,
+    NoteRecord,
+    StandupStore,
+)
 
 ROOM = "!team:example.org"
 ANNA, BEN = "@anna:example.org", "@ben:example.org"
@@ -153,31 +159,55 @@ async def test_deleting_a_standup_deletes_its_occurrences(store: StandupStore) -
     assert await store.all_standups() == []
 
 
-async def test_kickoff_rules_are_read_without_the_rest_of_the_settings(
+CONFIGS = [
+    StandupConfig("team", ROOM, time(9, 0)),
+    StandupConfig(
+        "frühschicht", ROOM, time(6, 45, 30), tz="America/Port-au-Prince",
+        weekdays=frozenset({6, 7}), paused=True, questions=("Erledigt?", "Blocker?"),
+    ),
+    StandupConfig("spaet", ROOM, time(14, 0), tz="Etc/GMT+1", weekdays=frozenset(range(1, 8))),
+]  # fmt: skip
+
+
+async def test_kickoff_rules_come_from_the_kickoff_columns_kept_equal_to_the_settings(
     store: StandupStore,
 ) -> None:
-    sneaky = '", "paused": true, "tz": "Asia/Tokyo", "weekdays": [6], "at": "23:59:00'
-    configs = [
-        config("team"),
-        StandupConfig(
-            "frühschicht", ROOM, time(6, 45, 30), tz="America/Port-au-Prince",
-            weekdays=frozenset({6, 7}), paused=True, questions=(sneaky, "Blocker?"),
-            call_link=None, participants_add=frozenset({'@a"b:example.org'}),
-        ),
-        StandupConfig("spaet", ROOM, time(14, 0), tz="Etc/GMT+1", weekdays=frozenset(range(1, 8))),
-    ]  # fmt: skip
-    for one in configs:
-        assert await store.create_standup(one, ANNA, NOW) is not None
-    # A row not in the form config_to_json writes is read the full way.
-    await store.db.execute(
-        "UPDATE standups SET config = ? WHERE name = ?",
-        (json.dumps(json.loads(config_to_json(configs[2])), indent=1), "spaet"),
-    )
-    by_id = {record.id: record for record in await store.all_standups()}
-    rules = await store.kickoff_rules()
-    assert sorted(rule.standup_id for rule in rules) == sorted(by_id)
-    for rule in rules:
-        assert rule == kickoff_rule(by_id[rule.standup_id])
-    assert {(rule.tz, rule.paused) for rule in rules} == {
-        ("Europe/Berlin", False), ("America/Port-au-Prince", True), ("Etc/GMT+1", False)
-    }  # fmt: skip
+    records = [await store.create_standup(one, ANNA, NOW) for one in CONFIGS]
+    early, late = records[0], records[2]
+    assert early is not None
+    assert late is not None
+    moved = replace(CONFIGS[2], at=time(15, 30), tz="Asia/Tokyo", weekdays=frozenset({2, 4}))
+    await store.save_config(late.id, replace(moved, paused=True))
+    await store.save_config(early.id, replace(CONFIGS[0], at=time(8)), NOW)
+    by_id = {record.id: kickoff_rule(record) for record in await store.all_standups()}
+    assert {rule.standup_id: rule for rule in await store.kickoff_rules()} == by_id
+    tokyo = KickoffRule(late.id, time(15, 30), frozenset({2, 4}), "Asia/Tokyo", paused=True)
+    assert by_id[late.id] == tokyo
+    assert by_id[early.id].at == time(8)
+    assert not by_id[early.id].paused
+
+
+async def test_the_migration_fills_the_kickoff_columns_of_existing_standups(
+    tmp_path: Path,
+) -> None:
+    db = Database(tmp_path / "old.sqlite3")
+    await db.open()
+    try:
+        await db.migrate("standup", MIGRATIONS[:-1])
+        for one in CONFIGS:
+            await db.execute(
+                "INSERT INTO standups(room_id, name, config, active_since, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (one.room_id, one.name, config_to_json(one), NOW.isoformat(), ANNA,
+                 NOW.isoformat()),
+            )  # fmt: skip
+        await db.migrate("standup", MIGRATIONS)
+        store = StandupStore(db)
+        rules = sorted(await store.kickoff_rules(), key=lambda rule: rule.standup_id)
+        records = sorted(await store.all_standups(), key=lambda record: record.id)
+        assert rules == [kickoff_rule(record) for record in records]
+        assert [(rule.at, rule.weekdays, rule.tz, rule.paused) for rule in rules] == [
+            (one.at, one.weekdays, one.tz, one.paused) for one in CONFIGS
+        ]
+    finally:
+        await db.close()
