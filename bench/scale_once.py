@@ -20,6 +20,7 @@ from homeoffice_bot.devserver.botprocess import BotProcess
 from homeoffice_bot.devserver.settings import dev_bot_settings
 from homeoffice_bot.devserver.synapse import free_port
 from homeoffice_bot.kernel.ids import RoomID, UserID
+from homeoffice_bot.kernel.offline import offline_context
 from homeoffice_bot.standup.config import StandupConfig
 from homeoffice_bot.standup.store import StandupStore
 
@@ -99,11 +100,15 @@ async def measure_kickoffs(server: SynapseServer, rooms: int, base: Path) -> dic
 
 
 async def kickoffs_sent(path: Path, minute: datetime) -> list[datetime]:
-    """When the outbox's sends since ``minute`` completed (a fresh bot sends only kickoffs
-    there; its board and pins need a presence command)."""
+    """When the kickoff messages sent since ``minute`` were sent: the outbox's record of
+    each send whose event is an occurrence's kickoff (a written kickoff's 👍 reaction, a
+    send of its own, does not count)."""
     async with aiosqlite.connect(path) as db:
         cursor = await db.execute(
-            "SELECT sent_at FROM outbox_sent WHERE sent_at >= ?", (minute.isoformat(),)
+            "SELECT s.sent_at FROM outbox_sent s"
+            " JOIN standup_occurrences o ON o.kickoff_event_id = s.event_id"
+            " WHERE s.sent_at >= ?",
+            (minute.isoformat(),),
         )
         rows = await cursor.fetchall()
     return [datetime.fromisoformat(row[0]).astimezone(UTC) for row in rows]
@@ -117,7 +122,8 @@ async def measure_publish(server: SynapseServer, offerings: int, base: Path) -> 
     and feeds rendered once as ``homeoffice-bot publish`` does."""
     from digitalnah.lifecycle import Action, transition
     from digitalnah.model import Offering, OfferingState
-    from digitalnah.offline import publish_from_settings
+    from digitalnah.offline import publish
+    from digitalnah.plugin import DigitalNahPlugin
     from digitalnah.schema import MIGRATIONS as DIGITALNAH_MIGRATIONS
     from digitalnah.store import OfferingStore
 
@@ -147,7 +153,8 @@ async def measure_publish(server: SynapseServer, offerings: int, base: Path) -> 
         plugins={"enabled": ["digitalnah"], "digitalnah": {"output_dir": str(out)}},
     )  # fmt: skip
     started = time.perf_counter()
-    await publish_from_settings(settings)
+    async with offline_context(settings, DigitalNahPlugin) as ctx:
+        await publish(ctx)
     elapsed = time.perf_counter() - started
     files = [p for p in out.rglob("*") if p.is_file()]
     largest = max((p.stat().st_size for p in files), default=0)
