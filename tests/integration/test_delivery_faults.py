@@ -60,9 +60,9 @@ async def test_sigkill_during_a_burst_of_20_commands_answers_each_exactly_once(
     invitees = [bot_id, *(p.user_id for p in team[1:])]
     room = await lead.client.create_room(name="Team", invite=invitees, encrypted=encrypted)
     for user in invitees:
-        assert await lead.client.wait_member_joined(room, user, timeout=20), user
+        assert await lead.wait_joined(room, user, timeout=20), user
     for person in team:
-        assert await person.client.wait_member_joined(room, bot_id, timeout=20)
+        assert await person.wait_joined(room, bot_id, timeout=20)
 
     sent: list[EventID] = []
 

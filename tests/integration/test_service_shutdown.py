@@ -60,7 +60,7 @@ async def test_sigterm_during_activity_exits_0_and_a_restart_answers_everything_
 
     anna = await people("anna")
     room = await anna.client.create_room(name="Team", invite=[bot_id], encrypted=True)
-    assert await anna.client.wait_member_joined(room, bot_id, timeout=20), bot_process.log_tail()
+    assert await anna.wait_joined(room, bot_id, timeout=20), bot_process.log_tail()
     first = await anna.say(room, "!hilfe")
     await wait_answered(anna, room, bot_id, [first], timeout=20)
 
