@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_standup_support import (
@@ -22,6 +23,7 @@ from test_standup_support import (
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 
 pytestmark = pytest.mark.integration
@@ -126,11 +128,13 @@ async def test_several_named_standups_in_one_room(start_bot: StartBot, people: P
 async def test_status_in_german_date_format_and_export_uploads_two_files(
     start_bot: StartBot, people: People
 ) -> None:
-    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    clock = FixedClock(datetime.now(UTC))  # the window ends when the test moves it
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)
     lead, anna = await people("lead"), await people("anna")
     room = await team_room(lead, bot, [anna], encrypted=False)
     bot_id = bot.matrix.user_id
     await configure(lead, room, bot, "!standup einrichten 09:00 mo-fr", "!standup dauer 5s")
+    clock.set(datetime.now(UTC))  # caught up: the stand-up opens after what was typed
 
     status = await ask(anna, room, bot, "!standup status")
     assert "Zeit: 09:00 Uhr (Europe/Berlin), Mo–Fr" in status.body
@@ -139,7 +143,9 @@ async def test_status_in_german_date_format_and_export_uploads_two_files(
     mark = anna.mark()
     await lead.say(room, "!standup jetzt")
     kickoff = await wait_kickoff(anna, room, bot, mark)
-    await anna.say(room, "Heute: Export testen", thread_root=kickoff.event_id)
+    answer = await anna.say(room, "Heute: Export testen", thread_root=kickoff.event_id)
+    await wait_ack(anna, answer, bot, mark)
+    clock.advance(timedelta(seconds=6))  # the window ends
     await wait_report(anna, room, bot, mark)
 
     mark = lead.mark()
