@@ -76,10 +76,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
     venv = base / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base)
-    # Without compiling every dependency to bytecode first: the installed bot compiles what
-    # it imports when it runs, and the tests run it only a few times.
     _run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet",
-         "--no-compile", wheel, cwd=base)  # fmt: skip
+         wheel, cwd=base)  # fmt: skip
     workdir = base / "work"
     workdir.mkdir()
     return Installed(wheel, venv, workdir)
