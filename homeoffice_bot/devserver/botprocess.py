@@ -96,7 +96,7 @@ class BotProcess:
             health = await self.healthz()
             if health is not None:
                 return health
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.05)
         raise AssertionError(f"the bot did not become healthy in {timeout} s:\n{self.log_tail()}")
 
     async def terminate(self) -> tuple[int, float]:
@@ -161,3 +161,13 @@ async def wait_answered(
         raise AssertionError(
             f"commands {missing} of {len(commands)} got no answer in {timeout} s"
         ) from None
+
+
+async def sentinel(person: Person, room: RoomID, bot: UserID, timeout: float = 30) -> EventID:
+    """Send a later command and wait for its answer. The bot answers a room's events in
+    order and sends a room's messages in order, so whatever it was going to send for
+    anything before (a doubled answer, say) has arrived by then: the proof that something
+    did not happen, without waiting for an arbitrary time."""
+    command = await person.say(room, "!hilfe")
+    await wait_answered(person, room, bot, [command], timeout=timeout)
+    return command

@@ -163,6 +163,21 @@ class Person:
             since,
         )
 
+    async def wait_joined(self, room_id: RoomID, user_id: UserID, timeout: float = 20.0) -> bool:
+        """True once this client sees ``user_id`` joined ``room_id``, False after ``timeout``.
+        It looks again after each of its syncs instead of polling."""
+
+        async def wait() -> None:
+            async with self._changed:
+                while not self.client.has_joined(room_id, user_id):
+                    await self._changed.wait()
+
+        try:
+            await asyncio.wait_for(wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     def mark(self) -> int:
         """An index into ``events``: pass it as ``since`` to wait only for what comes next."""
         return len(self.events)

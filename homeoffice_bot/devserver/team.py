@@ -24,9 +24,9 @@ async def team_room(
     mark = owner.mark()
     room = await owner.client.create_room(name=name, invite=invitees, encrypted=encrypted)
     for user in invitees:
-        assert await owner.client.wait_member_joined(room, UserID(user), timeout=20), user
+        assert await owner.wait_joined(room, UserID(user), timeout=20), user
     for member in members:
-        assert await member.client.wait_member_joined(room, bot.matrix.user_id, timeout=20)
+        assert await member.wait_joined(room, bot.matrix.user_id, timeout=20)
     assert await bot.matrix.wait_member_joined(room, owner.user_id, timeout=20)
     if "onboarding" in bot.plugins:
         await owner.wait_message(room, sender=bot.matrix.user_id, since=mark, timeout=30)

@@ -28,14 +28,29 @@ pytestmark = pytest.mark.integration
 
 BotFactory = Callable[..., Awaitable[App]]
 People = Callable[..., Awaitable[Person]]
-SETTLE_SECONDS = 3.0
-"""Long enough for a message that should not come to have arrived."""
 
 
 async def command(person: Person, room: RoomID, text: str, bot: App, contains: str) -> Message:
     mark = person.mark()
     await person.say(room, text)
     return await person.wait_message(room, contains, sender=bot.matrix.user_id, since=mark)
+
+
+async def answered(person: Person, room: RoomID, bot: App) -> None:
+    """A sentinel: say a later command in ``room`` and wait for the bot's reply to it. The
+    bot handles and sends a room's messages in order, so whatever it was going to send
+    there before has arrived by then."""
+    asked = await person.say(room, "!hilfe")
+    await person.wait_for(Message, lambda m: m.sender == bot.matrix.user_id and m.reply_to == asked)
+
+
+async def held(bot: App, count: int, timeout: float = 20) -> None:
+    """Wait until the outbox holds ``count`` messages back."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (now := await bot.outbox.held_count()) != count:
+        assert loop.time() < deadline, f"the outbox holds {now} messages, not {count}"
+        await asyncio.sleep(0.05)
 
 
 def from_bot(person: Person, bot: App, since: int) -> list[Message]:
@@ -79,10 +94,10 @@ async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_
     # A stand-up right now, questions by direct message: Ben's question waits
     await set_up_standup(lead, room, bot, "30s", "!standup antworten direkt")
     await command(lead, room, "!standup jetzt", bot, "Stand-up")
-    await asyncio.sleep(SETTLE_SECONDS)
+    await answered(lead, room, bot)  # the stand-up has opened and asked whom it asks
+    await held(bot, 1)  # Ben's question, held back: it is not on its way to him
     assert [m.body for m in from_bot(ben, bot, off) if m.is_direct] == []
     assert [m.body for m in from_bot(ben, bot, off) if ben.user_id in m.mentions] == []
-    assert await bot.outbox.held_count() == 1
 
     # Next start: the question and the digest with the #DigitalNah notice, once each
     back = ben.mark()
@@ -92,7 +107,7 @@ async def test_a_colleague_who_is_off_is_not_pinged_and_gets_everything_once_at_
         Message, lambda m: m.is_direct and "Während du weg warst" in m.body, since=back
     )
     assert "um Änderungen" in digest.body
-    await asyncio.sleep(SETTLE_SECONDS)
+    await answered(ben, digest.room_id, bot)  # a doubled one would have come before
     direct = [m.body for m in from_bot(ben, bot, back) if m.is_direct]
     assert sum("Frage 1/" in body for body in direct) == 1, direct
     assert sum("Während du weg warst" in body for body in direct) == 1, direct

@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from digitalnah.webhook import EVENT_HEADER, SIGNATURE_HEADER, verify_signature
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Message
 
 pytestmark = pytest.mark.integration
@@ -162,10 +163,12 @@ async def test_webhook_digest_restart_and_publish_command(
     assert payload["page_url"] == "https://stadt.example.org/digitalnah/"
     await bot.stop()
 
-    at = soon_in_berlin(4)
+    at = soon_in_berlin(60)
     digest = {"digest_room": room, "digest_weekday": at.isoweekday(), "digest_time": at.time()}
     mark = lead.mark()
-    bot = await start_bot(plugins=plugin(**hook, **digest))
+    clock = FixedClock(datetime.now(UTC))  # the digest comes when the test moves it
+    bot = await start_bot(plugins=plugin(**hook, **digest), clock=clock)
+    clock.set(at)
     weekly = await lead.wait_message(room, "neu in dieser Woche", sender=me, since=mark)
     assert "Sperrmüll online anmelden" in weekly.body
     assert len(receiver.requests) == 2  # nothing new was published: no second delivery

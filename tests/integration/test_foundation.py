@@ -141,10 +141,14 @@ async def test_command_sent_while_bot_is_down_is_answered_once_on_the_same_devic
     assert bot.matrix.device_id == device_before
 
     await anna.wait_message(room, "!sprache", sender=bot.matrix.user_id, since=mark)
-    await asyncio.sleep(3)  # a second answer would have arrived by now
+    # A sentinel: the room's answers go out in order, so a second answer to the command
+    # typed while down would come before the answer to this later one.
+    sentinel = await anna.say(room, "!hilfe")
+    answer = await anna.wait_for(Message, lambda m: m.reply_to == sentinel, since=mark)
+    end = anna.events.index(answer)
     answers = [
         e
-        for e in anna.events[mark:]
+        for e in anna.events[mark:end]
         if getattr(e, "sender", None) == bot.matrix.user_id and "Verwendung" in e.body
     ]
     assert len(answers) == 1

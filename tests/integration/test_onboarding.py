@@ -84,7 +84,7 @@ async def test_a_new_team_room_is_welcomed_once_also_after_a_restart_and_a_new_i
     assert "!hilfe" in welcome.body
 
     dm = await lead.client.direct_room(bot.matrix.user_id)
-    assert await lead.client.wait_member_joined(dm, bot.matrix.user_id, timeout=20)
+    assert await lead.wait_joined(dm, bot.matrix.user_id, timeout=20)
     help_in_dm = await reply_to(lead, dm, "!hilfe", bot)
     assert "!moin" in help_in_dm.body
     assert "!einrichten" not in help_in_dm.body  # for team rooms, not for a direct chat
@@ -98,7 +98,7 @@ async def test_a_new_team_room_is_welcomed_once_also_after_a_restart_and_a_new_i
     await reply_to(lead, room, "!hilfe", bot)
     await bot.matrix.leave(room)
     await lead.client.invite(room, bot.matrix.user_id)
-    assert await lead.client.wait_member_joined(room, bot.matrix.user_id, timeout=20)
+    assert await lead.wait_joined(room, bot.matrix.user_id, timeout=20)
     await reply_to(lead, room, "!hilfe", bot)  # answered after the join was handled
     assert len(welcomes(lead, room, bot)) == 1
 

@@ -57,7 +57,7 @@ async def test_under_umask_022_nothing_in_the_data_folder_is_readable_by_others(
 
     anna = await people("anna")
     room = await anna.client.create_room(name="Team", invite=[bot_id], encrypted=True)
-    assert await anna.client.wait_member_joined(room, bot_id, timeout=20), bot_process.log_tail()
+    assert await anna.wait_joined(room, bot_id, timeout=20), bot_process.log_tail()
     asked = await anna.say(room, "!hilfe")
     await wait_answered(anna, room, bot_id, [asked], timeout=20)
 

@@ -14,7 +14,12 @@ import pytest
 
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver import SynapseServer, UserFactory
-from homeoffice_bot.devserver.botprocess import BotProcess, answers_by_command, wait_answered
+from homeoffice_bot.devserver.botprocess import (
+    BotProcess,
+    answers_by_command,
+    sentinel,
+    wait_answered,
+)
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.postgres import harness_database
 from homeoffice_bot.devserver.settings import dev_bot_settings
@@ -55,7 +60,7 @@ async def test_sigterm_during_activity_exits_0_and_a_restart_answers_everything_
 
     anna = await people("anna")
     room = await anna.client.create_room(name="Team", invite=[bot_id], encrypted=True)
-    assert await anna.client.wait_member_joined(room, bot_id, timeout=20), bot_process.log_tail()
+    assert await anna.wait_joined(room, bot_id, timeout=20), bot_process.log_tail()
     first = await anna.say(room, "!hilfe")
     await wait_answered(anna, room, bot_id, [first], timeout=20)
 
@@ -84,8 +89,9 @@ async def test_sigterm_during_activity_exits_0_and_a_restart_answers_everything_
     health = await bot_process.wait_healthy()
     assert health["device_id"] == device
     await wait_answered(anna, room, bot_id, [first, *sent], timeout=30)
-    await asyncio.sleep(3)  # a doubled answer would have arrived by now
+    last = await sentinel(anna, room, bot_id)  # a doubled answer would have come before
     counts = answers_by_command(anna, room, bot_id)
+    assert counts[last] == 1
     assert {event: counts.get(event, 0) for event in [first, *sent]} == dict.fromkeys(
         [first, *sent], 1
     )

@@ -128,7 +128,7 @@ async def test_a_standby_takes_over_within_10_s_of_a_sigkill_with_nothing_twice_
         name="Team", invite=[bot_id, anna.user_id], encrypted=False
     )
     for user in (bot_id, anna.user_id):
-        assert await lead.client.wait_member_joined(room, user, timeout=20), user
+        assert await lead.wait_joined(room, user, timeout=20), user
     await set_up_standup(lead, room, bot, "30s")  # type: ignore[arg-type]
     mark = anna.mark()
     await configure(lead, room, bot, f"!standup zeit {in_seconds(6)}")  # type: ignore[arg-type]

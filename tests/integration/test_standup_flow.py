@@ -3,17 +3,19 @@ and by direct message, edits, the report with who is missing, status, export."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_standup_support import (
+    BERLIN,
     BUILTINS,
     FAST,
     ask,
     configure,
     direct_chat,
-    in_seconds,
     wait_ack,
     wait_kickoff,
     wait_report,
@@ -22,6 +24,7 @@ from test_standup_support import (
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 
 pytestmark = pytest.mark.integration
@@ -34,7 +37,8 @@ People = Callable[..., Awaitable[Person]]
 async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_person(
     start_bot: StartBot, people: People, encrypted: bool
 ) -> None:
-    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    clock = FixedClock(datetime.now(UTC))  # kickoff, reminder and end when the test moves it
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)
     lead, anna, ben, carl = [await people(n) for n in ("lead", "anna", "ben", "carl")]
     room = await team_room(lead, bot, [anna, ben, carl], encrypted=encrypted)
     bot_id = bot.matrix.user_id
@@ -46,11 +50,13 @@ async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_p
         lead, room, bot,
         "!standup einrichten 03:00 täglich",
         "!standup region aus",
-        "!standup dauer 20s",
+        "!standup dauer 10s",
         f"!standup teilnehmer entfernen {lead.user_id}",
     )  # fmt: skip
     mark = anna.mark()
-    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    kickoff_at = (datetime.now(UTC) + timedelta(seconds=3)).replace(microsecond=0)
+    await configure(lead, room, bot, f"!standup zeit {kickoff_at.astimezone(BERLIN):%H:%M:%S}")
+    clock.set(kickoff_at)
     kickoff = await wait_kickoff(anna, room, bot, mark)
     assert "Was hast du seit gestern erledigt?" in kickoff.body
     assert kickoff.mentions == ()
@@ -69,6 +75,12 @@ async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_p
     thanks = await ben.wait_message(dm, "Danke", sender=bot_id, since=mark_ben)
     assert "„team“" in thanks.body
 
+    clock.set(kickoff_at + timedelta(seconds=8))  # the reminder, at 80 % of the window
+    await anna.wait_for(
+        Message, lambda m: m.sender == bot_id and "Erinnerung" in m.body, since=mark
+    )
+    closes_at = kickoff_at + timedelta(seconds=10)
+    clock.set(closes_at)
     report = await wait_report(anna, room, bot, mark)
     assert report.thread_root == kickoff.event_id
     assert "Entwurf geschrieben und abgegeben" in report.body
@@ -88,6 +100,8 @@ async def test_scheduled_standup_with_thread_answer_edit_dm_answer_and_missing_p
     assert reminders[0].mentions == (carl.user_id,)
     assert reminders[0].thread_root == kickoff.event_id
 
+    # Carl's answer is late by its server time too: it is typed after the window's end
+    await asyncio.sleep(max(0.0, (closes_at - datetime.now(UTC)).total_seconds()) + 1)
     mark = anna.mark()
     await anna.say(room, "Danke!", thread_root=kickoff.event_id)  # conversation, no answer
     await carl.say(room, "Heute: Urlaubsplanung", thread_root=kickoff.event_id)
@@ -126,11 +140,13 @@ async def test_several_named_standups_in_one_room(start_bot: StartBot, people: P
 async def test_status_in_german_date_format_and_export_uploads_two_files(
     start_bot: StartBot, people: People
 ) -> None:
-    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    clock = FixedClock(datetime.now(UTC))  # the window ends when the test moves it
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)
     lead, anna = await people("lead"), await people("anna")
     room = await team_room(lead, bot, [anna], encrypted=False)
     bot_id = bot.matrix.user_id
     await configure(lead, room, bot, "!standup einrichten 09:00 mo-fr", "!standup dauer 5s")
+    clock.set(datetime.now(UTC))  # caught up: the stand-up opens after what was typed
 
     status = await ask(anna, room, bot, "!standup status")
     assert "Zeit: 09:00 Uhr (Europe/Berlin), Mo–Fr" in status.body
@@ -139,7 +155,9 @@ async def test_status_in_german_date_format_and_export_uploads_two_files(
     mark = anna.mark()
     await lead.say(room, "!standup jetzt")
     kickoff = await wait_kickoff(anna, room, bot, mark)
-    await anna.say(room, "Heute: Export testen", thread_root=kickoff.event_id)
+    answer = await anna.say(room, "Heute: Export testen", thread_root=kickoff.event_id)
+    await wait_ack(anna, answer, bot, mark)
+    clock.advance(timedelta(seconds=6))  # the window ends
     await wait_report(anna, room, bot, mark)
 
     mark = lead.mark()

@@ -210,7 +210,7 @@ async def test_each_turn_prompt_raises_the_highlight_count_of_its_speaker_only(
     called: dict[str, int] = {p.user_id: 0 for p in team}
     late = await people("dora", "Dora")  # joins the room while the round runs
     await lead.client.invite(room, late.user_id)
-    assert await lead.client.wait_member_joined(room, late.user_id, timeout=20)
+    assert await lead.wait_joined(room, late.user_id, timeout=20)
     for _ in team:
         prompt = await _prompt(watcher, bot, kickoff.event_id, mark)
         mark = watcher.events.index(prompt) + 1

@@ -1,9 +1,13 @@
 """Stand-up variants against a real Synapse: questions by direct message with a late
-answer that edits the report, the live call with minutes, absences and redactions."""
+answer that edits the report, the live call with minutes, absences and redactions.
+
+Where no answer has to be late by its server time, the bot runs on the test's clock and the
+window ends when the test moves the clock, not after waiting for it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from personal_replies import confirmed
@@ -12,7 +16,7 @@ from test_standup_support import (
     FAST,
     ask,
     configure,
-    in_seconds,
+    kickoff_soon,
     wait_ack,
     wait_kickoff,
     wait_report,
@@ -21,6 +25,7 @@ from test_standup_support import (
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Edit, Message
 from homeoffice_bot.kernel.ids import RoomID
 
@@ -31,9 +36,9 @@ People = Callable[..., Awaitable[Person]]
 
 
 async def _team(
-    start_bot: StartBot, people: People, *commands: str
+    start_bot: StartBot, people: People, *commands: str, clock: FixedClock | None = None
 ) -> tuple[App, RoomID, Person, Person, Person]:
-    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=True)
     await configure(
@@ -45,6 +50,12 @@ async def _team(
         *commands,
     )  # fmt: skip
     return bot, room, lead, anna, ben
+
+
+def caught_up(clock: FixedClock) -> None:
+    """Bring the test's clock up to real time (it stood still while the team was set up),
+    so that an ad-hoc stand-up opens after the server times of what was typed before."""
+    clock.set(max(clock.now(), datetime.now(UTC)))
 
 
 async def _bot_dm(person: Person, bot: App, team: RoomID, contains: str, since: int) -> Message:
@@ -113,11 +124,13 @@ async def test_answers_in_a_plain_room_of_just_the_person_and_the_bot_are_taken(
 async def test_live_call_with_agenda_speaking_order_and_minutes(
     start_bot: StartBot, people: People
 ) -> None:
+    clock = FixedClock(datetime.now(UTC))
     bot, room, lead, anna, ben = await _team(
         start_bot, people, "!standup modus live", "!standup link https://meet.jit.si/team-digital",
-        "!standup dauer 8s",
+        "!standup dauer 8s", clock=clock,
     )  # fmt: skip
     mark = anna.mark()
+    caught_up(clock)
     await lead.say(room, "!standup jetzt")
     kickoff = await wait_kickoff(anna, room, bot, mark)
     assert "live" in kickoff.body
@@ -125,6 +138,8 @@ async def test_live_call_with_agenda_speaking_order_and_minutes(
     assert any(line.startswith("Reihenfolge") for line in kickoff.body.splitlines())
     assert set(kickoff.mentions) == {anna.user_id, ben.user_id}
     await anna.say(room, "Beschluss: Release am Freitag", thread_root=kickoff.event_id)
+    await ask(lead, room, bot, "!standup status")  # a sentinel: the decision is taken in
+    clock.advance(timedelta(seconds=9))  # the call's time is up
 
     closing = await anna.wait_message(room, "Die Zeit ist um", sender=bot.matrix.user_id,
                                       since=mark, timeout=30)  # fmt: skip
@@ -138,18 +153,22 @@ async def test_live_call_with_agenda_speaking_order_and_minutes(
 async def test_absent_people_are_not_asked_and_a_redacted_answer_is_gone(
     start_bot: StartBot, people: People
 ) -> None:
-    bot, room, lead, anna, ben = await _team(start_bot, people, "!standup dauer 10s")
+    clock = FixedClock(datetime.now(UTC))
+    bot, room, lead, anna, ben = await _team(start_bot, people, "!standup dauer 10s", clock=clock)
     refused = await ask(anna, room, bot, f"!standup abwesend {ben.user_id}")
     assert "nur die Moderation" in refused.body
     marked = await ask(lead, room, bot, f"!standup abwesend {ben.user_id} heute")
     assert "Ben ist am" in marked.body
 
     mark = anna.mark()
+    caught_up(clock)
     await lead.say(room, "!standup jetzt")
     kickoff = await wait_kickoff(anna, room, bot, mark)
     answer = await anna.say(room, "Heute: aus Versehen geschickt", thread_root=kickoff.event_id)
     await wait_ack(anna, answer, bot, mark)
     await anna.client.redact(room, answer)
+    await ask(lead, room, bot, "!standup status")  # a sentinel: the redaction is taken in
+    clock.advance(timedelta(seconds=11))  # the window ends
 
     report = await wait_report(anna, room, bot, mark)
     assert "aus Versehen" not in report.body
@@ -161,7 +180,8 @@ async def test_absent_people_are_not_asked_and_a_redacted_answer_is_gone(
 async def test_scheduled_standup_leaves_out_whom_workday_knows_to_be_off(
     start_bot: StartBot, people: People
 ) -> None:
-    bot = await start_bot(plugins=FAST)  # with the workday feature
+    clock = FixedClock(datetime.now(UTC))
+    bot = await start_bot(plugins=FAST, clock=clock)  # with the workday feature
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
     off = await confirmed(ben, room, "!feierabend", bot, "Feierabend")
@@ -175,7 +195,10 @@ async def test_scheduled_standup_leaves_out_whom_workday_knows_to_be_off(
         "!standup offene namen",
     )  # fmt: skip
     mark = anna.mark()
-    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
+    clock.set(kickoff_at)
+    await wait_kickoff(anna, room, bot, mark)
+    clock.advance(timedelta(seconds=6))  # the window ends
     report = await wait_report(anna, room, bot, mark)
     absent = next(line for line in report.body.splitlines() if line.startswith("Abwesend:"))
     assert "Ben" in absent

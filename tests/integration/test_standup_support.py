@@ -114,5 +114,5 @@ async def wait_ack(person: Person, event_id: EventID, bot: App, since: int) -> R
 async def direct_chat(person: Person, bot: App) -> RoomID:
     """A direct chat the person opens with the bot (the bot joins on invitation)."""
     room = await person.client.direct_room(bot.matrix.user_id)
-    assert await person.client.wait_member_joined(room, bot.matrix.user_id, timeout=20)
+    assert await person.wait_joined(room, bot.matrix.user_id, timeout=20)
     return room

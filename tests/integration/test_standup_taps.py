@@ -5,13 +5,13 @@ tap by someone the stand-up does not ask counts for nothing."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_standup_support import (
     BUILTINS,
     FAST,
-    configure,
-    in_seconds,
+    kickoff_soon,
     set_up_standup,
     wait_ack,
     wait_kickoff,
@@ -21,6 +21,7 @@ from test_standup_support import (
 from homeoffice_bot.app import App
 from homeoffice_bot.devserver.person import Person
 from homeoffice_bot.devserver.team import team_room
+from homeoffice_bot.kernel.clock import FixedClock
 from homeoffice_bot.kernel.events import Reaction
 
 pytestmark = pytest.mark.integration
@@ -32,13 +33,15 @@ People = Callable[..., Awaitable[Person]]
 async def test_a_tap_on_the_kickoff_answers_nothing_new(
     start_bot: StartBot, people: People
 ) -> None:
-    bot = await start_bot(plugins=FAST, builtins=BUILTINS)
+    clock = FixedClock(datetime.now(UTC))  # the window ends when the test moves it
+    bot = await start_bot(plugins=FAST, builtins=BUILTINS, clock=clock)
     lead, anna, ben, carl = [await people(n) for n in ("lead", "anna", "ben", "carl")]
     room = await team_room(lead, bot, [anna, ben, carl], encrypted=True)
     me = bot.matrix.user_id
     await set_up_standup(lead, room, bot, "25s")
     mark = anna.mark()
-    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
+    clock.set(kickoff_at)
     kickoff = await wait_kickoff(anna, room, bot, mark)
     assert "Nichts Neues? Dann tippe einfach auf die Reaktion Daumen hoch 👍." in kickoff.body
     await anna.wait_for(
@@ -55,6 +58,7 @@ async def test_a_tap_on_the_kickoff_answers_nothing_new(
     mark_carl = carl.mark()
     typed = await carl.say(room, "Heute: Akten digitalisiert", thread_root=kickoff.event_id)
     await wait_ack(carl, typed, bot, mark_carl)  # handled after all the taps above
+    clock.advance(timedelta(seconds=26))  # the window ends
 
     report = await wait_report(anna, room, bot, mark)
     assert report.encrypted

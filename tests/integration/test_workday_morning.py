@@ -6,11 +6,17 @@ default time zone and ``!zeitzone`` overrides it."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from personal_replies import confirmed
-from test_standup_support import FAST, configure, in_seconds, set_up_standup, wait_report
+from test_standup_support import (
+    FAST,
+    kickoff_soon,
+    set_up_standup,
+    wait_kickoff,
+    wait_report,
+)
 from test_workday_mydata import BERLIN, QUIET, BotFactory, PeopleFactory, command, workday_of
 
 from homeoffice_bot.app import App
@@ -191,7 +197,8 @@ async def test_reminders_a_person_turned_off_are_not_sent(
 async def test_the_stand_up_reminds_only_those_who_did_not_turn_it_off(
     start_bot: BotFactory, people: PeopleFactory
 ) -> None:
-    bot = await start_bot(plugins=FAST)  # stand-up and workday, on the real clock
+    clock = FixedClock(datetime.now(UTC))  # from real time on; the test moves it
+    bot = await start_bot(plugins=FAST, clock=clock)  # stand-up and workday
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
     await confirmed(ben, room, "!moin", bot, "Guten Morgen")  # at work, whatever the hour
@@ -200,7 +207,14 @@ async def test_the_stand_up_reminds_only_those_who_did_not_turn_it_off(
     await set_up_standup(lead, room, bot, "10s", "!standup offene namen")
 
     mark = anna.mark()
-    await configure(lead, room, bot, f"!standup zeit {in_seconds(3)}")
+    kickoff_at = await kickoff_soon(lead, room, bot, clock)
+    clock.set(kickoff_at)
+    await wait_kickoff(anna, room, bot, mark)
+    clock.advance(timedelta(seconds=9))  # the reminder's time (80 % of the window)
+    await anna.wait_for(
+        Message, lambda m: "Erinnerung" in m.body and m.sender == bot.matrix.user_id, since=mark
+    )
+    clock.advance(timedelta(seconds=2))  # the window ends
     report = await wait_report(anna, room, bot, mark)  # after the reminder: the sentinel
     assert "Keine Antwort: Anna und Ben" in report.body  # Ben was asked, not reminded
     reminders = [

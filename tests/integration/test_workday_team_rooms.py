@@ -57,7 +57,7 @@ async def known_as_moderator(bot: App, room: RoomID, person: Person) -> None:
 async def direct_chat(person: Person, bot: App) -> RoomID:
     """A direct chat the person opens with the bot (the bot joins on invitation)."""
     room = await person.client.direct_room(bot.matrix.user_id)
-    assert await person.client.wait_member_joined(room, bot.matrix.user_id, timeout=20)
+    assert await person.wait_joined(room, bot.matrix.user_id, timeout=20)
     return room
 
 
