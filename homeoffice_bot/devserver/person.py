@@ -183,9 +183,16 @@ class Person:
         return len(self.events)
 
     async def ask(
-        self, room_id: RoomID, text: str, bot: UserID, *, timeout: float = 20.0, **kwargs: object
+        self,
+        room_id: RoomID,
+        text: str,
+        bot: UserID,
+        *,
+        timeout: float = 20.0,
+        thread_root: EventID | None = None,
+        reply_to: EventID | None = None,
     ) -> Message:
         """Say something and wait for the bot's next message in the room."""
         mark = self.mark()
-        await self.say(room_id, text, **kwargs)  # type: ignore[arg-type]
+        await self.say(room_id, text, thread_root=thread_root, reply_to=reply_to)
         return await self.wait_message(room_id, sender=bot, timeout=timeout, since=mark)

@@ -113,7 +113,11 @@ class ActiveLock:
         if self.db.dialect != "postgresql":
             return None
         if self._pg is None:
-            self._pg = await self.db.backend.connect()  # type: ignore[attr-defined]
+            from homeoffice_bot.kernel.storage.postgres import PostgresBackend
+
+            backend = self.db.backend
+            assert isinstance(backend, PostgresBackend)  # the dialect says so
+            self._pg = await backend.connect()
         got = await self._pg.fetchval(
             "SELECT pg_try_advisory_lock($1, hashtext(current_schema() || ' ' || $2))",
             _LOCK_CLASS,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -45,11 +46,11 @@ COMPLETE = ExtractedFields(
 )
 
 
-def stored(state: OfferingState, **fields: object) -> Offering:
+def stored(state: OfferingState, **fields: Any) -> Offering:
     draft = update_offering(
         new_draft(ANNA, NOW), COMPLETE, actor=ANNA, now=NOW, categories=CATS
     ).offering
-    return dataclasses.replace(draft, id=7, state=state, **fields)  # type: ignore[arg-type]
+    return dataclasses.replace(draft, id=7, state=state, **fields)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import markdown
@@ -44,7 +45,7 @@ HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_DESCRIPTION = '"><img src=x onerror=alert(1)>'
 
 
-def approved(number: int, **fields: object) -> Offering:
+def approved(number: int, **fields: Any) -> Offering:
     base = Offering(
         submitter=UserID("@anna:example.org"),
         created_at=NOW - timedelta(days=number),
@@ -57,7 +58,7 @@ def approved(number: int, **fields: object) -> Offering:
         state=OfferingState.APPROVED,
         approved_at=NOW - timedelta(days=number),
     )
-    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **fields)
 
 
 TERMINE = approved(

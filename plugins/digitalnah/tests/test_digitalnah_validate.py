@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ CATS = DEFAULT_CATEGORIES
 NOW = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
 
 
-def offering(**fields: object) -> Offering:
+def offering(**fields: Any) -> Offering:
     base = Offering(
         submitter=UserID("@anna:example.org"),
         created_at=NOW,
@@ -38,7 +39,7 @@ def offering(**fields: object) -> Offering:
         link="https://termine.example.org",
         category="Bürgerservice & Online-Verwaltung",
     )
-    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **fields)
 
 
 @pytest.mark.parametrize(
