@@ -11,7 +11,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from homeoffice_bot.devserver.postgres import postgres_selected
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+pytestmark = pytest.mark.skipif(
+    postgres_selected(),
+    reason="the scale bench writes and reads SQLite files itself (its PostgreSQL mode moves "
+    "them with migrate-storage), so the test harness's PostgreSQL databases do not apply",
+)
 
 
 @pytest.fixture(autouse=True)
