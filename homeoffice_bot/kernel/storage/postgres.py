@@ -10,6 +10,7 @@ TEXT column is sent as text, a ``bool`` as 0/1), as SQLite's loose typing allows
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +29,9 @@ from homeoffice_bot.kernel.storage.sql import (
 )
 
 POOL_SIZE = 8
+CLOSE_SECONDS = 5.0
+"""How long closing waits for connections still in use before it closes them anyway."""
+log = logging.getLogger(__name__)
 _TEXT = {"text", "varchar", "bpchar", "name"}
 _INTEGER = {"int2", "int4", "int8"}
 
@@ -168,9 +172,16 @@ class PostgresBackend:
         return await asyncpg.connect(self.url, password=self.password)
 
     async def close(self) -> None:
+        """Close the pool. asyncpg waits for every connection to be released first; one
+        held by work that never finishes would make that wait endless, so after
+        ``CLOSE_SECONDS`` the rest are closed anyway."""
         if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+            pool, self._pool = self._pool, None
+            try:
+                await asyncio.wait_for(pool.close(), CLOSE_SECONDS)
+            except TimeoutError:
+                log.warning("connections still in use after %s s: closing them", CLOSE_SECONDS)
+                pool.terminate()
 
     @property
     def pool(self) -> Any:
