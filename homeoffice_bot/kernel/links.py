@@ -54,6 +54,8 @@ def is_invisible(char: str) -> bool:
 
 def first_invisible(text: str) -> int | None:
     """The index of the first invisible character in ``text``, or None."""
+    if text.isascii():  # no format character or Hangul filler is
+        return None
     return next((i for i, char in enumerate(text) if is_invisible(char)), None)
 
 

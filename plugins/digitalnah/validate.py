@@ -13,7 +13,6 @@ placeholder, the reply renderer adds it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,8 +47,14 @@ MULTILINE_FIELDS: frozenset[Field] = frozenset({Field.DESCRIPTION})
 
 ALLOWED_SCHEMES = ("http", "https")
 _SHOWN_VALUE_LENGTH = 80
-_URL_FORBIDDEN = frozenset('"<>\\`^{}|')
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_URL_FORBIDDEN = re.compile(r'[\s"<>\\`^{}|]')
+"""Whitespace and what RFC 3986 does not allow anywhere in a URL."""
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+"""Bidirectional embeddings, overrides and isolates (as a character-class range)."""
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+"""Unicode's control characters (category Cc) except tab (U+0009) and newline (U+000A)."""
+_UNSAFE_IN_LINE = re.compile(f"[\t\n{_CONTROL}{_BIDI_CONTROLS}]")
+_UNSAFE_IN_TEXT = re.compile(f"[{_CONTROL}{_BIDI_CONTROLS}]")
 _TAG_SPLIT_LIST = re.compile(r"[,;]")
 
 FieldValue = str | date | tuple[str, ...]
@@ -74,12 +79,13 @@ def shown(value: str) -> str:
 def has_control_chars(text: str, *, multiline: bool = False) -> bool:
     """True for control characters (other than newline/tab in multi-line fields) and
     bidirectional overrides that could disguise text."""
-    for char in text:
-        if multiline and char in "\n\t":
-            continue
-        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-            return True
-    return False
+    return (_UNSAFE_IN_TEXT if multiline else _UNSAFE_IN_LINE).search(text) is not None
+
+
+def without_control_chars(text: str) -> str:
+    """``text`` without what ``has_control_chars(text, multiline=True)`` finds: control
+    characters other than newline and tab, and bidirectional overrides."""
+    return _UNSAFE_IN_TEXT.sub("", text)
 
 
 def message_length_problem(text: str, *, reply: bool = False) -> Problem | None:
@@ -111,7 +117,7 @@ def link_problem(raw: str) -> Problem | None:
     if not sep or scheme.lower() not in ALLOWED_SCHEMES:
         return Problem(Field.LINK, "digitalnah.problem.link_scheme", {"value": shown(text)})
     if (
-        any(c.isspace() or c in _URL_FORBIDDEN for c in text)
+        _URL_FORBIDDEN.search(text)
         or has_control_chars(text)
         or len(text) > MAX_LENGTHS[Field.LINK]
     ):

@@ -5,7 +5,6 @@ text in Markdown files goes through the kernel's ``escaping.escape_for_file``)."
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from digitalnah.categories import fold
 from digitalnah.model import DEFAULT_CATEGORIES, Offering, OfferingState
-from digitalnah.validate import link_problem
+from digitalnah.validate import link_problem, without_control_chars
 
 HTML_FILE = "index.html"
 ATOM_FILE = "atom.xml"
@@ -49,9 +48,6 @@ def content_type(name: str) -> str | None:
     if not _FILE_NAME.match(name):
         return None
     return _EXTENSION_TYPES["." + name.rsplit(".", 1)[1]]
-
-
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +119,7 @@ def by_category(
 def clean_text(text: str) -> str:
     """Drop control characters (newline and tab stay) and bidi overrides: they are
     invalid in XML and could disguise text."""
-    return "".join(
-        c
-        for c in text
-        if c in "\n\t" or (unicodedata.category(c) != "Cc" and c not in _BIDI_CONTROLS)
-    )
+    return without_control_chars(text)
 
 
 def one_line(text: str) -> str:

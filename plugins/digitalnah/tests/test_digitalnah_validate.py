@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,12 +15,15 @@ from digitalnah.extract import extract_from_message
 from digitalnah.model import DEFAULT_CATEGORIES, Field, Offering, OfferingState, Problem
 from digitalnah.replies import render_problem
 from digitalnah.validate import (
+    has_control_chars,
+    link_problem,
     missing_fields,
     parse_date,
     parse_field,
     parse_link,
     parse_tags,
     validate_offering,
+    without_control_chars,
 )
 from homeoffice_bot.kernel.ids import UserID
 
@@ -273,3 +278,26 @@ def test_duplicate_problems() -> None:
 def test_offering_is_not_its_own_duplicate() -> None:
     stored = offering(id=7)
     assert duplicate_problems(stored, [stored, dataclasses.replace(stored)]) == []
+
+
+BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_control_chars_are_unicodes_category_cc_and_the_bidi_overrides(multiline: bool) -> None:
+    """Every code point: the fast patterns say what Unicode's categories say."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        kept = multiline and char in "\n\t"
+        expected = not kept and (unicodedata.category(char) == "Cc" or char in BIDI_OVERRIDES)
+        assert has_control_chars(char, multiline=multiline) is expected, hex(code)
+        if multiline:
+            assert without_control_chars(f"a{char}b") == ("ab" if expected else f"a{char}b")
+
+
+def test_links_with_whitespace_or_characters_rfc_3986_forbids_are_refused() -> None:
+    for char in ' \u00a0\u2003\u3000"<>\\`^{}|':
+        problem = link_problem(f"https://stadt.example/a{char}b")
+        assert problem is not None, char
+        assert problem.key == "digitalnah.problem.link_invalid", char
+    assert link_problem("https://stadt.example/a-b_c~d?e=f&g=h#i") is None
