@@ -79,7 +79,9 @@ class Published:
     count: int
     """How many offerings are on the page."""
     sizes: dict[str, int]
-    """Each file written with its size in bytes."""
+    """Each published file with its size in bytes."""
+    written: int = 0
+    """How many of them this publish wrote (the others had not changed)."""
     payload: Payload | None = None
     """The webhook's payload (when asked for with ``webhook=True``)."""
 
@@ -155,8 +157,13 @@ async def publish_files(
         hook = data["webhook"]
         payload = Payload(body, str(hook["fingerprint"]), int(hook["count"]))
     sizes = {str(k): int(v) for k, v in data["files"].items()}
-    result = Published(int(data["published"]), sizes, payload)
-    log.debug("published %d files, largest %d bytes", len(result.sizes), max(result.sizes.values()))
+    result = Published(int(data["published"]), sizes, int(data["written"]), payload)
+    log.debug(
+        "published %d files (%d written), largest %d bytes",
+        len(sizes),
+        result.written,
+        max(sizes.values()),
+    )
     await store.mark_published(now.astimezone(UTC))
     return result
 

@@ -9,6 +9,7 @@ someone pastes it into an HTML page.
 
 from __future__ import annotations
 
+import functools
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from digitalnah.model import Offering, Tr
+from digitalnah.render.changes import Pending, digest
 from digitalnah.render.common import (
     ATOM_FILE,
     JSON_FEED_FILE,
@@ -130,27 +132,40 @@ def render_feeds(
     (``plan_archives``): Atom archives per RFC 5005 (``fh:archive``, ``prev-archive`` and
     ``next-archive``; the current feed links to the newest archive), JSON Feed pages
     chained by ``next_url`` from the current feed to the oldest archive."""
+    pending = pending_feeds(
+        offerings, site, tr=tr, generated_at=generated_at, image_urls=image_urls
+    )
+    return {name: document.render() for name, document in pending.items()}
+
+
+def pending_feeds(
+    offerings: Iterable[Offering],
+    site: SiteSettings,
+    *,
+    tr: Tr,
+    generated_at: datetime,
+    image_urls: Mapping[int, str] | None = None,
+) -> dict[str, Pending]:
+    """``render_feeds``, each document not yet rendered: with the key of what it holds and
+    how to render it."""
     items = published(offerings)
     archives = plan_archives(items)
     numbers = [n for n, _ in archives]
+    images = image_urls or {}
+    common = (site, sorted(images.items()))
+    current = items[:FEED_SIZE]
     current_links = [("prev-archive", atom_archive_file(numbers[-1]))] if numbers else []
+    mark = "" if numbers else "fh:complete"
+    updated = _feed_updated(items, generated_at)
+    next_file = json_archive_file(numbers[-1]) if numbers else ""
     files = {
-        ATOM_FILE: _atom(
-            items[:FEED_SIZE],
-            site,
-            tr,
-            _feed_updated(items, generated_at),
-            ATOM_FILE,
-            current_links,
-            "" if numbers else "fh:complete",
+        ATOM_FILE: Pending(
+            digest(common, current, updated, current_links, mark),
+            functools.partial(_atom, current, site, tr, updated, ATOM_FILE, current_links, mark),
         ),
-        JSON_FEED_FILE: _json_feed(
-            items[:FEED_SIZE],
-            site,
-            tr,
-            image_urls,
-            JSON_FEED_FILE,
-            json_archive_file(numbers[-1]) if numbers else "",
+        JSON_FEED_FILE: Pending(
+            digest(common, current, next_file),
+            functools.partial(_json_feed, current, site, tr, image_urls, JSON_FEED_FILE, next_file),
         ),
     }
     for index, (number, group) in enumerate(archives):
@@ -161,12 +176,18 @@ def render_feeds(
             links.append(("prev-archive", atom_archive_file(older)))
         if newer is not None:
             links.append(("next-archive", atom_archive_file(newer)))
-        updated = max(o.updated_at for o in group)
+        changed = max(o.updated_at for o in group)
         name = atom_archive_file(number)
-        files[name] = _atom(group, site, tr, updated, name, links, "fh:archive")
+        files[name] = Pending(
+            digest(common, group, changed, links),
+            functools.partial(_atom, group, site, tr, changed, name, links, "fh:archive"),
+        )
         name = json_archive_file(number)
-        next_file = json_archive_file(older) if older is not None else ""
-        files[name] = _json_feed(group, site, tr, image_urls, name, next_file)
+        older_file = json_archive_file(older) if older is not None else ""
+        files[name] = Pending(
+            digest(common, group, older_file),
+            functools.partial(_json_feed, group, site, tr, image_urls, name, older_file),
+        )
     return files
 
 

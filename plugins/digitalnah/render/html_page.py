@@ -12,6 +12,7 @@ reaches the built-in one. Every value a template prints is escaped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from digitalnah.model import Field, Offering, Tr
+from digitalnah.render.changes import Pending, digest
 from digitalnah.render.common import (
     ATOM_FILE,
     CSV_FILE,
@@ -190,14 +192,39 @@ def render_pages(
     template_dir: Path | None = None,
     page_size: int = MAX_PAGE_SIZE,
     exports: Mapping[str, int] | None = None,
-    env: Environment | None = None,
 ) -> dict[str, str]:
     """Every HTML file (name -> text) for the approved offerings among ``offerings``.
 
     ``tr`` speaks ``site.language``; ``image_urls`` maps offering ids to a public image
     URL (e.g. a file the caller copied into the output directory); ``exports`` says into
     how many files each export is cut (see ``feed_links``)."""
-    env = env or environment(template_dir)
+    pending = pending_pages(
+        offerings,
+        site,
+        tr=tr,
+        generated_at=generated_at,
+        image_urls=image_urls,
+        template_dir=template_dir,
+        page_size=page_size,
+        exports=exports,
+    )
+    return {name: page.render() for name, page in pending.items()}
+
+
+def pending_pages(
+    offerings: Iterable[Offering],
+    site: SiteSettings,
+    *,
+    tr: Tr,
+    generated_at: datetime,
+    image_urls: Mapping[int, str] | None = None,
+    template_dir: Path | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    exports: Mapping[str, int] | None = None,
+) -> dict[str, Pending]:
+    """``render_pages``, each page not yet rendered: with the key of what it shows (every
+    input but the "Stand" time) and how to render it."""
+    env = environment(template_dir)
     items = published(offerings)
     plans = plan_categories(items, site.categories, page_size)
     images = image_urls or {}
@@ -205,32 +232,41 @@ def render_pages(
     def view(o: Offering) -> OfferingView:
         return offering_view(o, tr, site.language, images.get(o.id or 0, ""))
 
+    feeds = feed_links(tr, exports)
     shared: dict[str, Any] = {
         "site": site,
         "t": tr,
-        "feeds": feed_links(tr, exports),
+        "feeds": feeds,
         "updated": updated_sentence(tr, generated_at, site),
     }
-    files = {
-        HTML_FILE: env.get_template("index.html").render(
+    common = (site, feeds, sorted(images.items()))
+
+    def index() -> str:
+        return env.get_template("index.html").render(
             shared,
             intro=paragraphs(site.description or tr("digitalnah.page.intro")),
             categories=_category_links(plans, None),
             offerings=[view(o) for o in items[:INDEX_SIZE]],
             pager=None,
         )
+
+    def category(plan: CategoryPages, number: int) -> str:
+        return env.get_template("category.html").render(
+            shared,
+            category=one_line(plan.name),
+            categories=_category_links(plans, plan),
+            offerings=[view(o) for o in plan.pages[number - 1]],
+            pager=Pager(number, plan.files),
+        )
+
+    files = {
+        HTML_FILE: Pending(digest(common, _category_links(plans, None), items[:INDEX_SIZE]), index)
     }
-    category_template = env.get_template("category.html")
     for plan in plans:
         links = _category_links(plans, plan)
         for number, page in enumerate(plan.pages, 1):
-            files[plan.file(number)] = category_template.render(
-                shared,
-                category=one_line(plan.name),
-                categories=links,
-                offerings=[view(o) for o in page],
-                pager=Pager(number, plan.files),
-            )
+            key = digest(common, links, plan.name, number, plan.files, page)
+            files[plan.file(number)] = Pending(key, functools.partial(category, plan, number))
     return files
 
 

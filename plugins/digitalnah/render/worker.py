@@ -3,13 +3,14 @@
 The bot starts ``python -m digitalnah.render.worker`` and writes to its standard input,
 each pickled: a ``RenderJob``, then batches of raw offering rows (lists of dicts, see
 ``OfferingStore.rows_after``), then ``None``. The worker, at a lower CPU priority, turns
-the rows into offerings, renders every file, writes each atomically into the output
-directory, then the manifest (``MANIFEST_FILE``: the published files and where each
-offering is), removes files of the previous manifest that are no longer produced, and
-prints a JSON summary on one line. With ``RenderJob.webhook`` it also builds the
-webhook's payload (``digitalnah.webhook.make_payload``): its fingerprint and count are in
-the summary, its body follows the summary's line. The bot's event loop only reads rows
-and passes them on, a batch at a time, while thousands of offerings are rendered and
+the rows into offerings, renders what changed since the last publish
+(``render.changes``), writes each file atomically into the output directory, then the
+manifest (``MANIFEST_FILE``: the published files, where each offering is, and the key
+of each page and feed document), removes files of the previous manifest that are no
+longer produced, and prints a JSON summary on one line. With ``RenderJob.webhook`` it
+also builds the webhook's payload (``digitalnah.webhook.make_payload``): its fingerprint
+and count are in the summary, its body follows the summary's line. The bot's event loop
+only reads rows and passes them on, a batch at a time, while thousands of offerings are rendered and
 serialised (a payload of 10,000 offerings is 7 MiB of JSON: encoding it in the bot,
 even in a thread, would hold the interpreter for a fifth of a second)."""
 
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from digitalnah.catalogue import translator
 from digitalnah.model import Offering
-from digitalnah.render import MANIFEST_FILE, render_all
+from digitalnah.render import MANIFEST_FILE, render_changed
 from digitalnah.render.common import SiteSettings, content_type, published
 from digitalnah.render.layout import locations as page_locations
 from digitalnah.render.layout import plan_categories
@@ -77,35 +78,56 @@ def read_manifest(out_dir: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def kept_keys(out_dir: Path, manifest: Mapping[str, object]) -> dict[str, str]:
+    """The manifest's keys of files still in ``out_dir`` (one deleted by hand is
+    rendered again)."""
+    keys = manifest.get("keys")
+    if not isinstance(keys, dict):
+        return {}
+    return {
+        name: key
+        for name, key in keys.items()
+        if isinstance(name, str) and isinstance(key, str) and (out_dir / name).is_file()
+    }
+
+
 def run_job(job: RenderJob, offerings: list[Offering]) -> tuple[dict[str, object], bytes]:
-    """Render and write everything; returns the summary (how many offerings are
-    published, the size of each file written, the webhook payload's fingerprint and
-    count) and the webhook payload's body (empty without ``job.webhook``)."""
+    """Render what changed since the last publish and write it; returns the summary (how
+    many offerings are published, the size of each published file, how many files were
+    written, the webhook payload's fingerprint and count) and the webhook payload's body
+    (empty without ``job.webhook``)."""
     tr = translator(job.site.language)
-    files = render_all(
+    last = read_manifest(job.out_dir)
+    rendered = render_changed(
         offerings,
         job.site,
         tr=tr,
         generated_at=job.generated_at,
         template_dir=job.template_dir,
         page_size=job.page_size,
+        known=kept_keys(job.out_dir, last),
     )
-    old = read_manifest(job.out_dir).get("files", [])
-    write_outputs(job.out_dir, files)
+    write_outputs(job.out_dir, rendered.files)
     items = published(offerings)
     plans = plan_categories(items, job.site.categories, job.page_size)
+    names = rendered.names
     manifest = {
-        "files": sorted(files),
+        "files": sorted(names),
         "offerings": {str(k): v for k, v in page_locations(plans).items()},
+        "keys": rendered.keys,
     }
     write_outputs(job.out_dir, {MANIFEST_FILE: json.dumps(manifest).encode()})
+    old = last.get("files", [])
     for name in old if isinstance(old, list) else []:
-        if isinstance(name, str) and name not in files and content_type(name):
+        if isinstance(name, str) and name not in names and content_type(name):
             with contextlib.suppress(OSError):
                 (job.out_dir / name).unlink()
+    sizes = {name: len(data) for name, data in rendered.files.items()}
+    sizes |= {name: (job.out_dir / name).stat().st_size for name in rendered.kept}
     summary: dict[str, object] = {
         "published": len(items),
-        "files": {name: len(data) for name, data in files.items()},
+        "files": sizes,
+        "written": len(rendered.files),
     }
     if not job.webhook:
         return summary, b""
