@@ -157,7 +157,9 @@ class Scheduler:
         Daily triggers are looked at once (ten thousand kickoffs share a few rules)."""
         now = self._clock.now()
         earliest = self._table.next_due()
-        rules: dict[Daily, tuple[Daily, datetime | None, bool]] = {}
+        # per rule: the shared trigger, its next firing, and its last one if that was
+        # missed within the grace time (it runs now)
+        rules: dict[Daily, tuple[Daily, datetime | None, datetime | None]] = {}
         for job_id, trigger, func in jobs:
             if not isinstance(trigger, Daily):
                 self._put(job_id, _Job(trigger, func, grace, record), now, wake=False)
@@ -166,16 +168,17 @@ class Scheduler:
             if rule is None:
                 shared = self._times.shared(trigger)
                 missed = self._times.last(shared, now)
-                recent = missed is not None and now - missed <= grace
-                rule = rules[trigger] = (shared, self._times.next(shared, now), recent)
-            shared, upcoming, recent = rule
+                if missed is not None and now - missed > grace:
+                    missed = None
+                rule = rules[trigger] = (shared, self._times.next(shared, now), missed)
+            shared, upcoming, missed = rule
             self.cancel(job_id)
             job = _Job(shared, func, grace, record)
             if upcoming is not None:
                 self._jobs[job_id] = job
                 self._table.set(job_id, upcoming)
-            if recent:
-                self._spawn(job_id, job, self._times.last(shared, now) or now)
+            if missed is not None:
+                self._spawn(job_id, job, missed)
         after = self._table.next_due()
         if after is not None and (earliest is None or after < earliest):
             self._wake()

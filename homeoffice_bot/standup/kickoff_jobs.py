@@ -29,6 +29,15 @@ Fire = Callable[[int, datetime], Awaitable[None]]
 """The kickoff of a stand-up (its id) for the firing at an instant."""
 
 
+async def first_sync(ctx: PluginContext) -> None:
+    """Wait for the first sync after start (rooms, members, the backlog of answers), at
+    most ``FIRST_SYNC_TIMEOUT``."""
+    try:
+        await asyncio.wait_for(ctx.matrix.synced.wait(), FIRST_SYNC_TIMEOUT)
+    except TimeoutError:
+        log.warning("no sync within %s s; the stand-up goes on anyway", FIRST_SYNC_TIMEOUT)
+
+
 def job_prefix(standup_id: int) -> str:
     return f"standup:{standup_id}:"
 

@@ -1,4 +1,5 @@
-"""The life of one stand-up occurrence: kickoff, reminder, time-box notices, close, report.
+"""The life of one stand-up occurrence: when it opens, its reminder and time-box notices,
+its close and report. How it opens (who is asked, the kickoff message) is ``kickoff_service``.
 
 Jobs (ids under ``standup:<id>:``) are derived from rows: the daily kickoff from the
 stand-up's configuration, the reminder/notices/close of an open occurrence from the
@@ -10,10 +11,9 @@ itself is unique per stand-up and day, and the state open/closed guards the repo
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from homeoffice_bot.kernel.delivery import acting_for
 from homeoffice_bot.kernel.errors import MatrixError
@@ -21,37 +21,23 @@ from homeoffice_bot.kernel.ids import EventID, RoomID, UserID
 from homeoffice_bot.kernel.plugins import PluginContext
 from homeoffice_bot.kernel.schedule_rules import Once
 from homeoffice_bot.standup.config import AnswerChannel, ReportTarget, StandupMode
-from homeoffice_bot.standup.kickoff_jobs import FIRST_SYNC_TIMEOUT, KickoffJobs, job_prefix
+from homeoffice_bot.standup.kickoff_jobs import KickoffJobs, first_sync, job_prefix
+from homeoffice_bot.standup.kickoff_service import KickoffService
 from homeoffice_bot.standup.live import render_timebox_notice, timebox_notices
-from homeoffice_bot.standup.messages import render_dm_question, render_reminder
-from homeoffice_bot.standup.occurrence import (
-    NOTHING_NEW,
-    kickoff_markdown,
-    not_answered,
-    who_is_asked,
-)
-from homeoffice_bot.standup.questions import questions_for
+from homeoffice_bot.standup.messages import render_reminder
+from homeoffice_bot.standup.occurrence import not_answered
 from homeoffice_bot.standup.records import KickoffRule, kickoff_rule
 from homeoffice_bot.standup.remind import wanting_reminder
 from homeoffice_bot.standup.report_service import Reports
 from homeoffice_bot.standup.settings import StandupSettings
 from homeoffice_bot.standup.showrun import RunOfShow
-from homeoffice_bot.standup.store import (
-    ANY_DIRECT_CHAT,
-    NewOccurrence,
-    OccurrenceRecord,
-    StandupRecord,
-    StandupStore,
-)
+from homeoffice_bot.standup.store import OccurrenceRecord, StandupRecord, StandupStore
 from homeoffice_bot.standup.store_live import LiveStore
 from homeoffice_bot.standup.tandem import TandemSummary
-from homeoffice_bot.standup.text import Translate
 from homeoffice_bot.workday.api import AVAILABILITY
 
 log = logging.getLogger(__name__)
 
-LATE_START_AFTER = timedelta(minutes=1)
-"""A kickoff posted later than this after its time says so."""
 CLOSE_GRACE = timedelta(days=2)
 
 
@@ -88,6 +74,7 @@ class Runner:
         self.live = LiveStore(store.db)
         self.show = RunOfShow(ctx, store, self.live, _occurrence_job)
         self.tandem = TandemSummary(ctx, store, self.live)
+        self.kickoff_service = KickoffService(ctx, store, settings, self.live, self.show)
         grace = timedelta(minutes=settings.kickoff_grace_minutes)
         self.kickoffs = KickoffJobs(ctx, self.scheduled_kickoff, grace)
 
@@ -105,17 +92,10 @@ class Runner:
                 self.ctx.tasks.spawn(self.close(occurrence.id), "standup close")
                 continue
             if occurrence.kickoff_event_id is None:
-                self.ctx.tasks.spawn(self._post_kickoff(occurrence), "standup kickoff")
+                self.ctx.tasks.spawn(self.kickoff_service.post(occurrence), "standup kickoff")
             await self._schedule_occurrence(occurrence)
             if occurrence.config.mode is not StandupMode.WRITTEN:
                 await self.show.resume(occurrence)
-
-    async def _synced(self) -> None:
-        """Wait for the first sync after start (rooms, members, the backlog of answers)."""
-        try:
-            await asyncio.wait_for(self.ctx.matrix.synced.wait(), FIRST_SYNC_TIMEOUT)
-        except TimeoutError:
-            log.warning("no sync within %s s; the stand-up goes on anyway", FIRST_SYNC_TIMEOUT)
 
     async def schedule_standup(self, record: StandupRecord) -> None:
         await self.schedule_kickoff(kickoff_rule(record))
@@ -176,7 +156,7 @@ class Runner:
     # ---------------------------------------------------------------- kickoff
 
     async def scheduled_kickoff(self, standup_id: int, at: datetime) -> None:
-        await self._synced()
+        await first_sync(self.ctx)
         record = await self.store.standup(standup_id)
         if record is None:
             return
@@ -211,112 +191,15 @@ class Runner:
     async def _open(
         self, record: StandupRecord, kickoff_at: datetime, *, adhoc: bool
     ) -> OccurrenceRecord | None:
-        config, now = record.config, self.ctx.clock.now()
-        room = RoomID(config.room_id)
-        opened = max(now, kickoff_at)
-        day = config.occurrence_day(kickoff_at)
-        tr = await self.ctx.tr_for(room)
-        bots = [self.ctx.matrix.user_id, *self.settings.bots]
-        participants = who_is_asked(config, self.ctx.matrix.members(room), bots)
-        absent = await self._absent(config.room_id, participants, day, None if adhoc else opened)
-        expected = [user for user in participants if user not in absent]
-        order = (
-            [] if config.mode is StandupMode.WRITTEN else await self.show.order(record.id, expected)
-        )
-        questions = questions_for(day, config.previous_standup_day(day), config.questions, tr)
-        occurrence = await self.store.create_occurrence(
-            NewOccurrence(
-                standup_id=record.id, day=day, kickoff_at=kickoff_at, opened_at=opened,
-                closes_at=opened + config.window, adhoc=adhoc,
-                late_start=not adhoc and opened - kickoff_at > LATE_START_AFTER,
-                config=config, questions=questions, participants=participants,
-                absent=sorted(absent), speaking_order=order,
-            )
-        )  # fmt: skip
-        if occurrence is None:
-            return None
-        log.info("stand-up %s opens occurrence %s for %s", record.id, occurrence.id, day)
-        await self._post_kickoff(occurrence)
-        await self._schedule_occurrence(occurrence)
+        occurrence = await self.kickoff_service.open(record, kickoff_at, adhoc=adhoc)
+        if occurrence is not None:
+            await self._schedule_occurrence(occurrence)
         return occurrence
-
-    async def _absent(
-        self, room_id: str, participants: tuple[str, ...], day: date, at: datetime | None
-    ) -> set[str]:
-        """Who is not asked: on the stand-up's absence list, or (with ``at``, for scheduled
-        kickoffs) not available at ``at`` by the workday component when it runs. An ad-hoc
-        ``!standup jetzt`` asks whoever is in the room and not on the absence list."""
-        absent = await self.store.absent_on(room_id, day) & set(participants)
-        if at is None:
-            return absent
-        availability = self.ctx.services.get(AVAILABILITY)
-        if availability is None:
-            return absent
-        for user in participants:
-            if user in absent:
-                continue
-            try:
-                if not await availability.is_available(UserID(user), at):
-                    absent.add(user)
-            except Exception:
-                log.exception("availability of %s unknown; asking them", user)
-        return absent
-
-    async def _post_kickoff(self, occurrence: OccurrenceRecord) -> None:
-        await self._synced()
-        room = RoomID(occurrence.room_id)
-        tr = await self.ctx.tr_for(room)
-        config = occurrence.config
-        live = config.mode is not StandupMode.WRITTEN
-        actions = await self.live.open_actions(occurrence.standup_id, occurrence.id) if live else []
-        users = [*occurrence.speaking_order, *occurrence.absent]
-        users += [a.owner for a in actions if a.owner]
-        names = self.ctx.matrix.names_for(room, [UserID(u) for u in users])
-        text = kickoff_markdown(occurrence, tr, names, actions)
-        try:  # the same origin whether the firing runs it or a restart resumes it
-            with acting_for(f"standup-occurrence:{occurrence.id}:kickoff"):
-                event_id = await self.ctx.outbox.send(room, text, alert=live)
-                if config.mode is not StandupMode.LIVE:  # the button for "nichts Neues"
-                    await self._react(room, event_id, NOTHING_NEW)
-        except MatrixError:
-            log.exception("stand-up kickoff could not be posted in %s", room)
-            return
-        await self.store.set_kickoff_event(occurrence.id, event_id)
-        if live:
-            occurrence = await self.store.occurrence(occurrence.id) or occurrence
-            with acting_for(f"standup-occurrence:{occurrence.id}:actions"):
-                await self.show.post_open_actions(occurrence, actions, names, tr)
-            await self.show.begin(occurrence)
-        if config.mode is StandupMode.LIVE:
-            return
-        by_dm = config.answer_channel is AnswerChannel.DM
-        members = set(self.ctx.matrix.members(room))
-        for user in occurrence.expected():
-            if by_dm or user not in members:  # people added from outside cannot see the thread
-                self.ctx.tasks.spawn(self._ask_by_dm(occurrence, user, tr), "standup dm")
-
-    async def _react(self, room: RoomID, event_id: EventID, key: str) -> None:
-        try:
-            await self.ctx.outbox.react(room, event_id, key)
-        except MatrixError:  # e.g. reactions need a power level here: typing still works
-            log.warning("could not put the kickoff's button in %s", room)
-
-    async def _ask_by_dm(self, occurrence: OccurrenceRecord, user: str, tr: Translate) -> None:
-        config = occurrence.config
-        text = render_dm_question(
-            config.name, 0, occurrence.questions, occurrence.closes_at, config.tz, tr
-        )
-        try:
-            await self.store.add_dm_prompt(occurrence.id, user, ANY_DIRECT_CHAT)
-            with acting_for(f"standup-occurrence:{occurrence.id}:ask:{user}"):
-                await self.ctx.outbox.dm(UserID(user), text, alert=True)
-        except MatrixError:
-            log.exception("could not ask %s by direct message", user)
 
     # ---------------------------------------------------------------- during the window
 
     async def remind(self, occurrence_id: int) -> None:
-        await self._synced()
+        await first_sync(self.ctx)
         occurrence = await self.store.occurrence(occurrence_id)
         if occurrence is None or not occurrence.is_open:
             return
@@ -345,7 +228,7 @@ class Runner:
         )
 
     async def timebox_notice(self, occurrence_id: int, minutes_left: int) -> None:
-        await self._synced()
+        await first_sync(self.ctx)
         occurrence = await self.store.occurrence(occurrence_id)
         if occurrence is None or not occurrence.is_open:
             return
@@ -385,7 +268,7 @@ class Runner:
     async def close(self, occurrence_id: int, ended_by: str | None = None) -> None:
         """Post the report (once) and end the window; closed early (``!standup beenden``
         by ``ended_by``), the window ends now, so that answers after it count as late."""
-        await self._synced()
+        await first_sync(self.ctx)
         async with self.reports.lock:
             occurrence = await self.store.occurrence(occurrence_id)
             if occurrence is None or not occurrence.is_open:
