@@ -9,16 +9,16 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digitalnah.publisher import output_dir, publish_files, site_settings
+from digitalnah.publisher import Published, output_dir, publish_files, site_settings
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
 from homeoffice_bot.kernel.offline import OfflineContext
 from homeoffice_bot.kernel.plugins import CliCommand
 
 
-async def publish(ctx: OfflineContext[DigitalNahSettings]) -> tuple[Path, int]:
-    """Write every output file; returns the output directory and how many offerings are
-    published."""
+async def publish(ctx: OfflineContext[DigitalNahSettings]) -> tuple[Path, Published]:
+    """Write every output file again (also those that did not change: this is the way to
+    rebuild them); returns the output directory and what was published."""
     own = ctx.settings
     target = output_dir(own, ctx.data_dir)
     result = await publish_files(
@@ -28,13 +28,16 @@ async def publish(ctx: OfflineContext[DigitalNahSettings]) -> tuple[Path, int]:
         now=datetime.now(UTC),
         template_dir=own.template_dir,
         page_size=own.page_size,
+        full=True,
     )
-    return target, result.count
+    return target, result
 
 
 async def _publish_command(ctx: OfflineContext[DigitalNahSettings], _: argparse.Namespace) -> int:
-    target, count = await publish(ctx)
-    print(f"published {count} #DigitalNah offerings into {target}")
+    target, result = await publish(ctx)
+    print(
+        f"published {result.count} #DigitalNah offerings into {target} ({len(result.sizes)} files)"
+    )
     return 0
 
 

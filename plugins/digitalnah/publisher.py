@@ -100,12 +100,14 @@ async def publish_files(
     page_size: int = MAX_PAGE_SIZE,
     timeout: float = 600,
     webhook: bool = False,
+    full: bool = False,
 ) -> Published:
     """Render every output from the database into ``out_dir`` in a worker process
     (``digitalnah.render.worker``), the rows handed over a batch at a time; with
-    ``webhook`` the worker builds the webhook's payload too. Raises PublishError when the
-    worker fails or takes longer than ``timeout`` seconds."""
-    job = RenderJob(site, now, out_dir, template_dir, page_size, webhook)
+    ``webhook`` the worker builds the webhook's payload too. Only the files whose inputs
+    changed since the last publish are written, every file with ``full``. Raises
+    PublishError when the worker fails or takes longer than ``timeout`` seconds."""
+    job = RenderJob(site, now, out_dir, template_dir, page_size, webhook, full)
     env = dict(os.environ)
     paths = [os.path.dirname(os.path.dirname(m.__file__ or "")) for m in _PACKAGES]
     env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])

@@ -47,6 +47,8 @@ class RenderJob:
     page_size: int = 50
     webhook: bool = False
     """Also build the webhook's payload."""
+    full: bool = False
+    """Render every file, also those that did not change."""
 
 
 def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
@@ -105,7 +107,7 @@ def run_job(job: RenderJob, offerings: list[Offering]) -> tuple[dict[str, object
         generated_at=job.generated_at,
         template_dir=job.template_dir,
         page_size=job.page_size,
-        known=kept_keys(job.out_dir, last),
+        known=None if job.full else kept_keys(job.out_dir, last),
     )
     write_outputs(job.out_dir, rendered.files)
     items = published(offerings)

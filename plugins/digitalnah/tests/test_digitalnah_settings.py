@@ -10,6 +10,7 @@ from pydantic import SecretStr, ValidationError
 from digitalnah.model import DEFAULT_CATEGORIES, Offering, OfferingState
 from digitalnah.offline import publish
 from digitalnah.plugin import DigitalNahPlugin
+from digitalnah.publisher import Published
 from digitalnah.schema import MIGRATIONS
 from digitalnah.settings import DigitalNahSettings
 from digitalnah.store import OfferingStore
@@ -98,7 +99,7 @@ def bot_settings(data_dir: Path, **plugin: Any) -> Settings:
     )
 
 
-async def publish_from_settings(settings: Settings) -> tuple[Path, int]:
+async def publish_from_settings(settings: Settings) -> tuple[Path, Published]:
     """``homeoffice-bot publish`` without the command line: the host's offline context."""
     async with offline_context(settings, DigitalNahPlugin) as ctx:
         return await publish(ctx)
@@ -127,14 +128,16 @@ async def test_publish_from_the_database_without_the_bot(tmp_path: Path) -> None
         )
     await db.close()
 
-    out, count = await publish_from_settings(bot_settings(tmp_path, site_title="Paderborn"))
-    assert count == 1
+    out, result = await publish_from_settings(bot_settings(tmp_path, site_title="Paderborn"))
+    assert result.count == 1
     assert out == tmp_path / "plugins" / "digitalnah" / "public"
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>Paderborn</title>" in html
     assert "Angebot approved" in html
     assert "Angebot pending" not in html
     assert "http://127.0.0.1:8099/digitalnah/feed.json" in (out / "feed.json").read_text("utf-8")
+    _, again = await publish_from_settings(bot_settings(tmp_path, site_title="Paderborn"))
+    assert again.written == len(again.sizes)  # a rebuild by hand writes every file
 
     with pytest.raises(ConfigError, match=r"plugins\.digitalnah\.path"):
         await publish_from_settings(bot_settings(tmp_path, path="/"))
