@@ -7,10 +7,13 @@ meanwhile), and, with ``--synapse``, the command round trip (``!hilfe``) against
 local Synapse while the bot publishes, next to the same round trip while it is idle.
 
     .venv/bin/python bench/bench_publish.py [--offerings 10000]
-    .venv/bin/python bench/bench_publish.py --synapse [--webhook] [--cycles 3] [--rounds 10]
+    .venv/bin/python bench/bench_publish.py --synapse [--webhook] [--cycles 12] [--rounds 30]
 
 With ``--synapse`` idle round trips and round trips while publishing come in turns
-(``--cycles``), each set with its percentiles, and the event loop's lag in both; with
+(``--cycles``), each set with its percentiles, and the event loop's lag in both. The idle
+sets are about as large as those while publishing (``--rounds``), because the slowest of
+a larger set is slower by chance alone: the homeserver on a shared machine now and then
+takes a few hundred milliseconds, idle or not. With
 ``--webhook`` the bot also posts every publish to a local webhook (its payload is built
 by the render worker). Before each publish one offering changes, so that every publish
 has something new to send. The person who asks (the bench's Matrix client) runs in a
@@ -42,7 +45,7 @@ from loop_meters import GcMeter, StepMeter
 from publish_client import PARTS, ClientProcess
 
 from digitalnah.model import DEFAULT_CATEGORIES, Offering, OfferingState
-from digitalnah.publisher import publish_files
+from digitalnah.publisher import Published, publish_files
 from digitalnah.render import SiteSettings
 from digitalnah.schema import MIGRATIONS
 from digitalnah.store import OfferingStore
@@ -100,14 +103,18 @@ class PublishFigures:
     longest_step_what: str = ""
     collections: GcMeter = field(default_factory=GcMeter)
     """The garbage collector's pauses in this process while publishing."""
+    written: int | None = None
+    """How many of the files the publish wrote (the others had not changed)."""
 
     def report(self) -> str:
         lag = self.lag_ms or [0.0]
+        wrote = f" ({self.written} written)" if self.written is not None else ""
         text = (
-            f"publish: {self.seconds:.2f} s, {self.files} files, largest {self.largest_name} "
-            f"{self.largest_bytes / 1024:.0f} KiB (target < 1 MB); event-loop lag while "
-            f"publishing: p50 {statistics.median(lag):.1f} ms, p99 {percentile(lag, 0.99):.1f} "
-            f"ms, max {max(lag):.1f} ms; longest loop step {self.longest_step_ms:.1f} ms CPU; "
+            f"publish: {self.seconds:.2f} s, {self.files} files{wrote}, largest "
+            f"{self.largest_name} {self.largest_bytes / 1024:.0f} KiB (target < 1 MB); "
+            f"event-loop lag while publishing: p50 {statistics.median(lag):.1f} ms, "
+            f"p99 {percentile(lag, 0.99):.1f} ms, max {max(lag):.1f} ms; "
+            f"longest loop step {self.longest_step_ms:.1f} ms CPU; "
             f"garbage collections {self.collections.report()}"
         )
         if self.round_trips_ms:
@@ -153,13 +160,14 @@ async def publish_figures(
             trips.append(await during())
 
     with StepMeter() as steps, GcMeter() as collections:
-        await asyncio.gather(task, ticks(), commands())
+        result, *_ = await asyncio.gather(task, ticks(), commands())
     seconds = time.perf_counter() - started
     sizes = await asyncio.to_thread(file_sizes, out_dir)
     largest = max(sizes, key=sizes.__getitem__)
+    written = result.written if isinstance(result, Published) else None
     return PublishFigures(
         seconds, len(sizes), largest, sizes[largest], lag, trips, steps.longest_ms,
-        steps.longest_what, collections,
+        steps.longest_what, collections, written,
     )  # fmt: skip
 
 
@@ -302,10 +310,11 @@ async def with_synapse(
             title = f"Digitales Angebot Nummer 1, Stand {cycle}"
             await dn.store.commit(dataclasses.replace(first, title=title))
 
-        async def publish() -> None:
-            await dn.publish_now()
+        async def publish() -> Published:
+            result: Published = await dn.publish_now()
             if dn.webhook is not None:
                 await dn.webhook.wait(timeout=120)
+            return result
 
         idle_parts: list[list[float]] = []
         busy_parts: list[list[float]] = []
@@ -379,8 +388,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offerings", type=int, default=10_000)
     parser.add_argument("--synapse", action="store_true")
-    parser.add_argument("--rounds", type=int, default=10, help="idle round trips per cycle")
-    parser.add_argument("--cycles", type=int, default=3, help="idle and publishing in turns")
+    parser.add_argument(
+        "--rounds", type=int, default=30,
+        help="idle round trips per cycle (about as many as come while one publish runs)",
+    )  # fmt: skip
+    parser.add_argument("--cycles", type=int, default=12, help="idle and publishing in turns")
     parser.add_argument("--webhook", action="store_true", help="with a local webhook")
     parser.add_argument(
         "--client-in-process", action="store_true",

@@ -20,7 +20,13 @@ from digitalnah.extract import ExtractedFields
 from digitalnah.lifecycle import MODERATOR_ACTIONS, Action, transition
 from digitalnah.merge import MergeResult, update_offering
 from digitalnah.model import AuditEntry, Offering, OfferingState, Source, new_draft
-from digitalnah.publisher import DebouncedPublisher, output_dir, publish_files, site_settings
+from digitalnah.publisher import (
+    DebouncedPublisher,
+    Published,
+    output_dir,
+    publish_files,
+    site_settings,
+)
 from digitalnah.render import SiteSettings
 from digitalnah.replies import render_decision, render_draft_reply
 from digitalnah.settings import DigitalNahSettings
@@ -233,7 +239,7 @@ class DigitalNah:
 
     # ------------------------------------------------------------ publishing
 
-    async def publish_now(self) -> None:
+    async def publish_now(self) -> Published:
         site = self.site()
         now = self.ctx.clock.now()
         result = await publish_files(
@@ -247,6 +253,7 @@ class DigitalNah:
         )
         if self.webhook is not None and result.payload is not None:
             await self.webhook.offer_payload(result.payload)
+        return result
 
     async def stop(self) -> None:
         await self.publisher.flush()
