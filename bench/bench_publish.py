@@ -202,7 +202,7 @@ async def lag_while(work: Awaitable[list[float]]) -> tuple[list[float], list[flo
 def spread(values: list[float]) -> str:
     return (
         f"p50 {statistics.median(values):.0f}, p90 {percentile(values, 0.9):.0f}, "
-        f"max {max(values):.0f} ms"
+        f"p99 {percentile(values, 0.99):.0f}, max {max(values):.0f} ms"
     )
 
 
@@ -360,9 +360,10 @@ async def with_synapse(
             print(f"a slowest round trip while publishing: {worst[0]:.0f} ms ({split} ms)")
         p50 = statistics.median(busy) - statistics.median(idle)
         p90 = percentile(busy, 0.9) - percentile(idle, 0.9)
+        p99 = percentile(busy, 0.99) - percentile(idle, 0.99)
         print(
-            f"delay while publishing: p50 {p50:+.0f} ms, p90 {p90:+.0f} ms, max "
-            f"{max(busy) - max(idle):+.0f} ms against the idle max (target <= 100 ms)"
+            f"delay while publishing: p50 {p50:+.0f} ms, p90 {p90:+.0f} ms, p99 {p99:+.0f} ms, "
+            f"max {max(busy) - max(idle):+.0f} ms against the idle max (target <= 100 ms)"
         )
         before = time.thread_time()  # at the end: a collection resets the collector's counts
         gc.collect()
