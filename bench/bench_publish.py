@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from loop_meters import GcMeter, StepMeter
+from loop_meters import GcMeter, HandlingMeter, StepMeter
 from publish_client import PARTS, ClientProcess
 
 from digitalnah.model import DEFAULT_CATEGORIES, Offering, OfferingState
@@ -297,6 +297,7 @@ async def with_synapse(
             return (time.perf_counter() - t0) * 1000
 
         await round_trip()  # warm-up
+        handling = HandlingMeter(bot.matrix, "!hilfe")
 
         async def idle_rounds() -> list[float]:
             return [await round_trip() for _ in range(rounds)]
@@ -319,6 +320,8 @@ async def with_synapse(
         idle_parts: list[list[float]] = []
         busy_parts: list[list[float]] = []
         idle, busy, idle_lag, busy_lag = [], [], [], []
+        idle_handling: list[float] = []
+        busy_handling: list[float] = []
         idle_step = busy_step = 0.0
         busy_what = ""
         idle_gc, busy_gc = GcMeter(), GcMeter()
@@ -328,6 +331,7 @@ async def with_synapse(
             idle_step = max(idle_step, steps.longest_ms)
             idle_gc.merge(collections)
             idle_parts += asker.take_parts() if asker is not None else []
+            idle_handling += handling.take()
             idle += trips
             idle_lag += lag
             await change(cycle)
@@ -338,6 +342,7 @@ async def with_synapse(
             busy_lag += figures.lag_ms
             busy_gc.merge(figures.collections)
             busy_parts += asker.take_parts() if asker is not None else []
+            busy_handling += handling.take()
             if figures.longest_step_ms > busy_step:
                 busy_step, busy_what = figures.longest_step_ms, figures.longest_step_what
             print(f"cycle {cycle + 1}: {figures.report()}", flush=True)
@@ -349,6 +354,11 @@ async def with_synapse(
               f"while publishing: {busy_gc.report()}")  # fmt: skip
         print(f"round trip idle ({len(idle)}): {spread(idle)}")
         print(f"round trip while publishing ({len(busy)}): {spread(busy)}")
+        print(f"the bot's own time per command (its sync brought it -> its answer leaves) "
+              f"idle: {spread(idle_handling)}; while publishing: {spread(busy_handling)}; "
+              f"delay max {max(busy_handling) - max(idle_handling):+.0f} ms, slowest while "
+              f"publishing {max(busy_handling) - statistics.median(idle_handling):+.0f} ms "
+              f"over the idle median (target <= 100 ms)")  # fmt: skip
         for label, parts in (("idle", idle_parts), ("while publishing", busy_parts)):
             if parts:
                 split = "; ".join(

@@ -1,11 +1,13 @@
 """What the publishing benchmark measures in the bot's process: the event loop's longest
-step (``StepMeter``) and the garbage collector's pauses (``GcMeter``)."""
+step (``StepMeter``), the garbage collector's pauses (``GcMeter``) and the bot's own time
+per command (``HandlingMeter``)."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import time
+from typing import Any
 
 
 class StepMeter:
@@ -74,3 +76,39 @@ class GcMeter:
             f"gen {n}: {c}x, longest {ms:.1f} ms"
             for n, (c, ms) in enumerate(zip(self.counts, self.longest_ms, strict=True))
         )
+
+
+class HandlingMeter:
+    """The bot's own time for each command: from the sync response that brings it into
+    the bot's process to the answer's send request leaving it (``send_content``), in ms.
+    The homeserver's part (delivering the command to the bot's sync, storing the answer)
+    is not in it. ``matrix`` is the bot's ``MatrixClient``; only commands whose text is
+    ``command`` count."""
+
+    def __init__(self, matrix: Any, command: str) -> None:
+        self.handling_ms: list[float] = []
+        self._arrived: float | None = None
+        nio_client = matrix._client
+        sync, send = nio_client.sync, matrix.send_content
+
+        async def timed_sync(*args: Any, **kwargs: Any) -> Any:
+            response = await sync(*args, **kwargs)
+            rooms = getattr(getattr(response, "rooms", None), "join", {})
+            for info in rooms.values():
+                if any(getattr(e, "body", None) == command for e in info.timeline.events):
+                    self._arrived = time.perf_counter()
+            return response
+
+        async def timed_send(*args: Any, **kwargs: Any) -> Any:
+            if self._arrived is not None:
+                self.handling_ms.append((time.perf_counter() - self._arrived) * 1000)
+                self._arrived = None
+            return await send(*args, **kwargs)
+
+        nio_client.sync = timed_sync
+        matrix.send_content = timed_send
+
+    def take(self) -> list[float]:
+        """The times since the last ``take``."""
+        taken, self.handling_ms = self.handling_ms, []
+        return taken
