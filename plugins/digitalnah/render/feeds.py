@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -153,20 +153,24 @@ def pending_feeds(
     numbers = [n for n, _ in archives]
     images = image_urls or {}
     common = (site, sorted(images.items()))
+
+    def document(write: Callable[..., str], *args: Any) -> Pending:
+        """``write(*args)`` with the site and ``tr`` after the first; its key covers every
+        argument (``tr`` by the site's language and the code)."""
+        first, rest = args[0], args[1:]
+        return Pending(
+            digest(common, write.__name__, args),
+            functools.partial(write, first, site, tr, *rest),
+        )
+
     current = items[:FEED_SIZE]
     current_links = [("prev-archive", atom_archive_file(numbers[-1]))] if numbers else []
     mark = "" if numbers else "fh:complete"
     updated = _feed_updated(items, generated_at)
     next_file = json_archive_file(numbers[-1]) if numbers else ""
     files = {
-        ATOM_FILE: Pending(
-            digest(common, current, updated, current_links, mark),
-            functools.partial(_atom, current, site, tr, updated, ATOM_FILE, current_links, mark),
-        ),
-        JSON_FEED_FILE: Pending(
-            digest(common, current, next_file),
-            functools.partial(_json_feed, current, site, tr, image_urls, JSON_FEED_FILE, next_file),
-        ),
+        ATOM_FILE: document(_atom, current, updated, ATOM_FILE, current_links, mark),
+        JSON_FEED_FILE: document(_json_feed, current, image_urls, JSON_FEED_FILE, next_file),
     }
     for index, (number, group) in enumerate(archives):
         older = numbers[index - 1] if index > 0 else None
@@ -178,16 +182,10 @@ def pending_feeds(
             links.append(("next-archive", atom_archive_file(newer)))
         changed = max(o.updated_at for o in group)
         name = atom_archive_file(number)
-        files[name] = Pending(
-            digest(common, group, changed, links),
-            functools.partial(_atom, group, site, tr, changed, name, links, "fh:archive"),
-        )
+        files[name] = document(_atom, group, changed, name, links, "fh:archive")
         name = json_archive_file(number)
         older_file = json_archive_file(older) if older is not None else ""
-        files[name] = Pending(
-            digest(common, group, older_file),
-            functools.partial(_json_feed, group, site, tr, image_urls, name, older_file),
-        )
+        files[name] = document(_json_feed, group, image_urls, name, older_file)
     return files
 
 

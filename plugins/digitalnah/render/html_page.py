@@ -12,7 +12,6 @@ reaches the built-in one. Every value a template prints is escaped.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -241,32 +240,37 @@ def pending_pages(
     }
     common = (site, feeds, sorted(images.items()))
 
-    def index() -> str:
-        return env.get_template("index.html").render(
-            shared,
-            intro=paragraphs(site.description or tr("digitalnah.page.intro")),
-            categories=_category_links(plans, None),
-            offerings=[view(o) for o in items[:INDEX_SIZE]],
-            pager=None,
-        )
+    def page(template: str, offerings: Sequence[Offering], **context: Any) -> Pending:
+        """A page from ``template``; its key covers everything the template gets but the
+        "Stand" time (the offerings before they become views: the views follow from
+        them and the code)."""
+        key = digest(common, template, offerings, sorted(context.items()))
 
-    def category(plan: CategoryPages, number: int) -> str:
-        return env.get_template("category.html").render(
-            shared,
-            category=one_line(plan.name),
-            categories=_category_links(plans, plan),
-            offerings=[view(o) for o in plan.pages[number - 1]],
-            pager=Pager(number, plan.files),
-        )
+        def render() -> str:
+            views = [view(o) for o in offerings]
+            return env.get_template(template).render(shared, offerings=views, **context)
+
+        return Pending(key, render)
 
     files = {
-        HTML_FILE: Pending(digest(common, _category_links(plans, None), items[:INDEX_SIZE]), index)
+        HTML_FILE: page(
+            "index.html",
+            items[:INDEX_SIZE],
+            intro=paragraphs(site.description or tr("digitalnah.page.intro")),
+            categories=_category_links(plans, None),
+            pager=None,
+        )
     }
     for plan in plans:
         links = _category_links(plans, plan)
-        for number, page in enumerate(plan.pages, 1):
-            key = digest(common, links, plan.name, number, plan.files, page)
-            files[plan.file(number)] = Pending(key, functools.partial(category, plan, number))
+        for number, offerings in enumerate(plan.pages, 1):
+            files[plan.file(number)] = page(
+                "category.html",
+                offerings,
+                category=one_line(plan.name),
+                categories=links,
+                pager=Pager(number, plan.files),
+            )
     return files
 
 
