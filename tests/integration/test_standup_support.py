@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from homeoffice_bot.app import App
@@ -20,6 +20,19 @@ BUILTINS = (
 """Only the kernel and stand-ups: without workday, everyone counts as available
 (workday would leave people out on its own weekends and holidays)."""
 """Plugin settings that allow windows of a few seconds."""
+
+
+def real_time_by_day(earliest: time = time(6), latest: time = time(21)) -> datetime:
+    """Real time when it is between ``earliest`` and ``latest`` in Berlin, else 08:00 of
+    the next morning there. For a test that starts the bot's clock on real time, sets a
+    kickoff a minute or two ahead and expects people at work: at night a "Moin" still
+    counts for the day before, and a kickoff after midnight finds them absent."""
+    now = datetime.now(UTC)
+    local = now.astimezone(BERLIN)
+    if earliest <= local.time() < latest:
+        return now
+    day = local.date() + timedelta(days=1 if local.time() >= latest else 0)
+    return datetime.combine(day, time(8), BERLIN).astimezone(UTC)
 
 
 def in_seconds(seconds: int) -> str:

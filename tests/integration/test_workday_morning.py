@@ -13,6 +13,7 @@ from personal_replies import confirmed
 from test_standup_support import (
     FAST,
     kickoff_soon,
+    real_time_by_day,
     set_up_standup,
     wait_kickoff,
     wait_report,
@@ -197,7 +198,7 @@ async def test_reminders_a_person_turned_off_are_not_sent(
 async def test_the_stand_up_reminds_only_those_who_did_not_turn_it_off(
     start_bot: BotFactory, people: PeopleFactory
 ) -> None:
-    clock = FixedClock(datetime.now(UTC))  # from real time on; the test moves it
+    clock = FixedClock(real_time_by_day())  # the test moves it
     bot = await start_bot(plugins=FAST, clock=clock)  # stand-up and workday
     lead, anna, ben = [await people(n) for n in ("lead", "anna", "ben")]
     room = await team_room(lead, bot, [anna, ben], encrypted=False)
