@@ -10,9 +10,9 @@ of each page and feed document), removes files of the previous manifest that are
 longer produced, and prints a JSON summary on one line. With ``RenderJob.webhook`` it
 also builds the webhook's payload (``digitalnah.webhook.make_payload``): its fingerprint
 and count are in the summary, its body follows the summary's line. The bot's event loop
-only reads rows and passes them on, a batch at a time, while thousands of offerings are rendered and
-serialised (a payload of 10,000 offerings is 7 MiB of JSON: encoding it in the bot,
-even in a thread, would hold the interpreter for a fifth of a second)."""
+only reads rows and passes them on, a batch at a time, while thousands of offerings are
+rendered and serialised (a payload of 10,000 offerings is 7 MiB of JSON: encoding it in
+the bot, even in a thread, would hold the interpreter for a fifth of a second)."""
 
 from __future__ import annotations
 
